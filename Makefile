@@ -1,0 +1,39 @@
+# hsguard — every entry point a user or CI needs. `make run` and `make test`
+# set up .venv from requirements.lock first (fast and idempotent once done).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.hsguard-installed
+
+.PHONY: setup run test test-fast bench docs lint clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "hsguard needs Python 3.11 (set PYTHON=python3.11)"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+run: setup
+	$(BIN)/hsguard run
+
+test: setup
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not integration"
+
+bench: setup
+	$(BIN)/python bench/run_bench.py
+
+docs: setup
+	$(BIN)/hsguard docs
+
+lint: setup
+	$(BIN)/ruff check hsguard flows expectations tests bench
+	$(BIN)/ruff format --check hsguard flows expectations tests bench
+
+clean:
+	rm -rf target logs .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Great Expectations suites for hsguard, defined as code (see suites.py)."""

@@ -1,0 +1,94 @@
+"""The nightly reconciliation: ingest -> transform -> validate -> report -> publish.
+
+Holds the warehouse's run lock for the whole run, builds into a private copy and
+publishes only a finished, validated build. On any failure the published warehouse
+and ``reports/latest`` are untouched and the build's leftovers are removed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from prefect import flow
+
+from flows.ingest import ingest
+from flows.publish import publish
+from flows.report import report
+from flows.transform import transform
+from flows.validate import validate
+from hsguard.faults import pause_point
+from hsguard.paths import DEFAULT_REPORTS, DEFAULT_WAREHOUSE, SAMPLE_DIR
+from hsguard.reporting import partial_dir, remove_partials
+from hsguard.runinfo import new_run_id, utc_now
+from hsguard.warehouse import WarehousePaths, remove_leftovers, run_lock
+
+
+@flow(name="nightly", log_prints=True)
+def nightly(
+    sources: str = str(SAMPLE_DIR),
+    warehouse: str = str(DEFAULT_WAREHOUSE),
+    reports: str = str(DEFAULT_REPORTS),
+) -> dict:
+    """Run the whole reconciliation on ``sources`` and publish ``warehouse``; returns the summary."""
+    run_id = new_run_id()
+    started = utc_now()
+    paths = WarehousePaths(Path(warehouse).resolve())
+    reports_dir = Path(reports).resolve()
+    stage_seconds: dict[str, float] = {}
+
+    def stage(number: int, name: str):
+        print(f"[{number}/5] {name} ...")
+        return time.perf_counter()
+
+    with run_lock(paths):
+        for leftover in remove_leftovers(paths):
+            print(f"removed leftovers of an unfinished run: {leftover.name}")
+        remove_partials(reports_dir)
+        build_dir = paths.build_dir(run_id)
+        build_dir.mkdir(parents=True)
+        build_file = paths.build_file(run_id)
+        try:
+            t = stage(1, "ingest")
+            loaded = ingest(str(Path(sources).resolve()), str(build_file), str(paths.published), run_id)
+            stage_seconds["ingest"] = time.perf_counter() - t
+
+            t = stage(2, "transform (dbt build)")
+            transform(str(build_file), str(build_dir), run_id)
+            stage_seconds["transform"] = time.perf_counter() - t
+
+            t = stage(3, "validate (Great Expectations)")
+            validated = validate(str(build_file), str(build_dir), run_id)
+            pause_point("validate", build_dir)
+            stage_seconds["validate"] = time.perf_counter() - t
+
+            t = stage(4, "report")
+            summary = {
+                "run_id": run_id,
+                "started_at": started.isoformat(),
+                "sources": str(Path(sources).resolve()),
+                "warehouse": str(paths.published),
+                **loaded,
+                "validation": validated,
+                "stage_seconds": stage_seconds,
+            }
+            summary = report(str(build_file), str(reports_dir), run_id, summary)
+            pause_point("report", build_dir)
+            stage_seconds["report"] = time.perf_counter() - t
+
+            t = stage(5, "publish")
+            summary["stage_seconds"] = stage_seconds
+            summary["report_dir"] = publish(str(paths.published), str(reports_dir), run_id, summary)
+            stage_seconds["publish"] = time.perf_counter() - t
+        except BaseException:
+            shutil.rmtree(build_dir, ignore_errors=True)
+            shutil.rmtree(partial_dir(reports_dir, run_id), ignore_errors=True)
+            raise
+    summary["stage_seconds"] = stage_seconds
+    summary["seconds"] = (utc_now() - started).total_seconds()
+    return summary
+
+
+if __name__ == "__main__":
+    nightly()

@@ -1,0 +1,49 @@
+"""Validate: GX checkpoints on the inputs and the marts; a failing mart suite stops the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow
+
+from expectations.suites import input_suites, mart_suites
+from hsguard.validation import results_frame, run_suites
+from hsguard.warehouse import connect, write_table
+
+
+class ValidationFailed(RuntimeError):
+    """A blocking expectation suite failed; the build is not published."""
+
+
+@flow(name="validate", log_prints=True)
+def validate(build_file: str, work_dir: str, run_id: str) -> dict:
+    con = connect(Path(build_file))
+    try:
+        catalog = con.execute("select check_code, severity from seeds.check_catalog").fetchall()
+        specs = input_suites() + mart_suites(sorted({c for c, _ in catalog}), sorted({s for _, s in catalog}))
+        outcomes = run_suites(con, specs, run_id, Path(work_dir))
+        results = results_frame(outcomes)
+        write_table(con, "audit", "validation_results", results)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    failed = results.filter(~results["success"])
+    for outcome in outcomes:
+        state = "passed" if outcome.success else ("FAILED" if outcome.blocking else "failed (recorded)")
+        print(f"  GX suite {outcome.suite}: {state}")
+    blocking = [o.suite for o in outcomes if o.blocking and not o.success]
+    if blocking:
+        details = failed.filter(failed["blocking"]).select("suite", "expectation", "column_name").rows()
+        raise ValidationFailed(
+            "expectation suite(s) failed: "
+            + ", ".join(blocking)
+            + " — "
+            + "; ".join(f"{s}.{e}({c})" for s, e, c in details[:5])
+        )
+    return {
+        "expectations": results.height,
+        "failed": failed.height,
+        "failed_expectations": [
+            f"{s}.{e}({c})" for s, e, c in failed.select("suite", "expectation", "column_name").rows()
+        ],
+    }

@@ -1,0 +1,282 @@
+"""The ``hsguard`` command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hsguard.settings import apply_offline_defaults
+
+apply_offline_defaults()
+
+from hsguard.paths import DEFAULT_REPORTS, DEFAULT_WAREHOUSE, SAMPLE_DIR  # noqa: E402
+
+app = typer.Typer(
+    help="hsguard: audit a product master's customs (HS/HTSUS/CN) and export-control (ECCN) "
+    "classifications against real tariffs, rulings and control lists.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_FAILED = 1
+EXIT_INPUT_REFUSED = 2
+EXIT_LOCKED = 3
+
+SourcesOpt = Annotated[
+    Path,
+    typer.Option(
+        "--sources",
+        help="Folder with products.csv (required), shipments.csv, rulings.csv, "
+        "reference/ overrides. Default: the bundled sample.",
+    ),
+]
+WarehouseOpt = Annotated[Path, typer.Option("--warehouse", help="Published DuckDB file.")]
+ReportsOpt = Annotated[Path, typer.Option("--reports", help="Folder for run reports.")]
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> None:
+    typer.echo(f"hsguard: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def preflight(sources: Path) -> None:
+    """Refuse a sources folder that breaks the input contract, before anything starts."""
+    from hsguard.contracts import SOURCE_CONTRACTS
+    from hsguard.loading import find_source
+    from hsguard.sources import ContractError, check_header
+
+    try:
+        if not sources.is_dir():
+            raise ContractError(f"sources directory not found: {sources}")
+        for contract in SOURCE_CONTRACTS:
+            path = find_source(sources, contract.file_name)
+            if path is None:
+                if contract.required_file:
+                    raise ContractError(f"{contract.file_name}: required file not found in {sources}")
+                continue
+            check_header(path, contract)
+    except ContractError as exc:
+        fail(f"input refused: {exc}", EXIT_INPUT_REFUSED)
+
+
+@app.command()
+def run(
+    sources: SourcesOpt = SAMPLE_DIR,
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    reports: ReportsOpt = DEFAULT_REPORTS,
+) -> None:
+    """Run the nightly reconciliation once and publish the warehouse and report."""
+    preflight(sources)
+    from flows.nightly import nightly
+    from hsguard.sources import ContractError
+    from hsguard.warehouse import RunLockedError
+
+    typer.echo(f"hsguard run: sources {sources} -> warehouse {warehouse}")
+    try:
+        summary = nightly(sources=str(sources), warehouse=str(warehouse), reports=str(reports))
+    except RunLockedError as exc:
+        fail(str(exc), EXIT_LOCKED)
+    except ContractError as exc:
+        fail(f"input refused: {exc}", EXIT_INPUT_REFUSED)
+    except Exception as exc:  # noqa: BLE001 - one line for the user, details are in the log above
+        fail(f"run failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    print_summary(summary)
+
+
+def print_summary(summary: dict) -> None:
+    typer.echo("")
+    typer.echo(f"run {summary['run_id']} published in {summary['seconds']:.0f}s")
+    typer.echo(
+        f"  rows in {summary['rows_in']}: loaded {summary['rows_loaded']}, "
+        f"quarantined {summary['rows_quarantined']}"
+    )
+    typer.echo(f"  products {summary['products']}, flags {summary['flags_total']}")
+    for severity, count in summary["flags_by_severity"].items():
+        typer.echo(f"    {severity:<9} {count}")
+    typer.echo(f"  warehouse {summary['warehouse']}")
+    typer.echo(f"  report    {summary['report_dir']}")
+
+
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option(help="Cron schedule (local time of this machine).")] = "0 2 * * *",
+    sources: SourcesOpt = SAMPLE_DIR,
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    reports: ReportsOpt = DEFAULT_REPORTS,
+) -> None:
+    """Serve the `nightly` deployment on a cron schedule (one run at a time).
+
+    Without PREFECT_API_URL, a local Prefect server (with its scheduler) is started on
+    loopback for as long as this command runs.
+    """
+    import tzlocal
+
+    preflight(sources)
+    server = None if os.environ.get("PREFECT_API_URL") else start_local_prefect_server()
+    from prefect.schedules import Cron
+
+    from flows.nightly import nightly
+
+    timezone = os.environ.get("HSGUARD_TIMEZONE") or tzlocal.get_localzone_name()
+    typer.echo(f"serving deployment nightly/hsguard-nightly on '{cron}' ({timezone}); Ctrl-C to stop")
+    try:
+        nightly.serve(
+            name="hsguard-nightly",
+            schedules=[Cron(cron, timezone=timezone)],
+            parameters={
+                "sources": str(sources.resolve()),
+                "warehouse": str(warehouse.resolve()),
+                "reports": str(reports.resolve()),
+            },
+            limit=1,  # DuckDB has one writer: never two nightly runs at once
+            global_limit=1,
+            description="hsguard nightly reconciliation",
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def start_local_prefect_server(port: int = 4200):
+    """Start ``prefect server start`` on loopback and point this process's client at it."""
+    import socket
+    import subprocess
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:  # taken: let the OS pick one
+            probe.close()
+            with socket.socket() as free:
+                free.bind(("127.0.0.1", 0))
+                port = free.getsockname()[1]
+    prefect = Path(sys.executable).with_name("prefect")
+    server = subprocess.Popen(
+        [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if server.poll() is not None:
+            fail("could not start a local Prefect server (prefect server start exited)")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(1)
+    else:
+        server.terminate()
+        fail("local Prefect server did not answer within 120 s")
+    os.environ["PREFECT_API_URL"] = url
+    typer.echo(f"started a local Prefect server at {url} (UI disabled; set PREFECT_API_URL to use your own)")
+    return server
+
+
+@app.command()
+def sample(
+    products: Annotated[int, typer.Option("--products", min=10, help="How many products.")] = 300,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write to.")] = Path("sample"),
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 42,
+) -> None:
+    """Generate a realistic product master (+ shipments, rulings, labels) from real material."""
+    from hsguard.sample import generate
+
+    result = generate(products, out, seed)
+    typer.echo(
+        f"wrote {out}: {result['product_rows']} product rows ({result['bad_rows']} bad), "
+        f"{result['shipments']} shipments, errors {result['errors']}"
+    )
+
+
+@app.command()
+def docs(
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the dbt docs site.")] = Path(
+        "target/docs"
+    ),
+) -> None:
+    """Build dbt docs (models, columns, lineage from raw files to marts) into OUT."""
+    import shutil
+    import tempfile
+
+    from hsguard.dbt import invoke_dbt
+
+    with tempfile.TemporaryDirectory(prefix="hsguard-docs-") as tmp:
+        work = Path(tmp)
+        database = work / "hsguard.duckdb"
+        command = ["docs", "generate"]
+        if warehouse.exists():
+            shutil.copyfile(warehouse, database)  # never lock the published file
+        else:
+            command.append("--empty-catalog")
+        result = invoke_dbt(command, database, work)
+        if not result.success:
+            fail(f"dbt docs generate failed: {result.exception or 'see the dbt log above'}")
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("index.html", "manifest.json", "catalog.json"):
+            source = work / "dbt_target" / name
+            if source.exists():
+                shutil.copyfile(source, out / name)
+    typer.echo(
+        f"dbt docs written to {out / 'index.html'} (serve the folder, e.g. python -m http.server -d {out})"
+    )
+
+
+@app.command()
+def evaluate(
+    sources: SourcesOpt = SAMPLE_DIR,
+    labels: Annotated[
+        Path | None, typer.Option("--labels", help="labels.csv (default: SOURCES/labels.csv).")
+    ] = None,
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(
+            "--warehouse",
+            help="Evaluate this published warehouse instead of running the pipeline into a temporary one.",
+        ),
+    ] = None,
+) -> None:
+    """Run the pipeline on SOURCES and print per-check recall and the share of clean items without a flag."""
+    import tempfile
+
+    from hsguard.evaluation import evaluate as score
+    from hsguard.evaluation import format_evaluation
+    from hsguard.warehouse import connect
+
+    labels = labels or sources / "labels.csv"
+    if not labels.is_file():
+        fail(f"labels file not found: {labels}", EXIT_INPUT_REFUSED)
+    with tempfile.TemporaryDirectory(prefix="hsguard-eval-") as tmp:
+        if warehouse is None:
+            preflight(sources)
+            from flows.nightly import nightly
+
+            warehouse = Path(tmp) / "hsguard.duckdb"
+            nightly(sources=str(sources), warehouse=str(warehouse), reports=str(Path(tmp) / "reports"))
+        con = connect(warehouse, read_only=True)
+        try:
+            result = score(con, labels)
+        finally:
+            con.close()
+    typer.echo(format_evaluation(result))
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("hsguard: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Input contracts: the files a user puts in ``--sources DIR`` and what each must hold.
+
+See DESIGN.md "Input contract". Column names are matched case-insensitively after
+trimming; unknown extra columns are kept. A missing required file or column refuses
+the run before the warehouse is touched; a bad row goes to ``audit.quarantine``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    required: bool = False  # the column must be present in the header
+    not_empty: bool = False  # a row with an empty value is quarantined
+    kind: str = "text"  # text | number | date
+    allowed: tuple[str, ...] = ()  # accepted values (case-insensitive); others are quarantined
+
+
+@dataclass(frozen=True)
+class FileContract:
+    file_name: str
+    raw_table: str
+    columns: tuple[ColumnSpec, ...]
+    required_file: bool = False
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+PRODUCTS = FileContract(
+    "products.csv",
+    "erp_products",
+    (
+        ColumnSpec("sku", required=True, not_empty=True),
+        ColumnSpec("description", required=True, not_empty=True),
+        ColumnSpec("hts_code"),
+        ColumnSpec("cn_code"),
+        ColumnSpec("hs_code"),
+        ColumnSpec("eccn"),
+        ColumnSpec("ruling_ref"),
+        ColumnSpec("product_family"),
+        ColumnSpec("country_of_origin"),
+        ColumnSpec("unit_value_usd", kind="number"),
+        ColumnSpec("classified_at", kind="date"),
+    ),
+    required_file=True,
+)
+
+SHIPMENTS = FileContract(
+    "shipments.csv",
+    "erp_shipments",
+    (
+        ColumnSpec("shipment_id", required=True, not_empty=True),
+        ColumnSpec("sku", required=True, not_empty=True),
+        ColumnSpec("destination_country", required=True, not_empty=True),
+        ColumnSpec("ship_date", required=True, kind="date"),
+        ColumnSpec("quantity", required=True, kind="number"),
+        ColumnSpec("value_usd", required=True, kind="number"),
+        ColumnSpec("license_ref"),
+        ColumnSpec("license_exception"),
+        ColumnSpec("end_user"),
+    ),
+)
+
+RULING_STATUSES = ("active", "revoked", "modified")
+
+RULINGS = FileContract(
+    "rulings.csv",
+    "rulings",
+    (
+        ColumnSpec("ruling_id", required=True, not_empty=True),
+        ColumnSpec("authority", required=True),
+        ColumnSpec("issued_date", kind="date"),
+        ColumnSpec("status", required=True, not_empty=True, allowed=RULING_STATUSES),
+        ColumnSpec("description", required=True, not_empty=True),
+        ColumnSpec("hts_code"),
+        ColumnSpec("cn_code"),
+        ColumnSpec("reasoning"),
+    ),
+)
+
+SOURCE_CONTRACTS: tuple[FileContract, ...] = (PRODUCTS, SHIPMENTS, RULINGS)

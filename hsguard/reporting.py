@@ -1,0 +1,106 @@
+"""Run reports: ``reports/<run_id>/`` (summary, flags.csv) and the ``latest`` pointer.
+
+A report is written to a hidden partial directory first and becomes
+``reports/<run_id>`` only once the warehouse is published; ``reports/latest`` then
+points at it (an atomic symlink swap). A killed run never leaves a report marked latest.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+PARTIAL_PREFIX = ".partial-"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def partial_dir(reports: Path, run_id: str) -> Path:
+    return reports / f"{PARTIAL_PREFIX}{run_id}"
+
+
+def remove_partials(reports: Path) -> None:
+    if reports.is_dir():
+        for entry in reports.glob(f"{PARTIAL_PREFIX}*"):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def neutralise_formula(value):
+    """Spreadsheet-safe text: a cell starting with = + - @ is prefixed with ' (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_csv(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> int:
+    cursor = con.execute(query)
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchall()
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([neutralise_formula(v) for v in row])
+    return len(rows)
+
+
+def summary_markdown(summary: dict) -> str:
+    lines = [
+        f"# hsguard nightly run {summary['run_id']}",
+        "",
+        f"- Started: {summary['started_at']}",
+        f"- Sources: {summary['sources']}",
+        f"- Rows in: {summary['rows_in']} — loaded: {summary['rows_loaded']}, "
+        f"quarantined: {summary['rows_quarantined']}",
+        f"- Products: {summary['products']}",
+        f"- Flags: {summary['flags_total']}",
+        "",
+        "| severity | flags |",
+        "|---|---|",
+    ]
+    lines += [f"| {sev} | {n} |" for sev, n in summary["flags_by_severity"].items()]
+    lines += ["", "| check | severity | flags |", "|---|---|---|"]
+    lines += [f"| {c['check_code']} | {c['severity']} | {c['flags']} |" for c in summary["flags_by_check"]]
+    lines += ["", "| stage | seconds |", "|---|---|"]
+    lines += [f"| {k} | {v:.1f} |" for k, v in summary["stage_seconds"].items()]
+    lines += ["", "Reference data used:", ""]
+    lines += [f"- {r['dataset']} — {r['edition']} ({r['rows_loaded']} rows)" for r in summary["reference"]]
+    return "\n".join(lines) + "\n"
+
+
+def write_report(con: duckdb.DuckDBPyConnection, target: Path, summary: dict) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    write_csv(
+        con,
+        "select sku, check_code, severity, title, scheme, declared_code, suggested_code, evidence, "
+        "shipment_id, run_id from marts.fct_classification_flags "
+        "order by severity_rank desc, check_code, sku",
+        target / "flags.csv",
+    )
+    write_csv(
+        con,
+        "select source_file, row_number, columns, reason, raw_row from audit.quarantine "
+        "order by source_file, row_number",
+        target / "quarantine.csv",
+    )
+    (target / "summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
+    (target / "summary.md").write_text(summary_markdown(summary), encoding="utf-8")
+
+
+def finalise(reports: Path, run_id: str) -> Path:
+    """Move the partial report into place and point ``latest`` at it atomically."""
+    final = reports / run_id
+    os.replace(partial_dir(reports, run_id), final)
+    link = reports / "latest"
+    tmp = reports / f".latest-{run_id}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(run_id, tmp)
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)
+    os.replace(tmp, link)
+    return final

@@ -1,0 +1,48 @@
+{#- Code normalisation, shared by every check. DuckDB-specific SQL lives only in the
+    duckdb__ implementations; other adapters fall back to the portable default__. -#}
+
+{% macro strip_code_separators(column) -%}
+    {{ return(adapter.dispatch('strip_code_separators', 'hsguard')(column)) }}
+{%- endmacro %}
+
+{% macro default__strip_code_separators(column) -%}
+    replace(replace(replace(trim({{ column }}), '.', ''), ' ', ''), '-', '')
+{%- endmacro %}
+
+{% macro duckdb__strip_code_separators(column) -%}
+    regexp_replace({{ column }}, '[.\s-]', '', 'g')
+{%- endmacro %}
+
+
+{% macro is_all_digits(column) -%}
+    {{ return(adapter.dispatch('is_all_digits', 'hsguard')(column)) }}
+{%- endmacro %}
+
+{% macro default__is_all_digits(column) -%}
+    ({{ column }} rlike '^[0-9]+$')
+{%- endmacro %}
+
+{% macro duckdb__is_all_digits(column) -%}
+    regexp_full_match({{ column }}, '[0-9]+')
+{%- endmacro %}
+
+
+{#- Dotted display form of an HTSUS code: 0101210010 -> 0101.21.00.10 -#}
+{% macro format_hts(column) -%}
+    case
+        when length({{ column }}) <= 4 then {{ column }}
+        when length({{ column }}) <= 6 then substr({{ column }}, 1, 4) || '.' || substr({{ column }}, 5)
+        when length({{ column }}) <= 8 then substr({{ column }}, 1, 4) || '.' || substr({{ column }}, 5, 2) || '.' || substr({{ column }}, 7)
+        else substr({{ column }}, 1, 4) || '.' || substr({{ column }}, 5, 2) || '.' || substr({{ column }}, 7, 2) || '.' || substr({{ column }}, 9)
+    end
+{%- endmacro %}
+
+
+{#- Text parsed by the ingest contract check: numbers may carry thousands commas. -#}
+{% macro parse_number(column) -%}
+    cast(replace(trim({{ column }}), ',', '') as double)
+{%- endmacro %}
+
+{% macro parse_date(column) -%}
+    cast(substr(trim({{ column }}), 1, 10) as date)
+{%- endmacro %}

@@ -1,0 +1,28 @@
+with
+
+codes as (
+
+    select sku, scheme, code_status
+    from {{ ref('int_product_codes_normalised') }}
+
+),
+
+final as (
+
+    select
+        sku,
+        'HS_MISSING' as check_code,
+        scheme,
+        cast(null as varchar) as declared_code,
+        cast(null as varchar) as suggested_code,
+        'No ' || scheme || ' code is recorded for this product; the company declares in '
+            || scheme || ', so every product needs one (GRI 1).' as evidence,
+        cast(null as varchar) as shipment_id
+
+    from codes
+    where code_status = 'missing'
+        and scheme in ({% for s in var('declared_schemes') %}'{{ s }}'{{ ',' if not loop.last }}{% endfor %})
+
+)
+
+select * from final

@@ -1,0 +1,230 @@
+"""The real nightly flow end to end: real Prefect (temporary server), real dbt, real GX."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import PROJECT_ROOT, SAMPLE_DIR, hsguard_cmd, run_cli
+
+pytestmark = pytest.mark.integration
+
+
+def table_count(db: Path, table: str) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608 - fixed names
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory, cli_env):
+    """One real run of `hsguard run` on the bundled sample."""
+    root = tmp_path_factory.mktemp("nightly")
+    warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
+    result = run_cli(
+        cli_env, "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return {"warehouse": warehouse, "reports": reports, "root": root, "output": result.stdout + result.stderr}
+
+
+def test_run_prints_stages_and_summary(published):
+    out = published["output"]
+    for stage in ("[1/5] ingest", "[2/5] transform", "[3/5] validate", "[4/5] report", "[5/5] publish"):
+        assert stage in out
+    assert "quarantined 3" in out and "published in" in out
+
+
+def test_second_process_reads_the_published_file(published):
+    reader = (
+        subprocess.run(
+            [
+                str(Path(os.environ.get("VIRTUAL_ENV", PROJECT_ROOT / ".venv")) / "bin" / "duckdb"),
+                str(published["warehouse"]),
+                "-readonly",
+                "-csv",
+                "-c",
+                "select check_code, count(*) from marts.fct_classification_flags group by 1 order by 1",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if (PROJECT_ROOT / ".venv" / "bin" / "duckdb").exists()
+        else None
+    )
+    if reader is not None:
+        assert reader.returncode == 0, reader.stderr
+        assert "HS_NOT_DECLARABLE" in reader.stdout
+    con = duckdb.connect(str(published["warehouse"]), read_only=True)
+    counts = dict(
+        con.execute("select check_code, count(*) from marts.fct_classification_flags group by 1").fetchall()
+    )
+    con.close()
+    assert counts == {"HS_MISSING": 12, "HS_MALFORMED": 12, "HS_UNKNOWN": 9, "HS_NOT_DECLARABLE": 9}
+
+
+def test_flags_match_the_ground_truth_labels(published):
+    from hsguard.evaluation import evaluate
+
+    con = duckdb.connect(str(published["warehouse"]), read_only=True)
+    result = evaluate(con, SAMPLE_DIR / "labels.csv")
+    con.close()
+    for row in result.recall.iter_rows(named=True):
+        assert row["recall"] == 1.0, row
+    clean = {r["kind"]: r["share"] for r in result.clean.iter_rows(named=True)}
+    assert clean["clean"] == 1.0, result.unexpected
+    assert clean["clean_shipment"] == 1.0
+
+
+def test_flags_carry_contract_columns_and_evidence(published):
+    con = duckdb.connect(str(published["warehouse"]), read_only=True)
+    columns = [r[0] for r in con.execute("describe marts.fct_classification_flags").fetchall()]
+    for col in (
+        "sku",
+        "check_code",
+        "severity",
+        "scheme",
+        "declared_code",
+        "suggested_code",
+        "evidence",
+        "shipment_id",
+        "run_id",
+    ):
+        assert col in columns
+    empty = con.execute(
+        "select count(*) from marts.fct_classification_flags where "
+        "evidence is null or length(evidence) < 20 or severity is null"
+    ).fetchone()[0]
+    lines = con.execute(
+        "select count(*) from marts.dim_tariff_lines where scheme = 'HTSUS' and length(code) = 10"
+    ).fetchone()[0]
+    con.close()
+    assert empty == 0
+    assert lines == 19_768
+
+
+def test_quarantine_and_row_accounting(published):
+    db = published["warehouse"]
+    con = duckdb.connect(str(db), read_only=True)
+    reasons = con.execute(
+        "select row_number, columns, reason from audit.quarantine order by row_number"
+    ).fetchall()
+    lineage = con.execute(
+        "select sum(rows_in), sum(rows_loaded), sum(rows_quarantined) from audit.load_lineage "
+        "where dataset is null"
+    ).fetchone()
+    con.close()
+    assert len(reasons) == 3
+    assert {c for _, c, _ in reasons} == {"sku", "description", "unit_value_usd"}
+    rows_in, loaded, quarantined = lineage
+    assert rows_in == loaded + quarantined and quarantined == 3
+
+
+def test_report_written_and_latest_points_at_it(published):
+    latest = published["reports"] / "latest"
+    summary = json.loads((latest / "summary.json").read_text())
+    assert summary["flags_total"] == 42
+    assert (latest / "flags.csv").read_text().count("\n") == 43
+    assert not list(published["reports"].glob(".partial-*"))
+
+
+def test_missing_sku_column_is_refused_and_warehouse_unchanged(published, cli_env, tmp_path):
+    sources = tmp_path / "src"
+    sources.mkdir()
+    (sources / "products.csv").write_text("item,description\nA,Widget\n")
+    before = published["warehouse"].stat()
+    result = run_cli(
+        cli_env,
+        "run",
+        "--sources",
+        str(sources),
+        "--warehouse",
+        str(published["warehouse"]),
+        "--reports",
+        str(published["reports"]),
+    )
+    assert result.returncode == 2
+    assert "products.csv" in result.stderr and "sku" in result.stderr
+    after = published["warehouse"].stat()
+    assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
+
+
+def _kill_when(cmd_env, warehouse: Path, reports: Path, ready) -> None:
+    proc = subprocess.Popen(
+        hsguard_cmd(
+            "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
+        ),
+        env=cmd_env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.time() + 240
+    try:
+        while not ready():
+            assert proc.poll() is None, "run ended before reaching the kill point"
+            assert time.time() < deadline, "kill point never reached"
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+
+
+@pytest.mark.parametrize("stage", ["ingest", "dbt"])
+def test_killed_run_leaves_published_warehouse_untouched_and_next_run_succeeds(
+    published, cli_env, tmp_path, stage
+):
+    warehouse = tmp_path / "wh" / "hsguard.duckdb"
+    reports = tmp_path / "reports"
+    warehouse.parent.mkdir()
+    shutil.copyfile(published["warehouse"], warehouse)
+    shutil.copytree(published["reports"], reports, symlinks=True)
+    before = warehouse.read_bytes()
+    latest_before = os.readlink(reports / "latest")
+    env = dict(cli_env)
+
+    def build_dirs():
+        return list(warehouse.parent.glob(".hsguard-build-*"))
+
+    if stage == "ingest":
+        env["HSGUARD_PAUSE_AT"] = "ingest"
+
+        def ready():
+            return any((d / ".paused-ingest").exists() for d in build_dirs())
+    else:
+
+        def ready():
+            for d in build_dirs():
+                log = d / "dbt_logs" / "dbt.log"
+                if log.exists() and "START sql table model" in log.read_text(errors="replace"):
+                    return True
+            return False
+
+    _kill_when(env, warehouse, reports, ready)
+
+    assert warehouse.read_bytes() == before
+    assert table_count(warehouse, "marts.fct_classification_flags") == 42
+    assert os.readlink(reports / "latest") == latest_before
+    assert build_dirs(), "the killed run's build directory should still be there for the next run to clean"
+
+    result = run_cli(
+        cli_env, "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "removed leftovers of an unfinished run" in result.stdout + result.stderr
+    assert not build_dirs()
+    assert table_count(warehouse, "audit.run_history") == 2
+    assert os.readlink(reports / "latest") != latest_before

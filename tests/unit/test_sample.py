@@ -1,0 +1,43 @@
+import polars as pl
+
+from hsguard.codes import strip_separators
+from hsguard.sample import ERROR_RATES, Tariff, generate
+
+
+def test_generator_is_deterministic_and_labels_every_product(tmp_path):
+    a = generate(200, tmp_path / "a", seed=7)
+    b = generate(200, tmp_path / "b", seed=7)
+    assert a == b
+    assert (tmp_path / "a" / "products.csv").read_bytes() == (tmp_path / "b" / "products.csv").read_bytes()
+    labels = pl.read_csv(tmp_path / "a" / "labels.csv", infer_schema=False)
+    products = pl.read_csv(tmp_path / "a" / "products.csv", infer_schema=False)
+    shipments = pl.read_csv(tmp_path / "a" / "shipments.csv", infer_schema=False)
+    assert products.height == 200 + a["bad_rows"]
+    assert shipments.height == 600
+    kinds = dict(labels.group_by("kind").len().iter_rows())
+    assert kinds["sku"] + kinds["clean"] == 200
+    assert set(labels.filter(pl.col("kind") == "sku")["check_code"]) == set(ERROR_RATES)
+
+
+def test_clean_products_carry_declarable_codes_and_errors_are_real_errors(tmp_path):
+    generate(300, tmp_path, seed=3)
+    tariff = Tariff()
+    products = pl.read_csv(tmp_path / "products.csv", infer_schema=False).fill_null("")
+    labels = dict(
+        pl.read_csv(tmp_path / "labels.csv", infer_schema=False)
+        .fill_null("")
+        .filter(pl.col("kind").is_in(["sku", "clean"]))
+        .select("id", "check_code")
+        .iter_rows()
+    )
+    for sku, code in products.select("sku", "hts_code").iter_rows():
+        if sku not in labels:
+            continue  # deliberately bad row (quarantined)
+        digits = strip_separators(code)
+        check = labels[sku]
+        if check == "":
+            assert digits in tariff.declarable
+        elif check == "HS_UNKNOWN":
+            assert digits not in tariff.every_code
+        elif check == "HS_NOT_DECLARABLE":
+            assert digits not in tariff.declarable and digits[:8] in tariff.subdivided8

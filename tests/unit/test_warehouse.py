@@ -1,0 +1,64 @@
+import duckdb
+import pytest
+
+from hsguard.reporting import finalise, neutralise_formula, partial_dir, remove_partials
+from hsguard.warehouse import RunLockedError, WarehousePaths, publish, remove_leftovers, run_lock
+
+
+def make_db(path, value):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute("create or replace table t as select ? as v", [value])
+    con.close()
+
+
+def test_publish_replaces_atomically_and_open_readers_keep_old_version(tmp_path):
+    paths = WarehousePaths(tmp_path / "wh" / "hsguard.duckdb")
+    make_db(paths.published, "old")
+    reader = duckdb.connect(str(paths.published), read_only=True)
+    make_db(paths.build_file("r1"), "new")
+    publish(paths, "r1")
+    assert reader.execute("select v from t").fetchone()[0] == "old"
+    reader.close()
+    fresh = duckdb.connect(str(paths.published), read_only=True)
+    assert fresh.execute("select v from t").fetchone()[0] == "new"
+    fresh.close()
+    assert not paths.build_dir("r1").exists()
+
+
+def test_second_lock_holder_is_refused(tmp_path):
+    paths = WarehousePaths(tmp_path / "hsguard.duckdb")
+    with run_lock(paths):
+        with pytest.raises(RunLockedError, match="already using"):
+            with run_lock(paths):
+                pass
+    with run_lock(paths):  # released again
+        pass
+
+
+def test_leftover_builds_are_removed(tmp_path):
+    paths = WarehousePaths(tmp_path / "hsguard.duckdb")
+    make_db(paths.build_file("dead"), "x")
+    removed = remove_leftovers(paths)
+    assert [p.name for p in removed] == [".hsguard-build-dead"]
+    assert not paths.build_dir("dead").exists()
+
+
+def test_reports_become_latest_only_when_finalised(tmp_path):
+    reports = tmp_path / "reports"
+    partial_dir(reports, "r1").mkdir(parents=True)
+    (partial_dir(reports, "r1") / "flags.csv").write_text("x")
+    assert not (reports / "latest").exists()
+    finalise(reports, "r1")
+    assert (reports / "latest" / "flags.csv").read_text() == "x"
+    partial_dir(reports, "r2").mkdir()
+    remove_partials(reports)
+    assert not partial_dir(reports, "r2").exists()
+    assert (reports / "latest").resolve().name == "r1"
+
+
+def test_formula_cells_are_neutralised():
+    assert neutralise_formula('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert neutralise_formula("@SUM(A1)") == "'@SUM(A1)"
+    assert neutralise_formula("0101.21.0010") == "0101.21.0010"
+    assert neutralise_formula(12) == 12
