@@ -32,8 +32,9 @@ def parse_hs_nomenclature(path: Path, edition: str) -> pl.DataFrame:
     own = dict(zip(codes, (_clean_description(d) for d in frame["description"]), strict=True))
     chains = []
     for code in codes:
-        chain, node = [], code
-        while node in own:
+        chain, node, seen = [], code, set()
+        while node in own and node not in seen:
+            seen.add(node)
             chain.append(own[node])
             node = parents.get(node)
         chains.append(CHAIN_SEPARATOR.join(reversed(chain)))
@@ -150,6 +151,102 @@ def parse_atlas_rulings(path: Path) -> pl.DataFrame:
     return pl.DataFrame(rows, schema_overrides={"issued_date": pl.Utf8, "cn_code": pl.Utf8})
 
 
+def _sibling(path: Path, name: str) -> Path:
+    """A companion file next to ``path`` (user override folder), else the bundled one."""
+    candidate = path.parent / name
+    return candidate if candidate.is_file() else REFERENCE_DIR / "eu_cn" / name
+
+
+def parse_cn(codes_path: Path, edition: str) -> pl.DataFrame:
+    """EU Combined Nomenclature: CN8 codes plus the chapters, headings and subheadings above them.
+
+    The CN export lists only some headings; a heading it lacks is taken from HS 2022 (CN
+    headings are the HS headings, word for word), and ``source_file`` says so.
+    """
+    cn8 = pl.read_json(codes_path, infer_schema_length=None)
+    subheadings = pl.read_json(
+        _sibling(codes_path, f"cn_subheadings_{edition}.json"), infer_schema_length=None
+    )
+    headings = pl.read_json(_sibling(codes_path, f"cn_headings_{edition}.json"), infer_schema_length=None)
+    chapters = pl.read_json(_sibling(codes_path, f"cn_chapters_{edition}.json"), infer_schema_length=None)
+    hs = pl.read_csv(REFERENCE_DIR / "hs" / "hs2022.csv", infer_schema=False)
+
+    text = {}
+    for frame in (chapters, headings, subheadings):
+        text.update(zip(frame["code"].to_list(), (_clean_description(n) for n in frame["name"]), strict=True))
+    hs_text = dict(
+        zip(hs["hscode"].to_list(), (_clean_description(d) for d in hs["description"]), strict=True)
+    )
+    needed_headings = {c[:4] for c in cn8["code"].to_list()} | {c[:4] for c in subheadings["code"].to_list()}
+    borrowed = sorted(h for h in needed_headings if h not in text and h in hs_text)
+    for h in borrowed:
+        text[h] = hs_text[h]
+
+    rows = []
+    for code, raw in zip(chapters["code"], chapters["rawCode"], strict=True):
+        rows.append((code, raw, None, text[code], "chapters", None))
+    for code, raw in zip(headings["code"], headings["rawCode"], strict=True):
+        rows.append((code, raw, code[:2], text[code], "headings", None))
+    for code in borrowed:
+        rows.append((code, code, code[:2], text[code], "hs2022", None))
+    for code, raw in zip(subheadings["code"], subheadings["rawCode"], strict=True):
+        # the 2025 export lists heading 0702 among its subheadings: its parent is the chapter
+        rows.append((code, raw, code[:4] if len(code) > 4 else code[:2], text[code], "subheadings", None))
+    for code, raw, name, sub, unit in zip(
+        cn8["code"], cn8["rawCode"], cn8["name"], cn8["subheading"], cn8["supplementaryUnit"], strict=True
+    ):
+        rows.append((code, raw, sub or code[:4], _clean_description(name), "codes", unit))
+
+    parents = {r[0]: r[2] for r in rows}
+    own = {r[0]: r[3] for r in rows}
+    chains = []
+    for code, *_ in rows:
+        chain, node, seen = [], code, set()
+        while node is not None and node in own and node not in seen:
+            seen.add(node)
+            chain.append(own[node])
+            node = parents.get(node)
+        chains.append(CHAIN_SEPARATOR.join(reversed(chain)))
+    source_names = {
+        "chapters": f"eu_cn/cn_chapters_{edition}.json",
+        "headings": f"eu_cn/cn_headings_{edition}.json",
+        "hs2022": "hs/hs2022.csv (heading absent from the CN export)",
+        "subheadings": f"eu_cn/cn_subheadings_{edition}.json",
+        "codes": f"eu_cn/cn_codes_{edition}.json",
+    }
+    return pl.DataFrame(
+        {
+            "edition": [edition] * len(rows),
+            "code": [r[0] for r in rows],
+            "code_display": [r[1] for r in rows],
+            "parent_code": [r[2] for r in rows],
+            "description": [r[3] for r in rows],
+            "full_description": chains,
+            "units": [r[5] for r in rows],
+            "part": [source_names[r[4]] for r in rows],
+            "_row_number": list(range(1, len(rows) + 1)),
+        },
+        schema_overrides={"parent_code": pl.Utf8, "units": pl.Utf8},
+    )
+
+
+def parse_hs_correlation(path: Path) -> pl.DataFrame:
+    """UNSD HS 2022 <-> HS 2017 correlation (``hs2022,hs2017,relationship``)."""
+    frame = pl.read_csv(path, infer_schema=False)
+    return frame.select(
+        pl.col("hs2022").str.strip_chars().alias("hs2022_code"),
+        pl.col("hs2017").str.strip_chars().alias("hs2017_code"),
+        pl.col("relationship").str.strip_chars(),
+        pl.int_range(2, pl.len() + 2).alias("_row_number"),
+    )
+
+
+def parse_hts_concordance(path: Path) -> pl.DataFrame:
+    """HTS10 revision concordance 2025 -> 2026 (``NA`` means no code / no value)."""
+    frame = pl.read_csv(path, infer_schema=False, null_values=["NA", ""])
+    return frame.with_columns(pl.int_range(2, pl.len() + 2).alias("_row_number"))
+
+
 @dataclass(frozen=True)
 class ReferenceFile:
     """One bundled reference file, the raw table it loads into, and its parser."""
@@ -173,26 +270,48 @@ class ReferenceFile:
         return self.bundled_path
 
 
+def _hs(edition: str) -> Callable[[Path], pl.DataFrame]:
+    return lambda p: parse_hs_nomenclature(p, edition)
+
+
+def _hts(edition: str) -> Callable[[Path], pl.DataFrame]:
+    return lambda p: parse_hts(p, edition)
+
+
+def _cn(edition: str) -> Callable[[Path], pl.DataFrame]:
+    return lambda p: parse_cn(p, edition)
+
+
+# The binding-rulings sample is not here: it is the default of the rulings *source*
+# (hsguard.loading), replaced by the user's rulings.csv when one is given.
 REFERENCE_FILES: tuple[ReferenceFile, ...] = (
     ReferenceFile(
-        "hs/hs2022.csv",
-        "ref_hs_nomenclature",
-        lambda p: parse_hs_nomenclature(p, "2022"),
-        "HS nomenclature (UN Comtrade)",
-        "HS 2022",
+        "hs/hs2022.csv", "ref_hs_nomenclature", _hs("2022"), "HS nomenclature (UN Comtrade)", "HS 2022"
     ),
     ReferenceFile(
-        "us_hts/hts_2026_basic.csv",
-        "ref_hts_lines",
-        lambda p: parse_hts(p, "2026"),
-        "HTSUS (USITC)",
-        "2026 Basic",
+        "hs/hs2017.csv", "ref_hs_nomenclature", _hs("2017"), "HS nomenclature (UN Comtrade)", "HS 2017"
     ),
     ReferenceFile(
-        "rulings/atlas_cross_rulings_validation.jsonl",
-        "ref_cbp_rulings",
-        parse_atlas_rulings,
-        "CBP CROSS rulings (ATLAS validation split)",
-        "before 2025",
+        "hs/hs2022_hs2017_correlation.csv",
+        "ref_hs_correlation",
+        parse_hs_correlation,
+        "HS 2022-2017 correlation (UNSD)",
+        "2022/2017",
+    ),
+    ReferenceFile("us_hts/hts_2026_basic.csv", "ref_hts_lines", _hts("2026"), "HTSUS (USITC)", "2026 Basic"),
+    ReferenceFile("us_hts/hts_2025_basic.csv", "ref_hts_lines", _hts("2025"), "HTSUS (USITC)", "2025 Basic"),
+    ReferenceFile("us_hts/hts_2024_basic.csv", "ref_hts_lines", _hts("2024"), "HTSUS (USITC)", "2024 Basic"),
+    ReferenceFile(
+        "us_hts/hts10_revision_concordance_2025_2026.csv",
+        "ref_hts_revision_concordance",
+        parse_hts_concordance,
+        "HTS10 revision concordance (USITC via Yale Budget Lab)",
+        "2025 rev 15 -> 2026 rev 2",
+    ),
+    ReferenceFile(
+        "eu_cn/cn_codes_2026.json", "ref_cn_lines", _cn("2026"), "EU Combined Nomenclature", "CN 2026"
+    ),
+    ReferenceFile(
+        "eu_cn/cn_codes_2025.json", "ref_cn_lines", _cn("2025"), "EU Combined Nomenclature", "CN 2025"
     ),
 )

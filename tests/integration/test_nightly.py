@@ -107,7 +107,7 @@ def test_flags_carry_contract_columns_and_evidence(published):
         "evidence is null or length(evidence) < 20 or severity is null"
     ).fetchone()[0]
     lines = con.execute(
-        "select count(*) from marts.dim_tariff_lines where scheme = 'HTSUS' and length(code) = 10"
+        "select count(*) from marts.dim_tariff_lines where scheme = 'HTSUS' and edition = '2026' and length(code) = 10"
     ).fetchone()[0]
     con.close()
     assert empty == 0
@@ -228,3 +228,44 @@ def test_killed_run_leaves_published_warehouse_untouched_and_next_run_succeeds(
     assert not build_dirs()
     assert table_count(warehouse, "audit.run_history") == 2
     assert os.readlink(reports / "latest") != latest_before
+
+
+def test_reference_marts_match_the_source_files(published):
+    con = duckdb.connect(str(published["warehouse"]), read_only=True)
+    try:
+        hs = dict(
+            con.execute(
+                "select code_level, count(*) from marts.dim_tariff_lines where scheme = 'HS' "
+                "and edition = '2022' group by 1"
+            ).fetchall()
+        )
+        hts10 = dict(
+            con.execute(
+                "select edition, count(*) from marts.dim_tariff_lines where scheme = 'HTSUS' "
+                "and code_level = 10 group by 1"
+            ).fetchall()
+        )
+        cn8 = dict(
+            con.execute(
+                "select edition, count(*) from marts.dim_tariff_lines where scheme = 'CN' "
+                "and is_declarable group by 1"
+            ).fetchall()
+        )
+        changes = dict(
+            con.execute("select scheme, count(*) from marts.dim_tariff_changes group by 1").fetchall()
+        )
+        gri = con.execute(
+            "select count(*) from marts.dim_rulings where gri_rules_cited like '%GRI 3(b)%'"
+        ).fetchone()[0]
+        validity = con.execute(
+            "select valid_from, valid_to from marts.dim_tariff_lines where scheme = 'HS' "
+            "and edition = '2017' limit 1"
+        ).fetchone()
+    finally:
+        con.close()
+    assert hs == {2: 97, 4: 1229, 6: 5613}
+    assert hts10["2026"] == 19_768
+    assert cn8 == {"2026": 9791, "2025": 9778}
+    assert changes == {"HTSUS": 435, "HS": 15_657}
+    assert gri >= 5
+    assert str(validity[0]) == "2017-01-01" and str(validity[1]) == "2021-12-31"

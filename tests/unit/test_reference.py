@@ -74,3 +74,32 @@ def test_real_rulings_get_origin_ids_and_no_invented_numbers():
 def test_every_reference_file_is_bundled():
     for ref in REFERENCE_FILES:
         assert ref.bundled_path.is_file(), ref.relative_path
+
+
+def test_cn_tree_has_every_level_and_no_orphans():
+    from hsguard.reference import parse_cn
+
+    for edition, cn8 in (("2026", 9791), ("2025", 9778)):
+        cn = parse_cn(REFERENCE_DIR / "eu_cn" / f"cn_codes_{edition}.json", edition)
+        levels = dict(cn.group_by(pl.col("code").str.len_chars()).len().iter_rows())
+        assert levels[8] == cn8 and levels[2] == 97
+        codes = set(cn["code"].to_list())
+        assert set(cn["parent_code"].drop_nulls().to_list()) <= codes
+    line = cn.filter(pl.col("code") == "01012910").row(0, named=True)
+    assert (
+        line["full_description"]
+        == "LIVE ANIMALS > Live horses, asses, mules and hinnies > Other > For slaughter"
+    )
+    assert line["units"] == "PST"
+
+
+def test_hs_correlation_and_hts_concordance():
+    from hsguard.reference import parse_hs_correlation, parse_hts_concordance
+
+    corr = parse_hs_correlation(REFERENCE_DIR / "hs" / "hs2022_hs2017_correlation.csv")
+    assert corr.height == 15_657
+    assert set(corr["relationship"].unique()) == {"1:1", "n:1", "1:n", "n:n"}
+    conc = parse_hts_concordance(REFERENCE_DIR / "us_hts" / "hts10_revision_concordance_2025_2026.csv")
+    assert conc.height == 435
+    added = conc.filter(pl.col("change_type") == "added")
+    assert added["old_hts10"].null_count() == added.height  # "NA" is read as no code

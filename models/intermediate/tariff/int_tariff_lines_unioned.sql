@@ -28,11 +28,27 @@ hs_lines as (
 
 ),
 
+cn_lines as (
+
+    select
+        scheme, edition, code, code_display, code_level,
+        cast(null as integer) as indent,
+        parent_code, description, full_description, units,
+        cast(null as varchar) as general_rate,
+        cast(null as varchar) as special_rate,
+        cast(null as varchar) as column2_rate,
+        source_file, source_row_number
+    from {{ ref('stg_cn__lines') }}
+
+),
+
 unioned as (
 
     select * from hts_lines
     union all
     select * from hs_lines
+    union all
+    select * from cn_lines
 
 ),
 
@@ -56,6 +72,8 @@ final as (
         case
             when unioned.scheme = 'HTSUS' and substr(unioned.code, 1, 2) = '99' then false
             when unioned.scheme = 'HS' then unioned.code_level = 6
+            -- CN: the 8-digit CN subheadings are the declarable level.
+            when unioned.scheme = 'CN' then unioned.code_level = 8
             else coalesce(child_counts.child_count, 0) = 0
         end as is_declarable,
         -- The 10-digit statistical reporting number of a declarable HTSUS line: 8-digit
