@@ -9,6 +9,7 @@ recall. The same seed always gives the same files.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,14 +18,21 @@ import polars as pl
 
 from hsguard.codes import strip_separators
 from hsguard.paths import REFERENCE_DIR
-from hsguard.reference import parse_atlas_rulings, parse_hts
+from hsguard.reference import parse_atlas_rulings, parse_cn, parse_hts, parse_hts_concordance
 
 #: Share of products that carry each deliberate error (the rest are clean).
 ERROR_RATES: dict[str, float] = {
-    "HS_MISSING": 0.04,
-    "HS_MALFORMED": 0.04,
-    "HS_UNKNOWN": 0.03,
-    "HS_NOT_DECLARABLE": 0.03,
+    "HS_MISSING": 0.03,
+    "HS_MALFORMED": 0.03,
+    "HS_UNKNOWN": 0.02,
+    "HS_NOT_DECLARABLE": 0.02,
+    "HS_OUTDATED": 0.02,
+    "HS_CROSS_SCHEME_MISMATCH": 0.02,
+    "HS_RULING_CONFLICT": 0.02,
+    "HS_RULING_INACTIVE": 0.01,
+    "HS_PEER_INCONSISTENT": 0.02,
+    "DUPLICATE_SKU": 0.01,
+    "CLASSIFICATION_STALE": 0.02,
 }
 #: Bad rows added on top of the products (quarantined by the contract check).
 BAD_ROW_SHARE = 0.005
@@ -48,6 +56,11 @@ def _display(code: str, style: int) -> str:
     if style == 2:
         return f"{code[:4]}.{code[4:6]}.{code[6:8]}.{code[8:]}"
     return f"{code[:4]} {code[4:6]} {code[6:]}"
+
+
+def description_key(text: str) -> str:
+    """The same key the peer check uses (macro normalise_description): case and punctuation aside."""
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9%]+", " ", text.lower())).strip()
 
 
 def _leaf_description(chain: str) -> str | None:
@@ -85,6 +98,33 @@ class Tariff:
             for code in frame["code"].to_list():
                 self.every_code.add(code)
                 self.every_code.add(code.ljust(10, "0"))
+        # HTSUS codes declarable in 2024/2025 but not in 2026 (HS_OUTDATED material)
+        self.superseded: list[tuple[str, str]] = []
+        for edition in ("2025", "2024"):
+            frame = editions[edition]
+            old_parents = set(frame["parent_code"].drop_nulls().to_list())
+            for code, chain in frame.filter(~pl.col("code").is_in(list(old_parents))).select(
+                "code", "full_description"
+            ).iter_rows():
+                reporting = code + "00" if len(code) == 8 else code
+                if reporting not in self.declarable and not code.startswith(("98", "99")):
+                    self.superseded.append((reporting, chain))
+        self.superseded_codes = {code for code, _ in self.superseded}
+        concordance = parse_hts_concordance(REFERENCE_DIR / "us_hts" / "hts10_revision_concordance_2025_2026.csv")
+        self.revised = set(
+            concordance.filter(pl.col("change_type") != "added")["new_hts10"].drop_nulls().to_list()
+        )
+        cn = parse_cn(REFERENCE_DIR / "eu_cn" / "cn_codes_2026.json", "2026").filter(
+            pl.col("code").str.len_chars() == 8
+        )
+        self.cn_by_hs6: dict[str, list[str]] = {}
+        for code in cn["code"].to_list():
+            self.cn_by_hs6.setdefault(code[:6], []).append(code)
+        self.cn_codes = sorted(cn["code"].to_list())
+
+    def cn_for(self, hts_code: str, rng: random.Random) -> str | None:
+        options = self.cn_by_hs6.get(hts_code[:6])
+        return rng.choice(options) if options else None
 
     def unknown_variant(self, code: str, rng: random.Random) -> str | None:
         for suffix in rng.sample(range(11, 100), 30):
@@ -97,22 +137,24 @@ class Tariff:
         while True:
             line = rng.choice(self.subdivided8)
             candidate = line + "00"
-            if candidate not in self.declarable and candidate not in self.every_code - {line.ljust(10, "0")}:
+            if candidate not in self.declarable and candidate not in self.superseded_codes:
                 return candidate
 
 
 def load_material(tariff: Tariff, rng: random.Random) -> list[Material]:
     rulings = parse_atlas_rulings(REFERENCE_DIR / "rulings" / "atlas_cross_rulings_validation.jsonl")
-    material = []
+    material, seen = [], set()
     for ruling_id, description, code in rulings.select("ruling_id", "description", "hts_code").iter_rows():
         code = strip_separators(code)
-        if code in tariff.declarable:
+        if code in tariff.declarable and code[:6] in tariff.cn_by_hs6 and description_key(description) not in seen:
+            seen.add(description_key(description))
             material.append(Material(description, code, ruling_id))
     leaves = list(tariff.leaves)
     rng.shuffle(leaves)
     for code, chain in leaves:
         description = _leaf_description(chain)
-        if description:
+        if description and code[:6] in tariff.cn_by_hs6 and description_key(description) not in seen:
+            seen.add(description_key(description))
             material.append(Material(description, code, None))
     return material
 
@@ -133,8 +175,10 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
     errors += [None] * (products - len(errors))
     rng.shuffle(errors)
 
-    product_rows, labels = [], []
     start = date(2023, 1, 1)
+    revision_cutoff = date(2026, 1, 1)
+    rows: list[dict] = []
+    labels: dict[str, set[str]] = {}
     for i in range(products):
         item = ordered[i % len(ordered)]
         description = item.description
@@ -142,88 +186,148 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
             description = f"{description} - model {i // len(ordered) + 1:03d}"
         sku = f"HG-{i + 1:06d}"
         error = errors[i]
-        code = _display(item.code, rng.randrange(4))
-        ruling_ref = item.ruling_id if error is None and i < len(ordered) else None
+        hts = item.code
+        cn = tariff.cn_for(hts, rng)
+        ruling_ref = item.ruling_id if i < len(ordered) else None
+        classified = start + timedelta(days=rng.randrange(0, 1040))
+        hts_text = _display(hts, rng.randrange(4))
         if error == "HS_MISSING":
-            code = ""
+            hts_text = ""
         elif error == "HS_MALFORMED":
-            if rng.random() < 0.5 and "0" in code:
-                code = code.replace("0", "O", 1)
+            if rng.random() < 0.5 and "0" in hts:
+                hts_text = _display(hts, 0).replace("0", "O", 1)
             else:
-                digits = item.code
-                code = digits[:7] if rng.random() < 0.5 else digits + str(rng.randrange(10))
+                hts_text = hts[:7] if rng.random() < 0.5 else hts + str(rng.randrange(10))
         elif error == "HS_UNKNOWN":
-            unknown = tariff.unknown_variant(item.code, rng)
+            unknown = tariff.unknown_variant(hts, rng)
             if unknown is None:
-                error, code = None, _display(item.code, 0)
+                error = None
             else:
-                code = _display(unknown, 0)
+                hts_text = _display(unknown, 0)
         elif error == "HS_NOT_DECLARABLE":
-            code = _display(tariff.padded_subdivided(rng), rng.choice([0, 2]))
-        labels.append({"kind": "sku" if error else "clean", "id": sku, "check_code": error or ""})
-        product_rows.append(
+            padded, cn = None, None
+            while cn is None:
+                padded = tariff.padded_subdivided(rng)
+                cn = tariff.cn_for(padded, rng)
+            hts_text = _display(padded, rng.choice([0, 2]))
+        elif error == "HS_OUTDATED":
+            old_code, cn = "", None
+            while cn is None:
+                old_code, _ = rng.choice(tariff.superseded)
+                cn = tariff.cn_for(old_code, rng)
+            hts_text, ruling_ref = _display(old_code, 0), None
+        elif error == "HS_CROSS_SCHEME_MISMATCH":
+            window = tariff.cn_codes[rng.randrange(len(tariff.cn_codes)) :][:200]
+            other_chapter = [c for c in window if c[:2] != hts[:2]]
+            if other_chapter:
+                cn = rng.choice(other_chapter)
+            else:
+                error = None
+        elif error == "HS_RULING_CONFLICT":
+            if ruling_ref is None:  # cite a real ruling (not copying its text: that would be a peer clash)
+                ruling_ref = rng.choice(rulings_first).ruling_id
+            other = rng.choice([m for m in ordered[:2000] if m.code[:4] != hts[:4]])
+            hts_text, cn = _display(other.code, 0), tariff.cn_for(other.code, rng)
+        elif error == "HS_RULING_INACTIVE":
+            ruling_ref = f"CROSS-ATLAS-VAL-{9000 + i % 1000:04d}"  # beyond the 200 real ones: not found
+        elif error == "CLASSIFICATION_STALE":
+            classified = date(2012, 1, 1) + timedelta(days=rng.randrange(0, 2000))
+        if error is None and hts in tariff.revised and classified < revision_cutoff:
+            classified = revision_cutoff + timedelta(days=rng.randrange(0, 200))
+        labels[sku] = {error} if error else set()
+        rows.append(
             {
                 "sku": sku,
                 "description": description,
-                "hts_code": code,
+                "hts_code": hts_text,
+                "cn_code": (f"{cn[:4]} {cn[4:6]} {cn[6:]}" if rng.random() < 0.5 else cn) if cn else "",
                 "eccn": "EAR99",
                 "ruling_ref": ruling_ref or "",
-                "product_family": f"HTS chapter {item.code[:2]}",
+                "product_family": f"HTS chapter {hts[:2]}",
                 "country_of_origin": rng.choice(ORIGINS),
                 "unit_value_usd": f"{rng.uniform(1, 2500):.2f}",
-                "classified_at": (start + timedelta(days=rng.randrange(0, 1400))).isoformat(),
+                "classified_at": classified.isoformat(),
             }
         )
 
+    clean = [r for r in rows if not labels[r["sku"]]]
+    peer_slots = [r for r in rows if labels[r["sku"]] == {"HS_PEER_INCONSISTENT"}]
+    for row in peer_slots:
+        if clean:
+            peer = clean.pop(rng.randrange(len(clean)))
+            if peer["hts_code"] and strip_separators(peer["hts_code"])[:6] != strip_separators(row["hts_code"])[:6]:
+                row["description"] = peer["description"]
+                labels[peer["sku"]] = {"HS_PEER_INCONSISTENT"}
+            else:
+                labels[row["sku"]] = set()
+    extra_rows = []
+    for row in rows:
+        if labels[row["sku"]] == {"DUPLICATE_SKU"}:
+            twin = dict(row)
+            twin["unit_value_usd"] = f"{float(row['unit_value_usd']) * 1.5 + 1:.2f}"
+            extra_rows.append(twin)
+    for twin in extra_rows:
+        rows.insert(rng.randrange(len(rows) + 1), twin)
+
     bad_rows = max(3, round(products * BAD_ROW_SHARE))
     for k in range(bad_rows):
-        template = dict(product_rows[rng.randrange(products)])
+        template = dict(rows[rng.randrange(len(rows))])
         kind = k % 3
         if kind == 0:
             template["sku"] = ""
         elif kind == 1:
             template["description"] = ""
+            template["sku"] = f"HG-BAD-{k + 1:04d}"
         else:
             template["unit_value_usd"] = "n/a"
-        template["sku"] = template["sku"] and f"HG-BAD-{k + 1:04d}"
-        product_rows.insert(rng.randrange(len(product_rows) + 1), template)
+            template["sku"] = f"HG-BAD-{k + 1:04d}"
+        rows.insert(rng.randrange(len(rows) + 1), template)
 
-    shipment_rows = []
+    good_skus = [r["sku"] for r in rows if r["sku"] in labels]
+    shipment_rows, shipment_labels = [], []
     ship_start = date(2026, 1, 1)
+    unit_values = {r["sku"]: float(r["unit_value_usd"]) for r in rows if r["sku"] in labels}
     for n in range(products * 3):
-        product = product_rows[rng.randrange(len(product_rows))]
-        while not product["sku"] or product["sku"].startswith("HG-BAD") or not product["description"]:
-            product = product_rows[rng.randrange(len(product_rows))]
+        sku = good_skus[rng.randrange(len(good_skus))]
         quantity = rng.randint(1, 500)
         shipment_id = f"SHP-{n + 1:07d}"
         shipment_rows.append(
             {
                 "shipment_id": shipment_id,
-                "sku": product["sku"],
+                "sku": sku,
                 "destination_country": rng.choice(DESTINATIONS),
                 "ship_date": (ship_start + timedelta(days=rng.randrange(0, 320))).isoformat(),
                 "quantity": str(quantity),
-                "value_usd": f"{quantity * float(product['unit_value_usd']):.2f}",
+                "value_usd": f"{quantity * unit_values[sku]:.2f}",
                 "license_ref": "",
                 "license_exception": "",
                 "end_user": "",
             }
         )
-        labels.append({"kind": "clean_shipment", "id": shipment_id, "check_code": ""})
+        shipment_labels.append({"kind": "clean_shipment", "id": shipment_id, "check_code": ""})
 
+    label_rows = []
+    for sku, checks in labels.items():
+        if checks:
+            label_rows += [{"kind": "sku", "id": sku, "check_code": c} for c in sorted(checks)]
+        else:
+            label_rows.append({"kind": "clean", "id": sku, "check_code": ""})
     out.mkdir(parents=True, exist_ok=True)
-    pl.DataFrame(product_rows).write_csv(out / "products.csv")
+    pl.DataFrame(rows).write_csv(out / "products.csv")
     pl.DataFrame(shipment_rows).write_csv(out / "shipments.csv")
-    pl.DataFrame(labels).write_csv(out / "labels.csv")
+    pl.DataFrame(label_rows + shipment_labels).write_csv(out / "labels.csv")
     rulings = parse_atlas_rulings(REFERENCE_DIR / "rulings" / "atlas_cross_rulings_validation.jsonl")
     rulings.drop("_row_number").write_csv(out / "rulings.csv")
-    counts = {check: sum(1 for e in errors if e == check) for check in ERROR_RATES}
+    counts: dict[str, int] = {}
+    for checks in labels.values():
+        for check in checks:
+            counts[check] = counts.get(check, 0) + 1
     return {
         "products": products,
         "bad_rows": bad_rows,
-        "product_rows": len(product_rows),
+        "product_rows": len(rows),
         "shipments": len(shipment_rows),
-        "errors": counts,
-        "clean_products": sum(1 for e in errors if e is None),
+        "errors": dict(sorted(counts.items())),
+        "clean_products": sum(1 for c in labels.values() if not c),
         "seed": seed,
     }

@@ -46,3 +46,17 @@
 {% macro parse_date(column) -%}
     cast(substr(trim({{ column }}), 1, 10) as date)
 {%- endmacro %}
+
+
+{#- Description key for peer comparison: lower case, punctuation to spaces, spaces collapsed. -#}
+{% macro normalise_description(column) -%}
+    {{ return(adapter.dispatch('normalise_description', 'hsguard')(column)) }}
+{%- endmacro %}
+
+{% macro default__normalise_description(column) -%}
+    lower(trim({{ column }}))
+{%- endmacro %}
+
+{% macro duckdb__normalise_description(column) -%}
+    trim(regexp_replace(regexp_replace(lower({{ column }}), '[^a-z0-9%]+', ' ', 'g'), '\s+', ' ', 'g'))
+{%- endmacro %}

@@ -12,7 +12,8 @@ def test_generator_is_deterministic_and_labels_every_product(tmp_path):
     labels = pl.read_csv(tmp_path / "a" / "labels.csv", infer_schema=False)
     products = pl.read_csv(tmp_path / "a" / "products.csv", infer_schema=False)
     shipments = pl.read_csv(tmp_path / "a" / "shipments.csv", infer_schema=False)
-    assert products.height == 200 + a["bad_rows"]
+    duplicates = a["errors"]["DUPLICATE_SKU"]
+    assert products.height == a["product_rows"] == 200 + duplicates + a["bad_rows"]
     assert shipments.height == 600
     kinds = dict(labels.group_by("kind").len().iter_rows())
     assert kinds["sku"] + kinds["clean"] == 200

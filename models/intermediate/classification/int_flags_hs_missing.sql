@@ -2,7 +2,7 @@ with
 
 codes as (
 
-    select sku, scheme, code_status
+    select sku, scheme, code_status, is_declared_scheme
     from {{ ref('int_product_codes_normalised') }}
 
 ),
@@ -21,7 +21,7 @@ final as (
 
     from codes
     where code_status = 'missing'
-        and scheme in ({% for s in var('declared_schemes') %}'{{ s }}'{{ ',' if not loop.last }}{% endfor %})
+        and is_declared_scheme
 
 )
 

@@ -1,30 +1,36 @@
-{#- HS_NOT_DECLARABLE (GRI 6): a well-formed HTSUS code that is not a declarable line
-    but is a subdivided line written with trailing zeros (0101.21.00 -> 0101.21.0000 when
-    only .0010 and .0020 exist). The evidence lists the declarable lines below it. -#}
+{#- HS_NOT_DECLARABLE (GRI 6): a well-formed code that is no declarable line of the
+    current edition but a subdivided line written with trailing zeros (0101.21.00 ->
+    0101.21.0000 when only .0010 and .0020 exist; CN 8471 -> 84710000). The evidence
+    lists the declarable lines below it. Codes that were declarable in an earlier
+    edition are HS_OUTDATED instead. -#}
 
 with
 
 codes as (
 
-    select sku, scheme, declared_code_raw, declared_code
+    select sku, scheme, expected_length, declared_code_raw, declared_code
     from {{ ref('int_product_codes_normalised') }}
     where code_status = 'well_formed'
-        and scheme = 'HTSUS'
 
 ),
 
 lines as (
 
-    select code, code_display, description, full_description, is_declarable, reporting_code
-    from {{ ref('int_tariff_lines_unioned') }}
-    where scheme = 'HTSUS'
-        and edition = '{{ var("hts_edition") }}'
+    select scheme, code, code_display, description, full_description, is_declarable, is_product_line,
+        declarable_code
+    from {{ ref('int_tariff_lines_current') }}
+
+),
+
+outdated_flags as (
+
+    select sku, scheme from {{ ref('int_flags_hs_outdated') }}
 
 ),
 
 declarable_lines as (
 
-    select reporting_code, description
+    select scheme, declarable_code, code_display, description
     from lines
     where is_declarable
 
@@ -32,10 +38,10 @@ declarable_lines as (
 
 subdivided_lines as (
 
-    select code, code_display, full_description
+    select scheme, code, code_display, full_description
     from lines
     where not is_declarable
-        and substr(code, 1, 2) != '99'
+        and is_product_line
 
 ),
 
@@ -44,8 +50,13 @@ codes_not_declarable as (
     select codes.*
     from codes
     left join declarable_lines
-        on codes.declared_code = declarable_lines.reporting_code
-    where declarable_lines.reporting_code is null
+        on codes.scheme = declarable_lines.scheme
+        and codes.declared_code = declarable_lines.declarable_code
+    left join outdated_flags
+        on codes.sku = outdated_flags.sku
+        and codes.scheme = outdated_flags.scheme
+    where declarable_lines.declarable_code is null
+        and outdated_flags.sku is null
 
 ),
 
@@ -60,13 +71,15 @@ padded_matches as (
         subdivided_lines.code_display as line_code_display,
         subdivided_lines.full_description as line_full_description,
         row_number() over (
-            partition by codes_not_declarable.sku
+            partition by codes_not_declarable.sku, codes_not_declarable.scheme
             order by length(subdivided_lines.code) desc
         ) as specificity_rank
 
     from codes_not_declarable
     inner join subdivided_lines
-        on codes_not_declarable.declared_code = rpad(subdivided_lines.code, 10, '0')
+        on codes_not_declarable.scheme = subdivided_lines.scheme
+        and codes_not_declarable.declared_code
+            = rpad(subdivided_lines.code, codes_not_declarable.expected_length, '0')
 
 ),
 
@@ -81,20 +94,22 @@ children as (
 
     select
         most_specific_match.sku,
+        most_specific_match.scheme,
         count(*) as child_count,
-        min(declarable_lines.reporting_code) as first_child,
+        min(declarable_lines.declarable_code) as first_child,
         {{ dbt.listagg(
-            format_hts('declarable_lines.reporting_code') ~ " || ' (' || declarable_lines.description || ')'",
+            "declarable_lines.code_display || ' (' || declarable_lines.description || ')'",
             "', '",
-            "order by declarable_lines.reporting_code",
+            "order by declarable_lines.declarable_code",
             var('max_children_listed')
         ) }} as children_listed
 
     from most_specific_match
     inner join declarable_lines
-        on substr(declarable_lines.reporting_code, 1, length(most_specific_match.line_code))
+        on most_specific_match.scheme = declarable_lines.scheme
+        and substr(declarable_lines.declarable_code, 1, length(most_specific_match.line_code))
             = most_specific_match.line_code
-    group by most_specific_match.sku
+    group by most_specific_match.sku, most_specific_match.scheme
 
 ),
 
@@ -106,7 +121,10 @@ final as (
         most_specific_match.scheme,
         most_specific_match.declared_code_raw as declared_code,
         case when children.child_count = 1 then children.first_child end as suggested_code,
-        'HTSUS ' || {{ format_hts('most_specific_match.declared_code') }}
+        most_specific_match.scheme || ' '
+            || case when most_specific_match.scheme = 'HTSUS'
+                then {{ format_hts('most_specific_match.declared_code') }}
+                else most_specific_match.declared_code end
             || ' is line ' || most_specific_match.line_code_display
             || ' written with zeros, and that line is subdivided ('
             || most_specific_match.line_full_description
@@ -120,6 +138,7 @@ final as (
     from most_specific_match
     inner join children
         on most_specific_match.sku = children.sku
+        and most_specific_match.scheme = children.scheme
 
 )
 

@@ -1,6 +1,6 @@
-{#- HS_UNKNOWN: a well-formed HTSUS code that is neither a declarable line of the
-    current edition nor a subdivided line written with zeros (HS_NOT_DECLARABLE). The
-    evidence names the nearest line that does exist, to start the search from. -#}
+{#- HS_UNKNOWN: a well-formed code that is no declarable line of the current edition,
+    no line of an earlier edition (HS_OUTDATED) and no subdivided line written with zeros
+    (HS_NOT_DECLARABLE). The evidence names the nearest line that does exist. -#}
 
 with
 
@@ -9,22 +9,21 @@ codes as (
     select sku, scheme, declared_code_raw, declared_code
     from {{ ref('int_product_codes_normalised') }}
     where code_status = 'well_formed'
-        and scheme = 'HTSUS'
 
 ),
 
 lines as (
 
-    select code, code_display, full_description, is_declarable, reporting_code
-    from {{ ref('int_tariff_lines_unioned') }}
-    where scheme = 'HTSUS'
-        and edition = '{{ var("hts_edition") }}'
+    select scheme, edition, code, code_display, full_description, is_declarable, declarable_code
+    from {{ ref('int_tariff_lines_current') }}
 
 ),
 
-not_declarable_flags as (
+explained as (
 
-    select sku from {{ ref('int_flags_hs_not_declarable') }}
+    select sku, scheme from {{ ref('int_flags_hs_not_declarable') }}
+    union all
+    select sku, scheme from {{ ref('int_flags_hs_outdated') }}
 
 ),
 
@@ -33,12 +32,14 @@ unknown_codes as (
     select codes.*
     from codes
     left join lines as declarable_lines
-        on codes.declared_code = declarable_lines.reporting_code
+        on codes.scheme = declarable_lines.scheme
+        and codes.declared_code = declarable_lines.declarable_code
         and declarable_lines.is_declarable
-    left join not_declarable_flags
-        on codes.sku = not_declarable_flags.sku
-    where declarable_lines.reporting_code is null
-        and not_declarable_flags.sku is null
+    left join explained
+        on codes.sku = explained.sku
+        and codes.scheme = explained.scheme
+    where declarable_lines.declarable_code is null
+        and explained.sku is null
 
 ),
 
@@ -46,17 +47,30 @@ nearest_existing as (
 
     select
         unknown_codes.sku,
+        unknown_codes.scheme,
         lines.code_display,
         lines.full_description,
-        row_number() over (partition by unknown_codes.sku order by length(lines.code) desc) as nearness
+        row_number() over (
+            partition by unknown_codes.sku, unknown_codes.scheme order by length(lines.code) desc
+        ) as nearness
 
     from unknown_codes
     inner join lines
-        on lines.code in (
+        on unknown_codes.scheme = lines.scheme
+        and lines.code in (
             substr(unknown_codes.declared_code, 1, 8),
             substr(unknown_codes.declared_code, 1, 6),
             substr(unknown_codes.declared_code, 1, 4)
         )
+        and lines.code != unknown_codes.declared_code
+
+),
+
+editions as (
+
+    select scheme, max(edition) as edition
+    from lines
+    group by scheme
 
 ),
 
@@ -68,7 +82,11 @@ final as (
         unknown_codes.scheme,
         unknown_codes.declared_code_raw as declared_code,
         cast(null as varchar) as suggested_code,
-        'HTSUS {{ var("hts_edition") }} has no line ' || {{ format_hts('unknown_codes.declared_code') }} || '. '
+        unknown_codes.scheme || ' ' || editions.edition || ' has no line '
+            || case when unknown_codes.scheme = 'HTSUS'
+                then {{ format_hts('unknown_codes.declared_code') }}
+                else unknown_codes.declared_code end
+            || '. '
             || coalesce(
                 'Nearest existing line: ' || nearest_existing.code_display || ' ('
                     || nearest_existing.full_description || ').',
@@ -77,8 +95,11 @@ final as (
         cast(null as varchar) as shipment_id
 
     from unknown_codes
+    inner join editions
+        on unknown_codes.scheme = editions.scheme
     left join nearest_existing
         on unknown_codes.sku = nearest_existing.sku
+        and unknown_codes.scheme = nearest_existing.scheme
         and nearest_existing.nearness = 1
 
 )

@@ -1,29 +1,38 @@
 {#- One row per product (or shipment) and failed check. Severity and title come
-    from the check catalogue seed only. -#}
+    from the check catalogue seed (and, where a check grades by divergence level, from
+    check_severity_levels) only. -#}
+
+{%- set check_models = [
+    'int_flags_hs_missing',
+    'int_flags_hs_malformed',
+    'int_flags_hs_outdated',
+    'int_flags_hs_not_declarable',
+    'int_flags_hs_unknown',
+    'int_flags_hs_cross_scheme_mismatch',
+    'int_flags_hs_ruling_inactive',
+    'int_flags_hs_peer_inconsistent',
+    'int_flags_duplicate_sku',
+    'int_flags_classification_stale',
+] %}
 
 with
 
-hs_missing as (
+{% for check_model in check_models %}
+{{ check_model }} as (
 
-    select * from {{ ref('int_flags_hs_missing') }}
-
-),
-
-hs_malformed as (
-
-    select * from {{ ref('int_flags_hs_malformed') }}
+    select
+        sku, check_code, scheme, declared_code, suggested_code, evidence, shipment_id,
+        cast(null as varchar) as divergence_level
+    from {{ ref(check_model) }}
 
 ),
 
-hs_not_declarable as (
+{% endfor %}
+hs_ruling_conflict as (
 
-    select * from {{ ref('int_flags_hs_not_declarable') }}
-
-),
-
-hs_unknown as (
-
-    select * from {{ ref('int_flags_hs_unknown') }}
+    select
+        sku, check_code, scheme, declared_code, suggested_code, evidence, shipment_id, divergence_level
+    from {{ ref('int_flags_hs_ruling_conflict') }}
 
 ),
 
@@ -34,15 +43,20 @@ check_catalog as (
 
 ),
 
+severity_levels as (
+
+    select check_code, level, severity, severity_rank
+    from {{ ref('check_severity_levels') }}
+
+),
+
 all_flags as (
 
-    select * from hs_missing
+    {% for check_model in check_models %}
+    select * from {{ check_model }}
     union all
-    select * from hs_malformed
-    union all
-    select * from hs_not_declarable
-    union all
-    select * from hs_unknown
+    {% endfor %}
+    select * from hs_ruling_conflict
 
 ),
 
@@ -55,8 +69,8 @@ final as (
         ])) }} as flag_id,
         all_flags.sku,
         all_flags.check_code,
-        check_catalog.severity,
-        check_catalog.severity_rank,
+        coalesce(severity_levels.severity, check_catalog.severity) as severity,
+        coalesce(severity_levels.severity_rank, check_catalog.severity_rank) as severity_rank,
         check_catalog.title,
         all_flags.scheme,
         all_flags.declared_code,
@@ -70,6 +84,9 @@ final as (
     -- on severity instead of disappearing
     left join check_catalog
         on all_flags.check_code = check_catalog.check_code
+    left join severity_levels
+        on all_flags.check_code = severity_levels.check_code
+        and all_flags.divergence_level = severity_levels.level
 
 )
 
