@@ -6,7 +6,11 @@ from pathlib import Path
 
 from prefect import flow
 
-from hsguard.reporting import partial_dir, write_report
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from hsguard.html_report import render_report
+from hsguard.reporting import partial_dir, summary_markdown, write_report
+from hsguard.validation import build_data_docs
 from hsguard.warehouse import connect
 
 
@@ -42,10 +46,30 @@ def collect_summary(build_file: Path, base: dict) -> dict:
 def report(build_file: str, reports: str, run_id: str, summary: dict) -> dict:
     full = collect_summary(Path(build_file), summary)
     target = partial_dir(Path(reports), run_id)
+    target.mkdir(parents=True, exist_ok=True)
+    docs_index = build_data_docs(Path(build_file).parent, target / "data_docs")
     con = connect(Path(build_file), read_only=True)
     try:
         write_report(con, target, full)
+        html = render_report(
+            con, target, full, data_docs_index="data_docs/index.html" if docs_index else None
+        )
     finally:
         con.close()
-    print(f"  report written ({full['flags_total']} flags)")
+    publish_artifacts(full)
+    print(f"  report written: {html.name}, review_queue.csv/.xlsx, flags.csv ({full['flags_total']} flags)")
     return full
+
+
+def publish_artifacts(summary: dict) -> None:
+    """The run summary as Prefect artifacts (markdown + table), so the Prefect UI shows it."""
+    create_markdown_artifact(
+        key="hsguard-run-summary",
+        markdown=summary_markdown(summary),
+        description=f"hsguard nightly run {summary['run_id']}",
+    )
+    create_table_artifact(
+        key="hsguard-flags-by-check",
+        table=summary["flags_by_check"] or [{"check_code": "-", "severity": "-", "flags": 0}],
+        description="Flags by check and severity",
+    )

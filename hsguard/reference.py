@@ -282,6 +282,45 @@ def _cn(edition: str) -> Callable[[Path], pl.DataFrame]:
     return lambda p: parse_cn(p, edition)
 
 
+def _beside(path: Path, bundled_relative: str) -> Path:
+    """A companion file: next to ``path`` when the user replaced it, else the bundled one."""
+    candidate = path.parent / Path(bundled_relative).name
+    return candidate if candidate.is_file() else REFERENCE_DIR / bundled_relative
+
+
+def _chart(path: Path) -> pl.DataFrame:
+    from hsguard.reference_export import parse_country_chart
+
+    return parse_country_chart(path, _beside(path, "export_control/us_ear/country_chart_iso2.json"))
+
+
+def _groups(path: Path) -> pl.DataFrame:
+    from hsguard.reference_export import parse_country_groups
+
+    return parse_country_groups(path, _beside(path, "export_control/us_ear/country_groups_iso2.json"))
+
+
+def _bridges(path: Path) -> pl.DataFrame:
+    from hsguard.reference_export import parse_export_control_bridges
+
+    return parse_export_control_bridges(
+        path,
+        _beside(path, "export_control/bridges/china_mofcom_2026_hs10_to_control_code.csv"),
+        _beside(path, "export_control/bridges/japan_catchall_hs.json"),
+    )
+
+
+def _export(name: str) -> Callable[[Path], pl.DataFrame]:
+    def parse(path: Path) -> pl.DataFrame:
+        from hsguard import reference_export
+
+        return getattr(reference_export, name)(path)
+
+    return parse
+
+
+EAR = "export_control/us_ear/"
+
 # The binding-rulings sample is not here: it is the default of the rulings *source*
 # (hsguard.loading), replaced by the user's rulings.csv when one is given.
 REFERENCE_FILES: tuple[ReferenceFile, ...] = (
@@ -313,5 +352,68 @@ REFERENCE_FILES: tuple[ReferenceFile, ...] = (
     ),
     ReferenceFile(
         "eu_cn/cn_codes_2025.json", "ref_cn_lines", _cn("2025"), "EU Combined Nomenclature", "CN 2025"
+    ),
+    ReferenceFile(
+        EAR + "ccl.json",
+        "ref_ccl_eccns",
+        _export("parse_ccl_eccns"),
+        "Commerce Control List (EAR Part 774 Supp. 1)",
+        "eCFR 2026-07-23",
+    ),
+    ReferenceFile(
+        EAR + "ccl.json",
+        "ref_ccl_license_requirements",
+        _export("parse_ccl_license_requirements"),
+        "CCL licence requirements",
+        "eCFR 2026-07-23",
+    ),
+    ReferenceFile(
+        EAR + "license_exceptions.json",
+        "ref_license_exceptions",
+        _export("parse_license_exceptions"),
+        "Licence exceptions (EAR Part 740)",
+        "2026",
+    ),
+    ReferenceFile(
+        EAR + "country_chart.json",
+        "ref_country_chart",
+        _chart,
+        "Commerce Country Chart (EAR Part 738 Supp. 1)",
+        "eCFR 2026-07-23",
+    ),
+    ReferenceFile(
+        EAR + "country_groups.json",
+        "ref_country_groups",
+        _groups,
+        "Country Groups (EAR Part 740 Supp. 1)",
+        "eCFR 2026-07-23",
+    ),
+    ReferenceFile(
+        EAR + "ear_part746_hs_lists_and_meu.json",
+        "ref_ear746_hs_lists",
+        _export("parse_ear746_hs_lists"),
+        "EAR Part 746 Supp. 2/4/5/7 HS-6 lists",
+        "eCFR 2026-09-24",
+    ),
+    ReferenceFile(
+        "export_control/bridges/chpl_hs6_tiers_2024-02-23.csv",
+        "ref_export_control_bridges",
+        _bridges,
+        "HS review lists (CHPL, China 2026 catalogue, Japan catch-all)",
+        "2024-02-23 / 2026",
+    ),
+    ReferenceFile(
+        "export_control/eu/annex_i_2021-821_consolidated_2025-11-15.json",
+        "ref_eu_annex_i",
+        _export("parse_eu_annex_i"),
+        "EU dual-use list (Reg. 2021/821 Annex I)",
+        "2025-11-15",
+    ),
+    ReferenceFile(
+        "screening/consolidated_screening_list_2026-07-31.json",
+        "ref_screening_entries",
+        _export("parse_screening_list"),
+        "Consolidated Screening List (trade.gov)",
+        "2026-07-31",
     ),
 )

@@ -1,0 +1,30 @@
+{#- One row per licence-requirement line of an ECCN: the reason for control, the
+    Country Chart column(s) it names, or (points_elsewhere) the rule it points to
+    instead ("to or within any destination worldwide", Country Group D:1 ...). -#}
+
+with
+
+requirements as (
+
+    select * from {{ ref('stg_ccl__license_requirements') }}
+
+),
+
+final as (
+
+    select
+        eccn || '#' || cast(line_number as varchar) as requirement_id,
+        eccn,
+        line_number,
+        reason_code,
+        control_text,
+        chart_text,
+        chart_columns,
+        points_elsewhere,
+        applies_to_paragraphs
+
+    from requirements
+
+)
+
+select * from final
