@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow
-
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from hsguard.html_report import render_report

@@ -103,14 +103,18 @@ class Tariff:
         for edition in ("2025", "2024"):
             frame = editions[edition]
             old_parents = set(frame["parent_code"].drop_nulls().to_list())
-            for code, chain in frame.filter(~pl.col("code").is_in(list(old_parents))).select(
-                "code", "full_description"
-            ).iter_rows():
+            for code, chain in (
+                frame.filter(~pl.col("code").is_in(list(old_parents)))
+                .select("code", "full_description")
+                .iter_rows()
+            ):
                 reporting = code + "00" if len(code) == 8 else code
                 if reporting not in self.declarable and not code.startswith(("98", "99")):
                     self.superseded.append((reporting, chain))
         self.superseded_codes = {code for code, _ in self.superseded}
-        concordance = parse_hts_concordance(REFERENCE_DIR / "us_hts" / "hts10_revision_concordance_2025_2026.csv")
+        concordance = parse_hts_concordance(
+            REFERENCE_DIR / "us_hts" / "hts10_revision_concordance_2025_2026.csv"
+        )
         self.revised = set(
             concordance.filter(pl.col("change_type") != "added")["new_hts10"].drop_nulls().to_list()
         )
@@ -146,7 +150,11 @@ def load_material(tariff: Tariff, rng: random.Random) -> list[Material]:
     material, seen = [], set()
     for ruling_id, description, code in rulings.select("ruling_id", "description", "hts_code").iter_rows():
         code = strip_separators(code)
-        if code in tariff.declarable and code[:6] in tariff.cn_by_hs6 and description_key(description) not in seen:
+        if (
+            code in tariff.declarable
+            and code[:6] in tariff.cn_by_hs6
+            and description_key(description) not in seen
+        ):
             seen.add(description_key(description))
             material.append(Material(description, code, ruling_id))
     leaves = list(tariff.leaves)
@@ -255,7 +263,10 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
     for row in peer_slots:
         if clean:
             peer = clean.pop(rng.randrange(len(clean)))
-            if peer["hts_code"] and strip_separators(peer["hts_code"])[:6] != strip_separators(row["hts_code"])[:6]:
+            if (
+                peer["hts_code"]
+                and strip_separators(peer["hts_code"])[:6] != strip_separators(row["hts_code"])[:6]
+            ):
                 row["description"] = peer["description"]
                 labels[peer["sku"]] = {"HS_PEER_INCONSISTENT"}
             else:

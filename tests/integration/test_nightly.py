@@ -111,7 +111,8 @@ def test_flags_carry_contract_columns_and_evidence(published):
         "evidence is null or length(evidence) < 20 or severity is null"
     ).fetchone()[0]
     lines = con.execute(
-        "select count(*) from marts.dim_tariff_lines where scheme = 'HTSUS' and edition = '2026' and length(code) = 10"
+        "select count(*) from marts.dim_tariff_lines "
+        "where scheme = 'HTSUS' and edition = '2026' and length(code) = 10"
     ).fetchone()[0]
     con.close()
     assert empty == 0
