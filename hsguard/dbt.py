@@ -67,7 +67,7 @@ def dbt_build(database: Path, work_dir: Path, dbt_vars: dict) -> DbtOutcome:
         raise DbtBuildError(f"dbt could not run: {result.exception}")
     node_results = list(getattr(result.result, "results", []) or [])
     failures = [
-        f"{r.node.unique_id}: {str(r.message or r.status).splitlines()[0]}"
+        f"{r.node.unique_id}: {' '.join(str(r.message or r.status).split())[:400]}"
         for r in node_results
         if str(r.status) in ("error", "fail", "runtime error")
     ]

@@ -33,7 +33,20 @@ ERROR_RATES: dict[str, float] = {
     "HS_PEER_INCONSISTENT": 0.02,
     "DUPLICATE_SKU": 0.01,
     "CLASSIFICATION_STALE": 0.02,
+    "ECCN_MISSING": 0.01,
+    "ECCN_MALFORMED": 0.01,
+    "ECCN_UNKNOWN": 0.01,
+    "ECCN_DUAL_USE_REVIEW": 0.02,
+    "ECCN_HS_IMPLAUSIBLE": 0.01,
+    "ECCN_PEER_INCONSISTENT": 0.01,
 }
+#: Share of shipment lines that carry each deliberate shipment-level error.
+SHIPMENT_ERROR_RATES: dict[str, float] = {
+    "LICENSE_REQUIRED": 0.01,
+    "EMBARGOED_DESTINATION": 0.005,
+    "PARTY_SCREENING_HIT": 0.005,
+}
+EMBARGOED = ["CU", "IR", "KP", "SY"]
 #: Bad rows added on top of the products (quarantined by the contract check).
 BAD_ROW_SHARE = 0.005
 
@@ -126,6 +139,33 @@ class Tariff:
             self.cn_by_hs6.setdefault(code[:6], []).append(code)
         self.cn_codes = sorted(cn["code"].to_list())
 
+        from hsguard.reference_export import (
+            parse_ccl_eccns,
+            parse_export_control_bridges,
+            parse_screening_list,
+        )
+
+        ec = REFERENCE_DIR / "export_control"
+        bridges = parse_export_control_bridges(
+            ec / "bridges" / "chpl_hs6_tiers_2024-02-23.csv",
+            ec / "bridges" / "china_mofcom_2026_hs10_to_control_code.csv",
+            ec / "bridges" / "japan_catchall_hs.json",
+        ).filter(pl.col("code_level") >= 4)
+        self.review_codes = set(bridges["code"].to_list())
+        self.ccl = set(parse_ccl_eccns(ec / "us_ear" / "ccl.json")["eccn"].to_list())
+        names = parse_screening_list(REFERENCE_DIR / "screening" / "consolidated_screening_list_2026-07-31.json")
+        self.screened_names = sorted(n for n in names["name"].drop_nulls().to_list() if 15 <= len(n) <= 60)
+
+    def on_review_list(self, code: str) -> bool:
+        """The HS code is on a product-level export-control review list (needs an ECCN check)."""
+        return code[:6] in self.review_codes or code[:4] in self.review_codes
+
+    def unknown_eccn(self, rng: random.Random) -> str:
+        while True:
+            candidate = f"{rng.randrange(10)}{rng.choice('ABCDE')}{rng.randrange(1000):03d}"
+            if candidate not in self.ccl:
+                return candidate
+
     def cn_for(self, hts_code: str, rng: random.Random) -> str | None:
         options = self.cn_by_hs6.get(hts_code[:6])
         return rng.choice(options) if options else None
@@ -145,7 +185,7 @@ class Tariff:
                 return candidate
 
 
-def load_material(tariff: Tariff, rng: random.Random) -> list[Material]:
+def load_material(tariff: Tariff, rng: random.Random) -> tuple[list[Material], list[Material]]:
     rulings = parse_atlas_rulings(REFERENCE_DIR / "rulings" / "atlas_cross_rulings_validation.jsonl")
     material, seen = [], set()
     for ruling_id, description, code in rulings.select("ruling_id", "description", "hts_code").iter_rows():
@@ -164,14 +204,19 @@ def load_material(tariff: Tariff, rng: random.Random) -> list[Material]:
         if description and code[:6] in tariff.cn_by_hs6 and description_key(description) not in seen:
             seen.add(description_key(description))
             material.append(Material(description, code, None))
-    return material
+    # EAR99 goods whose HS code is on an export-control review list are rightly flagged
+    # ECCN_DUAL_USE_REVIEW: they are the material for that error, never clean products.
+    return (
+        [m for m in material if not tariff.on_review_list(m.code)],
+        [m for m in material if tariff.on_review_list(m.code)],
+    )
 
 
 def generate(products: int, out: Path, seed: int = 42) -> dict:
     """Write products.csv, shipments.csv, rulings.csv and labels.csv to ``out``."""
     rng = random.Random(seed)
     tariff = Tariff()
-    material = load_material(tariff, rng)
+    material, review_material = load_material(tariff, rng)
     rulings_first = [m for m in material if m.ruling_id]
     rest = [m for m in material if not m.ruling_id]
     rng.shuffle(rulings_first)
@@ -187,6 +232,8 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
     revision_cutoff = date(2026, 1, 1)
     rows: list[dict] = []
     labels: dict[str, set[str]] = {}
+    used_descriptions: set[str] = set()
+    ordered = [m for m in ordered]
     for i in range(products):
         item = ordered[i % len(ordered)]
         description = item.description
@@ -198,6 +245,23 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
         cn = tariff.cn_for(hts, rng)
         ruling_ref = item.ruling_id if i < len(ordered) else None
         classified = start + timedelta(days=rng.randrange(0, 1040))
+        eccn = "EAR99"
+        if error == "ECCN_DUAL_USE_REVIEW":
+            item = rng.choice(review_material)
+            hts, cn, ruling_ref = item.code, tariff.cn_for(item.code, rng), item.ruling_id
+            description = item.description if item.description not in used_descriptions else f"{item.description} - {sku}"
+        elif error == "ECCN_HS_IMPLAUSIBLE":
+            textiles = [m for m in material[:3000] if "41" <= m.code[:2] <= "67"]
+            item = rng.choice(textiles)
+            hts, cn, ruling_ref, eccn = item.code, tariff.cn_for(item.code, rng), item.ruling_id, "5A002"
+            description = f"{item.description} - {sku}"
+        elif error == "ECCN_MISSING":
+            eccn = ""
+        elif error == "ECCN_MALFORMED":
+            eccn = rng.choice(["5A02", "EAR-99X", "5X002", "A5002", "5A002/a"])
+        elif error == "ECCN_UNKNOWN":
+            eccn = tariff.unknown_eccn(rng)
+        used_descriptions.add(description)
         hts_text = _display(hts, rng.randrange(4))
         if error == "HS_MISSING":
             hts_text = ""
@@ -249,7 +313,7 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
                 "description": description,
                 "hts_code": hts_text,
                 "cn_code": (f"{cn[:4]} {cn[4:6]} {cn[6:]}" if rng.random() < 0.5 else cn) if cn else "",
-                "eccn": "EAR99",
+                "eccn": eccn,
                 "ruling_ref": ruling_ref or "",
                 "product_family": f"HTS chapter {hts[:2]}",
                 "country_of_origin": rng.choice(ORIGINS),
@@ -271,6 +335,27 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
                 labels[peer["sku"]] = {"HS_PEER_INCONSISTENT"}
             else:
                 labels[row["sku"]] = set()
+    electronics = [r for r in clean if r["hts_code"] and strip_separators(r["hts_code"])[:2] in ("84", "85")]
+    for row in [r for r in rows if labels[r["sku"]] == {"ECCN_PEER_INCONSISTENT"}]:
+        peers = [r for r in electronics if not labels[r["sku"]] and r["eccn"] == "EAR99"]
+        if not peers:
+            labels[row["sku"]] = set()
+            continue
+        peer = peers[rng.randrange(len(peers))]
+        electronics.remove(peer)
+        for column in ("description", "hts_code", "cn_code", "ruling_ref", "product_family"):
+            row[column] = peer[column]
+        row["eccn"] = "5A992.c"
+        labels[peer["sku"]] = {"ECCN_PEER_INCONSISTENT"}
+    controlled = set()
+    for row in electronics[: max(1, products // 50)]:
+        if not labels[row["sku"]]:
+            row["eccn"] = rng.choice(["5A002", "3A001"])  # sample ECCN: shipments carry a licence
+            controlled.add(row["sku"])
+    for row in rows:
+        well_formed = re.fullmatch(r"[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*", row["eccn"]) is not None
+        if well_formed and row["eccn"][:5] in tariff.ccl and not row["eccn"].endswith(".c"):
+            controlled.add(row["sku"])
     extra_rows = []
     for row in rows:
         if labels[row["sku"]] == {"DUPLICATE_SKU"}:
@@ -295,27 +380,61 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
         rows.insert(rng.randrange(len(rows) + 1), template)
 
     good_skus = [r["sku"] for r in rows if r["sku"] in labels]
+    clean_ear99 = [r["sku"] for r in rows if r["sku"] in labels and not labels[r["sku"]] and r["eccn"] == "EAR99"]
+    must_ship = [sku for sku, checks in labels.items() if "ECCN_MISSING" in checks]
     shipment_rows, shipment_labels = [], []
     ship_start = date(2026, 1, 1)
     unit_values = {r["sku"]: float(r["unit_value_usd"]) for r in rows if r["sku"] in labels}
-    for n in range(products * 3):
-        sku = good_skus[rng.randrange(len(good_skus))]
+    total = products * 3
+    plan: list[str | None] = []
+    for check, rate in SHIPMENT_ERROR_RATES.items():
+        plan += [check] * max(1, round(total * rate))
+    plan += [None] * (total - len(plan))
+    rng.shuffle(plan)
+    controlled_list = sorted(controlled)
+    for n in range(total):
+        error = plan[n]
+        sku = must_ship[n] if n < len(must_ship) else good_skus[rng.randrange(len(good_skus))]
+        destination = rng.choice(DESTINATIONS)
+        license_ref, license_exception, end_user = "", "", ""
+        if error == "LICENSE_REQUIRED" and controlled_list:
+            sku, destination = rng.choice(controlled_list), "CN"
+        elif error == "EMBARGOED_DESTINATION":
+            sku, destination = rng.choice(clean_ear99), rng.choice(EMBARGOED)
+        elif error == "PARTY_SCREENING_HIT":
+            sku = rng.choice(clean_ear99)
+            end_user = rng.choice(tariff.screened_names)
+            if rng.random() < 0.5:  # a near match: one letter of the name's longest word changed
+                legal = {"LIMITED", "LIABILITY", "COMPANY", "CORPORATION", "INCORPORATED", "LLC", "LTD"}
+                word = max((w for w in end_user.split() if w.strip(",.").upper() not in legal), key=len)
+                k = end_user.index(word) + len(word) // 2
+                end_user = end_user[:k] + ("x" if end_user[k].lower() != "x" else "y") + end_user[k + 1 :]
+        else:
+            error = None
+            if sku in controlled:
+                if rng.random() < 0.2 and "5A002" in next(r["eccn"] for r in rows if r["sku"] == sku):
+                    destination, license_exception = "CN", "ENC"  # exception recorded, not a missing licence
+                else:
+                    license_ref = f"LIC-SAMPLE-{n + 1:05d}"
         quantity = rng.randint(1, 500)
         shipment_id = f"SHP-{n + 1:07d}"
         shipment_rows.append(
             {
                 "shipment_id": shipment_id,
                 "sku": sku,
-                "destination_country": rng.choice(DESTINATIONS),
+                "destination_country": destination,
                 "ship_date": (ship_start + timedelta(days=rng.randrange(0, 320))).isoformat(),
                 "quantity": str(quantity),
                 "value_usd": f"{quantity * unit_values[sku]:.2f}",
-                "license_ref": "",
-                "license_exception": "",
-                "end_user": "",
+                "license_ref": license_ref,
+                "license_exception": license_exception,
+                "end_user": end_user,
             }
         )
-        shipment_labels.append({"kind": "clean_shipment", "id": shipment_id, "check_code": ""})
+        if error:
+            shipment_labels.append({"kind": "shipment", "id": shipment_id, "check_code": error})
+        else:
+            shipment_labels.append({"kind": "clean_shipment", "id": shipment_id, "check_code": ""})
 
     label_rows = []
     for sku, checks in labels.items():
@@ -333,6 +452,9 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
     for checks in labels.values():
         for check in checks:
             counts[check] = counts.get(check, 0) + 1
+    for label in shipment_labels:
+        if label["check_code"]:
+            counts[label["check_code"]] = counts.get(label["check_code"], 0) + 1
     return {
         "products": products,
         "bad_rows": bad_rows,

@@ -13,6 +13,14 @@
     'int_flags_hs_peer_inconsistent',
     'int_flags_duplicate_sku',
     'int_flags_classification_stale',
+    'int_flags_eccn_missing',
+    'int_flags_eccn_malformed',
+    'int_flags_eccn_unknown',
+    'int_flags_eccn_hs_implausible',
+    'int_flags_eccn_peer_inconsistent',
+    'int_flags_license_required',
+    'int_flags_embargoed_destination',
+    'int_flags_party_screening_hit',
 ] %}
 
 with
@@ -33,6 +41,14 @@ hs_ruling_conflict as (
     select
         sku, check_code, scheme, declared_code, suggested_code, evidence, shipment_id, divergence_level
     from {{ ref('int_flags_hs_ruling_conflict') }}
+
+),
+
+eccn_dual_use_review as (
+
+    select
+        sku, check_code, scheme, declared_code, suggested_code, evidence, shipment_id, divergence_level
+    from {{ ref('int_flags_eccn_dual_use_review') }}
 
 ),
 
@@ -57,6 +73,8 @@ all_flags as (
     union all
     {% endfor %}
     select * from hs_ruling_conflict
+    union all
+    select * from eccn_dual_use_review
 
 ),
 

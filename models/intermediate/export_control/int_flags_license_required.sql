@@ -1,0 +1,27 @@
+with
+
+determinations as (
+
+    select line_id, sku, eccn, destination_country, decision, is_covered, evidence
+    from {{ ref('int_license_determinations') }}
+
+),
+
+final as (
+
+    select
+        sku,
+        'LICENSE_REQUIRED' as check_code,
+        'ECCN' as scheme,
+        eccn as declared_code,
+        cast(null as varchar) as suggested_code,
+        evidence || ' Neither a licence nor a licence exception is recorded on the shipment.' as evidence,
+        line_id as shipment_id
+
+    from determinations
+    where decision = 'license_required'
+        and not is_covered
+
+)
+
+select * from final
