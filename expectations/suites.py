@@ -1,10 +1,12 @@
 """GX 1.x expectation suites, as code.
 
 Each suite is validated against a pandas frame read from the run's build warehouse
-(GX's SQL datasource is not reliable on DuckDB). Input suites record problems in
-``audit.validation_results`` and never stop a run (bad rows were already quarantined
-or flagged); mart suites guard the output contract and a failure stops the run
-before publishing.
+(GX's SQL datasource is not reliable on DuckDB). Input suites (the user's files)
+record problems in ``audit.validation_results`` and turn failing rows into
+``INPUT_EXPECTATION_FAILED`` flags; they never stop a run, because bad rows were already
+quarantined by the contract. Reference suites (the tariffs and control lists every
+check relies on) and mart suites guard correctness: a failure stops the run before
+publishing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from dataclasses import dataclass, field
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
+ISO2 = r"^[A-Z]{2}$"
+NUMBER = r"^-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?$"
+ECCN_AS_TYPED = r"^(?i:\s*ear\s*99\s*|\s*[0-9][a-e][0-9]{3}(?:[.\s][a-z0-9.\s]+)?\s*)$"
+
 
 @dataclass(frozen=True)
 class SuiteSpec:
@@ -22,47 +28,206 @@ class SuiteSpec:
     key_column: str | None  # reported as the failing key (e.g. sku)
     blocking: bool  # a failure stops the run before publish
     expectations: list = field(default_factory=list)
+    requires_table: str | None = None  # skip the suite when this relation is absent
+    is_input: bool = False  # failing keys become INPUT_EXPECTATION_FAILED flags
 
 
 def input_suites() -> list[SuiteSpec]:
+    """One suite per input contract (the user's files)."""
     return [
         SuiteSpec(
             name="input_products",
             query="select * from raw.erp_products",
             key_column="sku",
             blocking=False,
+            is_input=True,
             expectations=[
                 gxe.ExpectTableRowCountToBeBetween(min_value=1),
                 gxe.ExpectColumnValuesToNotBeNull(column="sku"),
                 gxe.ExpectColumnValuesToNotBeNull(column="description"),
                 gxe.ExpectColumnValuesToBeUnique(column="sku"),
                 gxe.ExpectColumnValuesToMatchRegex(
-                    column="hts_code", regex=r"^[0-9]{4}[. ]?[0-9]{2}[. ]?[0-9]{2}[. ]?[0-9]{2}$", mostly=0.9
+                    column="country_of_origin", regex=r"^[A-Za-z]{2}$", mostly=1.0
                 ),
-                gxe.ExpectColumnValuesToMatchRegex(column="country_of_origin", regex=r"^[A-Za-z]{2}$"),
+                gxe.ExpectColumnValuesToMatchRegex(column="eccn", regex=ECCN_AS_TYPED),
+                gxe.ExpectColumnValuesToMatchRegex(column="unit_value_usd", regex=NUMBER),
             ],
         ),
         SuiteSpec(
-            name="reference_hts_lines",
-            query="select * from raw.ref_hts_lines",
-            key_column="code",
-            blocking=True,  # a broken tariff file would make every check wrong
+            name="input_shipments",
+            query="select * from raw.erp_shipments",
+            key_column="shipment_id",
+            blocking=False,
+            is_input=True,
             expectations=[
-                gxe.ExpectTableRowCountToBeBetween(min_value=10_000),
+                gxe.ExpectColumnValuesToNotBeNull(column="shipment_id"),
+                gxe.ExpectColumnValuesToBeUnique(column="shipment_id"),
+                gxe.ExpectColumnValuesToMatchRegex(column="destination_country", regex=r"^[A-Za-z]{2}$"),
+                gxe.ExpectColumnValuesToMatchRegex(column="value_usd", regex=NUMBER),
+            ],
+        ),
+        SuiteSpec(
+            name="input_rulings",
+            query="select * from raw.rulings",
+            key_column="ruling_id",
+            blocking=False,
+            is_input=True,
+            expectations=[
+                gxe.ExpectColumnValuesToBeUnique(column="ruling_id"),
+                gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["active", "revoked", "modified"]),
+            ],
+        ),
+    ]
+
+
+def reference_suites() -> list[SuiteSpec]:
+    """One suite per reference dataset: row-count sanity, keys and code patterns."""
+
+    def spec(name, query, key, expectations):
+        return SuiteSpec(name=name, query=query, key_column=key, blocking=True, expectations=expectations)
+
+    return [
+        spec(
+            "reference_hs_nomenclature",
+            "select * from raw.ref_hs_nomenclature",
+            "code",
+            [
+                gxe.ExpectTableRowCountToBeBetween(min_value=10_000, max_value=20_000),
+                gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^(?:[0-9]{2}|[0-9]{4}|[0-9]{6})$"),
+                gxe.ExpectColumnValuesToNotBeNull(column="full_description"),
+            ],
+        ),
+        spec(
+            "reference_hts_lines",
+            "select * from raw.ref_hts_lines",
+            "code",
+            [
+                gxe.ExpectTableRowCountToBeBetween(min_value=60_000, max_value=120_000),
                 gxe.ExpectColumnValuesToNotBeNull(column="code"),
                 gxe.ExpectColumnValuesToMatchRegex(
                     column="code", regex=r"^(?:[0-9]{4}|[0-9]{6}|[0-9]{8}|[0-9]{10})$"
                 ),
             ],
         ),
+        spec(
+            "reference_cn_lines",
+            "select * from raw.ref_cn_lines",
+            "code",
+            [
+                gxe.ExpectTableRowCountToBeBetween(min_value=20_000, max_value=40_000),
+                gxe.ExpectColumnValuesToMatchRegex(
+                    column="code", regex=r"^(?:[0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{8})$"
+                ),
+            ],
+        ),
+        spec(
+            "reference_hs_correlation",
+            "select * from raw.ref_hs_correlation",
+            "hs2022_code",
+            [
+                gxe.ExpectTableRowCountToBeBetween(min_value=10_000),
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="relationship", value_set=["1:1", "1:n", "n:1", "n:n"]
+                ),
+            ],
+        ),
+        spec(
+            "reference_hts_revision_concordance",
+            "select * from raw.ref_hts_revision_concordance",
+            "new_hts10",
+            [
+                gxe.ExpectTableRowCountToBeBetween(min_value=1),
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="change_type", value_set=["added", "dropped", "split", "rename", "many_to_many"]
+                ),
+            ],
+        ),
+        spec(
+            "reference_ccl_eccns",
+            "select * from raw.ref_ccl_eccns",
+            "eccn",
+            [
+                gxe.ExpectTableRowCountToBeBetween(min_value=500, max_value=800),
+                gxe.ExpectColumnValuesToBeUnique(column="eccn"),
+                gxe.ExpectColumnValuesToMatchRegex(column="eccn", regex=r"^[0-9][A-E][0-9]{3}$"),
+            ],
+        ),
+        spec(
+            "reference_ccl_license_requirements",
+            "select * from raw.ref_ccl_license_requirements",
+            "eccn",
+            [
+                gxe.ExpectTableRowCountToBeBetween(min_value=1_000),
+                gxe.ExpectColumnValuesToMatchRegex(
+                    column="chart_columns", regex=r"^[A-Z]{2}[0-9](?:,[A-Z]{2}[0-9])*$"
+                ),
+            ],
+        ),
+        spec(
+            "reference_country_chart",
+            "select * from raw.ref_country_chart",
+            "iso2",
+            [
+                gxe.ExpectColumnValuesToMatchRegex(column="iso2", regex=ISO2),
+                gxe.ExpectColumnValuesToNotBeNull(column="column_code"),
+            ],
+        ),
+        spec(
+            "reference_country_groups",
+            "select * from raw.ref_country_groups",
+            "iso2",
+            [
+                gxe.ExpectColumnValuesToMatchRegex(column="iso2", regex=ISO2),
+                gxe.ExpectColumnValuesToMatchRegex(column="country_group", regex=r"^(?:[A-E]:[0-9]|B)$"),
+            ],
+        ),
+        spec(
+            "reference_ear746_hs_lists",
+            "select * from raw.ref_ear746_hs_lists",
+            "hs6",
+            [
+                gxe.ExpectColumnValuesToMatchRegex(column="hs6", regex=r"^[0-9]{6}$"),
+            ],
+        ),
+        spec(
+            "reference_export_control_bridges",
+            "select * from raw.ref_export_control_bridges",
+            "code",
+            [
+                gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^[0-9]{2,6}$"),
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="list_name", value_set=["CHPL", "CN_MOFCOM_2026", "JP_CATCHALL"]
+                ),
+            ],
+        ),
+        spec(
+            "reference_screening_entries",
+            "select * from raw.ref_screening_entries",
+            "entry_id",
+            [
+                gxe.ExpectTableRowCountToBeBetween(min_value=10_000),
+                gxe.ExpectColumnValuesToBeUnique(column="entry_id"),
+                gxe.ExpectColumnValuesToNotBeNull(column="name"),
+            ],
+        ),
     ]
 
 
 def mart_suites(check_codes: list[str], severities: list[str]) -> list[SuiteSpec]:
+    """One suite per public mart; any failure stops the run before publishing."""
     return [
         SuiteSpec(
             name="mart_classification_flags",
-            query="select * from marts.fct_classification_flags",
+            query="""
+                select
+                    flags.*,
+                    flags.suggested_code is null or exists (
+                        select 1 from marts.dim_tariff_lines as line
+                        where line.scheme = flags.scheme and line.is_current_edition
+                            and line.is_declarable and line.reporting_code = flags.suggested_code
+                    ) as is_suggestion_declarable
+                from marts.fct_classification_flags as flags
+            """,
             key_column="sku",
             blocking=True,
             expectations=[
@@ -70,10 +235,60 @@ def mart_suites(check_codes: list[str], severities: list[str]) -> list[SuiteSpec
                 gxe.ExpectColumnValuesToNotBeNull(column="check_code"),
                 gxe.ExpectColumnValuesToBeInSet(column="check_code", value_set=check_codes),
                 gxe.ExpectColumnValuesToBeInSet(column="severity", value_set=severities),
-                gxe.ExpectColumnValuesToBeInSet(column="scheme", value_set=["HTSUS", "CN", "HS", "ECCN"]),
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="scheme", value_set=["HTSUS", "CN", "HS", "ECCN", "DATA"]
+                ),
                 gxe.ExpectColumnValuesToNotBeNull(column="evidence"),
                 gxe.ExpectColumnValueLengthsToBeBetween(column="evidence", min_value=20),
                 gxe.ExpectColumnValuesToNotBeNull(column="run_id"),
+                gxe.ExpectColumnValuesToBeInSet(column="is_suggestion_declarable", value_set=[True]),
+            ],
+        ),
+        SuiteSpec(
+            name="mart_license_determinations",
+            query="select * from marts.fct_license_determinations",
+            key_column="shipment_id",
+            blocking=True,
+            requires_table="fct_license_determinations",
+            expectations=[
+                gxe.ExpectColumnValuesToNotBeNull(column="shipment_id"),
+                gxe.ExpectColumnValuesToBeUnique(column="shipment_id"),
+                gxe.ExpectColumnValuesToNotBeNull(column="decision"),
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="decision",
+                    value_set=["embargoed", "license_required", "see_rule", "nlr", "undetermined"],
+                ),
+                gxe.ExpectColumnValuesToNotBeNull(column="evidence"),
+            ],
+        ),
+        SuiteSpec(
+            name="mart_product_risk",
+            query="select * from marts.fct_product_risk",
+            key_column="sku",
+            blocking=True,
+            requires_table="fct_product_risk",
+            expectations=[
+                gxe.ExpectColumnValuesToNotBeNull(column="sku"),
+                gxe.ExpectColumnValuesToBeUnique(column="sku"),
+                gxe.ExpectColumnValuesToBeBetween(column="risk_score", min_value=0, max_value=100),
+            ],
+        ),
+        SuiteSpec(
+            name="mart_product_candidates",
+            query="""
+                select
+                    sku, scheme, rank, score,
+                    coalesce(lag(score) over (partition by sku, scheme order by rank) >= score, true)
+                        as is_score_ordered
+                from marts.fct_product_candidates
+            """,
+            key_column="sku",
+            blocking=True,
+            requires_table="fct_product_candidates",
+            expectations=[
+                gxe.ExpectColumnValuesToBeBetween(column="rank", min_value=1, max_value=10),
+                gxe.ExpectColumnValuesToNotBeNull(column="score"),
+                gxe.ExpectColumnValuesToBeInSet(column="is_score_ordered", value_set=[True]),
             ],
         ),
     ]

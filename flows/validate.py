@@ -1,4 +1,9 @@
-"""Validate: GX checkpoints on the inputs and the marts; a failing mart suite stops the run."""
+"""Validate: GX checkpoints on the inputs, the reference data and the marts.
+
+Input suites never stop a run: their failing rows become INPUT_EXPECTATION_FAILED flags
+(and every result is stored in audit.validation_results). A failing reference or mart
+suite stops the run before publishing.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,9 @@ from pathlib import Path
 
 from prefect import flow
 
-from expectations.suites import input_suites, mart_suites
-from hsguard.validation import results_frame, run_suites
+from expectations.suites import input_suites, mart_suites, reference_suites
+from hsguard.faults import corrupt_mart_if_asked
+from hsguard.validation import findings_frame, flag_input_findings, results_frame, run_suites
 from hsguard.warehouse import connect, write_table
 
 
@@ -19,9 +25,17 @@ class ValidationFailed(RuntimeError):
 def validate(build_file: str, work_dir: str, run_id: str) -> dict:
     con = connect(Path(build_file))
     try:
+        corrupt_mart_if_asked(con)
+        outcomes = run_suites(con, input_suites() + reference_suites(), run_id, Path(work_dir))
+        findings = findings_frame(outcomes)
+        flagged = flag_input_findings(con, findings, run_id)
         catalog = con.execute("select check_code, severity from seeds.check_catalog").fetchall()
-        specs = input_suites() + mart_suites(sorted({c for c, _ in catalog}), sorted({s for _, s in catalog}))
-        outcomes = run_suites(con, specs, run_id, Path(work_dir))
+        outcomes += run_suites(
+            con,
+            mart_suites(sorted({c for c, _ in catalog}), sorted({s for _, s in catalog})),
+            run_id,
+            Path(work_dir),
+        )
         results = results_frame(outcomes)
         write_table(con, "audit", "validation_results", results)
         con.execute("checkpoint")
@@ -31,18 +45,21 @@ def validate(build_file: str, work_dir: str, run_id: str) -> dict:
     for outcome in outcomes:
         state = "passed" if outcome.success else ("FAILED" if outcome.blocking else "failed (recorded)")
         print(f"  GX suite {outcome.suite}: {state}")
+    if flagged:
+        print(f"  {flagged} input row(s) flagged INPUT_EXPECTATION_FAILED")
     blocking = [o.suite for o in outcomes if o.blocking and not o.success]
     if blocking:
         details = failed.filter(failed["blocking"]).select("suite", "expectation", "column_name").rows()
         raise ValidationFailed(
             "expectation suite(s) failed: "
             + ", ".join(blocking)
-            + " — "
+            + " - "
             + "; ".join(f"{s}.{e}({c})" for s, e, c in details[:5])
         )
     return {
         "expectations": results.height,
         "failed": failed.height,
+        "input_findings_flagged": flagged,
         "failed_expectations": [
             f"{s}.{e}({c})" for s, e, c in failed.select("suite", "expectation", "column_name").rows()
         ],

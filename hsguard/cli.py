@@ -270,6 +270,20 @@ def evaluate(
     typer.echo(format_evaluation(result))
 
 
+@app.command()
+def shell(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
+    """Open the published warehouse read-only in the DuckDB CLI (safe while a run publishes)."""
+    import shutil
+
+    if not warehouse.is_file():
+        fail(f"no warehouse at {warehouse}: run `hsguard run` first")
+    cli = Path(sys.executable).with_name("duckdb")
+    binary = str(cli) if cli.exists() else shutil.which("duckdb")
+    if binary is None:
+        fail("the duckdb CLI is not installed (pip install duckdb-cli)")
+    os.execv(binary, [binary, str(warehouse), "-readonly"])
+
+
 def main() -> None:
     try:
         app()

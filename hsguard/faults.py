@@ -18,3 +18,18 @@ def pause_point(stage: str, build_dir: Path) -> None:
         return
     (build_dir / f".paused-{stage}").write_text(str(os.getpid()), encoding="utf-8")
     time.sleep(float(os.environ.get("HSGUARD_PAUSE_SECONDS", "300")))
+
+
+FAULT_ENV = "HSGUARD_FAULT"
+
+
+def corrupt_mart_if_asked(con) -> None:
+    """With ``HSGUARD_FAULT=bad_mart_row``, blank one flag's evidence before validation.
+
+    Proves in tests that a failing mart expectation stops the run before publishing.
+    """
+    if os.environ.get(FAULT_ENV) == "bad_mart_row":
+        con.execute(
+            "update marts.fct_classification_flags set evidence = '' "
+            "where flag_id = (select min(flag_id) from marts.fct_classification_flags)"
+        )

@@ -37,6 +37,7 @@ class SuiteOutcome:
     success: bool
     blocking: bool
     results: pl.DataFrame
+    findings: list[dict] | None = None  # failing rows of input suites: key, column, value, expectation
 
 
 def prepare_context(work_dir: Path) -> Path:
@@ -63,7 +64,10 @@ def run_suites(con: duckdb.DuckDBPyConnection, specs, run_id: str, work_dir: Pat
     context = _context(prepare_context(work_dir))
     source = context.data_sources.add_or_update_pandas("hsguard_frames")
     outcomes = []
+    existing = {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
     for spec in specs:
+        if spec.requires_table and spec.requires_table not in existing:
+            continue
         frame = con.execute(spec.query).df()
         try:
             asset = source.get_asset(spec.name)
@@ -88,12 +92,26 @@ def run_suites(con: duckdb.DuckDBPyConnection, specs, run_id: str, work_dir: Pat
             )
         )
         run = checkpoint.run(batch_parameters={"dataframe": frame})
-        rows = []
+        rows, findings = [], []
         for validation in run.run_results.values():
             for res in validation.results:
                 cfg = res.expectation_config
                 detail = res.result or {}
                 keys = detail.get("unexpected_index_list") or []
+                if spec.is_input and not res.success and spec.key_column:
+                    column = cfg.kwargs.get("column")
+                    for key in keys:
+                        if isinstance(key, dict) and key.get(spec.key_column) is not None:
+                            findings.append(
+                                {
+                                    "suite": spec.name,
+                                    "expectation": cfg.type,
+                                    "key_column": spec.key_column,
+                                    "key": str(key[spec.key_column]),
+                                    "column_name": column,
+                                    "value": None if column is None else str(key.get(column)),
+                                }
+                            )
                 rows.append(
                     {
                         "run_id": run_id,
@@ -109,8 +127,84 @@ def run_suites(con: duckdb.DuckDBPyConnection, specs, run_id: str, work_dir: Pat
                     }
                 )
         results = pl.DataFrame(rows, schema=RESULT_COLUMNS)
-        outcomes.append(SuiteOutcome(spec.name, bool(run.success), spec.blocking, results))
+        outcomes.append(SuiteOutcome(spec.name, bool(run.success), spec.blocking, results, findings))
     return outcomes
+
+
+FINDINGS_SCHEMA = {
+    "suite": pl.Utf8,
+    "expectation": pl.Utf8,
+    "key_column": pl.Utf8,
+    "key": pl.Utf8,
+    "column_name": pl.Utf8,
+    "value": pl.Utf8,
+}
+
+FINDINGS_TO_FLAGS = """
+    insert into marts.fct_classification_flags by name
+    with keyed as (
+        select
+            case when f.key_column = 'sku' then f.key else s.sku end as sku,
+            case when f.key_column = 'shipment_id' then f.key end as shipment_id,
+            f.suite, f.expectation, f.column_name, f.value
+        from _findings as f
+        left join raw.erp_shipments as s
+            on f.key_column = 'shipment_id' and s.shipment_id = f.key
+        where f.key_column in ('sku', 'shipment_id')
+    ),
+    described as (
+        select
+            sku, shipment_id,
+            string_agg(
+                'GX ' || suite || ': ' || expectation || coalesce('(' || column_name || ')', '')
+                || coalesce(' failed on value "' || value || '"', ' failed'),
+                '; ' order by suite, expectation
+            ) as evidence
+        from keyed
+        where sku is not null
+        group by sku, shipment_id
+    )
+    select
+        md5(d.sku || '|INPUT_EXPECTATION_FAILED|DATA|' || coalesce(d.shipment_id, '')) as flag_id,
+        d.sku,
+        'INPUT_EXPECTATION_FAILED' as check_code,
+        c.severity,
+        c.severity_rank,
+        c.title,
+        'DATA' as scheme,
+        cast(null as varchar) as declared_code,
+        cast(null as varchar) as suggested_code,
+        d.evidence || '. The row was loaded; correct it in the source extract.' as evidence,
+        d.shipment_id,
+        ? as run_id
+    from described as d
+    cross join (
+        select severity, severity_rank, title from seeds.check_catalog
+        where check_code = 'INPUT_EXPECTATION_FAILED'
+    ) as c
+"""
+
+
+def findings_frame(outcomes: list[SuiteOutcome]) -> pl.DataFrame:
+    rows = [f for o in outcomes for f in (o.findings or [])]
+    return pl.DataFrame(rows, schema=FINDINGS_SCHEMA)
+
+
+def flag_input_findings(con: duckdb.DuckDBPyConnection, findings: pl.DataFrame, run_id: str) -> int:
+    """Failing input rows become INPUT_EXPECTATION_FAILED flags (never silent).
+
+    Product rows are flagged by sku, shipment rows by shipment_id (with their sku).
+    Returns the number of flags added to marts.fct_classification_flags.
+    """
+    if findings.is_empty():
+        return 0
+    con.register("_findings", findings.to_arrow())
+    try:
+        before = con.execute("select count(*) from marts.fct_classification_flags").fetchone()[0]
+        con.execute(FINDINGS_TO_FLAGS, [run_id])
+        return con.execute("select count(*) from marts.fct_classification_flags").fetchone()[0] - before
+    finally:
+        con.unregister("_findings")
 
 
 def _short_json(value) -> str | None:

@@ -276,3 +276,100 @@ def test_reference_marts_match_the_source_files(published):
     assert changes == {"HTSUS": 435, "HS": 15_657}
     assert gri >= 5
     assert str(validity[0]) == "2017-01-01" and str(validity[1]) == "2021-12-31"
+
+
+def test_failing_input_expectation_lands_as_flags_with_its_reason(published):
+    con = duckdb.connect(str(published["warehouse"]), read_only=True)
+    try:
+        findings = con.execute(
+            "select f.sku, f.evidence from marts.fct_classification_flags as f "
+            "where f.check_code = 'INPUT_EXPECTATION_FAILED'"
+        ).fetchall()
+        malformed_eccn = {
+            r[0]
+            for r in con.execute(
+                "select sku from marts.fct_classification_flags where check_code = 'ECCN_MALFORMED'"
+            ).fetchall()
+        }
+        recorded = con.execute(
+            "select count(*) from audit.validation_results where suite = 'input_products' "
+            "and not success and failing_keys is not null"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert recorded > 0
+    by_sku = dict(findings)
+    assert malformed_eccn and malformed_eccn <= set(by_sku)
+    assert all("(eccn) failed on value" in by_sku[sku] for sku in malformed_eccn)
+
+
+def test_failing_mart_expectation_stops_the_run_before_publishing(published, cli_env, tmp_path):
+    warehouse = tmp_path / "wh" / "hsguard.duckdb"
+    reports = tmp_path / "reports"
+    warehouse.parent.mkdir()
+    shutil.copyfile(published["warehouse"], warehouse)
+    shutil.copytree(published["reports"], reports, symlinks=True)
+    before = warehouse.read_bytes()
+    latest = os.readlink(reports / "latest")
+    env = dict(cli_env, HSGUARD_FAULT="bad_mart_row")
+    result = subprocess.run(
+        hsguard_cmd(
+            "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
+        ),
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 1
+    assert "expectation suite(s) failed: mart_classification_flags" in result.stderr
+    assert warehouse.read_bytes() == before
+    assert os.readlink(reports / "latest") == latest
+    assert not list(warehouse.parent.glob(".hsguard-build-*"))
+
+
+def test_second_concurrent_run_exits_at_once_with_a_clear_message(published, cli_env, tmp_path):
+    warehouse = tmp_path / "wh" / "hsguard.duckdb"
+    warehouse.parent.mkdir()
+    shutil.copyfile(published["warehouse"], warehouse)
+    first = subprocess.Popen(
+        hsguard_cmd(
+            "run",
+            "--sources",
+            str(SAMPLE_DIR),
+            "--warehouse",
+            str(warehouse),
+            "--reports",
+            str(tmp_path / "reports"),
+        ),
+        env=dict(cli_env, HSGUARD_PAUSE_AT="ingest"),
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.time() + 240
+        while not list(warehouse.parent.glob(".hsguard-build-*/.paused-ingest")):
+            assert first.poll() is None and time.time() < deadline
+            time.sleep(0.1)
+        started = time.time()
+        second = run_cli(
+            cli_env,
+            "run",
+            "--sources",
+            str(SAMPLE_DIR),
+            "--warehouse",
+            str(warehouse),
+            "--reports",
+            str(tmp_path / "reports2"),
+            timeout=120,
+        )
+        assert second.returncode == 3
+        assert "another hsguard run is already using" in second.stderr
+        assert time.time() - started < 60  # refused at once, not after waiting for the lock
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait(timeout=60)
+    assert table_count(warehouse, "marts.fct_classification_flags") > 0

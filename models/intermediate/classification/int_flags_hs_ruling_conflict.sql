@@ -22,6 +22,15 @@ codes as (
 
 ),
 
+current_declarable as (
+
+    select declarable_code
+    from {{ ref('int_tariff_lines_current') }}
+    where scheme = 'HTSUS'
+        and is_declarable
+
+),
+
 rulings as (
 
     select ruling_id, status, hts_code, description
@@ -58,11 +67,12 @@ compared as (
 final as (
 
     select
-        sku,
+        compared.sku,
         'HS_RULING_CONFLICT' as check_code,
         'HTSUS' as scheme,
         declared_code_raw as declared_code,
-        rpad(ruling_code, 10, '0') as suggested_code,
+        -- suggest the ruling's code only when it is a declarable line of the current edition
+        current_declarable.declarable_code as suggested_code,
         'The product cites ruling ' || ruling_ref || ', which classifies "' || ruling_description
             || '" under ' || {{ format_hts('ruling_code') }} || '; the declared ' || declared_code_raw
             || ' differs at the ' || divergence_level || ' level.' as evidence,
@@ -70,6 +80,8 @@ final as (
         divergence_level
 
     from compared
+    left join current_declarable
+        on rpad(compared.ruling_code, 10, '0') = current_declarable.declarable_code
     where divergence_level is not null
 
 )

@@ -1,0 +1,143 @@
+"""Nightly-run benchmark: generate masters with `hsguard sample`, run the real nightly flow
+on each, and record per-stage wall time, peak RSS and rows/s.
+
+    python bench/run_bench.py                 # 10k and 100k products (what `make bench` runs)
+    python bench/run_bench.py 10000 100000 1000000
+    python bench/run_bench.py --write-docs    # also rewrite the table in docs/BENCHMARKS.md
+
+Each size also gets an incremental rerun: 1 % of the products changed, same warehouse.
+Results go to bench/results/<date>.json (ignored by git) and are printed as a table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+HSGUARD = [sys.executable, "-m", "hsguard.cli"]
+
+
+def run_nightly(sources: Path, warehouse: Path, reports: Path, env: dict) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [
+            *HSGUARD,
+            "run",
+            "--sources",
+            str(sources),
+            "--warehouse",
+            str(warehouse),
+            "--reports",
+            str(reports),
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"run failed on {sources}:\n{proc.stderr[-3000:]}")
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    summary = json.loads((reports / "latest" / "summary.json").read_text())
+    stages = summary["stage_seconds"]
+    return {
+        "wall_seconds": round(wall, 1),
+        "stage_seconds": {k: round(v, 1) for k, v in stages.items()},
+        "startup_seconds": round(wall - sum(stages.values()), 1),
+        "peak_rss_mb": round(max(peak_kb, before) / 1024),
+        "rows_in": summary["rows_in"],
+        "rows_per_second": round(summary["rows_in"] / wall),
+        "flags": summary["flags_total"],
+    }
+
+
+def change_one_percent(sources: Path, seed: int = 7) -> None:
+    products = pl.read_csv(sources / "products.csv", infer_schema=False)
+    rng = random.Random(seed)
+    rows = rng.sample(range(products.height), max(1, products.height // 100))
+    values = products["unit_value_usd"].to_list()
+    for i in rows:
+        values[i] = f"{float(values[i] or 0) + 1:.2f}" if values[i] not in (None, "n/a") else values[i]
+    products.with_columns(pl.Series("unit_value_usd", values)).write_csv(sources / "products.csv")
+
+
+def main(argv: list[str]) -> None:
+    write_docs = "--write-docs" in argv
+    sizes = [int(a) for a in argv if a.isdigit()] or [10_000, 100_000]
+    env = dict(os.environ)
+    results = {
+        "date": date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"{round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30)} GiB RAM, "
+        f"Python {platform.python_version()}",
+        "runs": [],
+    }
+    with tempfile.TemporaryDirectory(prefix="hsguard-bench-") as tmp:
+        env.setdefault("PREFECT_HOME", str(Path(tmp) / "prefect"))
+        for size in sizes:
+            sources = Path(tmp) / f"sample_{size}"
+            started = time.perf_counter()
+            subprocess.run(
+                [*HSGUARD, "sample", "--products", str(size), "--out", str(sources)],
+                env=env,
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+            )
+            generate = round(time.perf_counter() - started, 1)
+            warehouse = Path(tmp) / f"wh_{size}" / "hsguard.duckdb"
+            reports = Path(tmp) / f"reports_{size}"
+            full = run_nightly(sources, warehouse, reports, env)
+            change_one_percent(sources)
+            rerun = run_nightly(sources, warehouse, reports, env)
+            row = {"products": size, "generate_seconds": generate, "full": full, "rerun_1pct": rerun}
+            results["runs"].append(row)
+            print(json.dumps(row), flush=True)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{results['date']}.json").write_text(json.dumps(results, indent=2))
+    table = format_table(results)
+    print(table)
+    if write_docs:
+        docs = ROOT / "docs" / "BENCHMARKS.md"
+        text = docs.read_text() if docs.exists() else ""
+        marker = "<!-- bench table -->"
+        head = text.split(marker)[0] if marker in text else text
+        docs.write_text(head + marker + "\n" + table + "\n")
+
+
+def format_table(results: dict) -> str:
+    lines = [
+        f"Measured {results['date']} on {results['machine']}.",
+        "",
+        "| products | rows in | full run (s) | ingest | transform | validate | report | publish "
+        "| start-up (s) | peak RSS (MB) | rows/s | 1 % rerun (s) | rerun / full |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in results["runs"]:
+        f, r, s = run["full"], run["rerun_1pct"], run["full"]["stage_seconds"]
+        lines.append(
+            f"| {run['products']:,} | {f['rows_in']:,} | {f['wall_seconds']} | {s.get('ingest')} | "
+            f"{s.get('transform')} | {s.get('validate')} | {s.get('report')} | {s.get('publish')} | "
+            f"{f['startup_seconds']} | {f['peak_rss_mb']:,} | {f['rows_per_second']:,} | "
+            f"{r['wall_seconds']} | {r['wall_seconds'] / f['wall_seconds']:.0%} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
