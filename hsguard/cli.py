@@ -271,6 +271,60 @@ def evaluate(
 
 
 @app.command()
+def report(
+    warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the report to.")] = Path(
+        "reports/regenerated"
+    ),
+) -> None:
+    """Regenerate report.html, review_queue.csv/.xlsx and flags.csv from a published warehouse."""
+    import json
+
+    from flows.report import collect_summary
+    from hsguard.html_report import render_report
+    from hsguard.reporting import write_report
+    from hsguard.warehouse import connect
+
+    if not warehouse.is_file():
+        fail(f"no warehouse at {warehouse}: run `hsguard run` first")
+    con = connect(warehouse, read_only=True)
+    try:
+        row = con.execute(
+            "select run_id, started_at, sources, rows_in, rows_loaded, rows_quarantined, stage_seconds "
+            "from audit.run_history order by finished_at desc limit 1"
+        ).fetchone()
+        reference = con.execute(
+            "select dataset, edition, source_file, sha256, rows_loaded from audit.load_lineage "
+            "where dataset is not null"
+        ).fetchall()
+    finally:
+        con.close()
+    if row is None:
+        fail(f"{warehouse} has no run history")
+    base = {
+        "run_id": row[0],
+        "started_at": str(row[1]),
+        "sources": row[2],
+        "rows_in": row[3],
+        "rows_loaded": row[4],
+        "rows_quarantined": row[5],
+        "stage_seconds": json.loads(row[6]),
+        "reference": [
+            {"dataset": d, "edition": e, "file": f, "sha256": h, "rows_loaded": n}
+            for d, e, f, h, n in reference
+        ],
+    }
+    full = collect_summary(warehouse, base)
+    con = connect(warehouse, read_only=True)
+    try:
+        write_report(con, out, full)
+        html = render_report(con, out, full)
+    finally:
+        con.close()
+    typer.echo(f"report regenerated: {html}")
+
+
+@app.command()
 def shell(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
     """Open the published warehouse read-only in the DuckDB CLI (safe while a run publishes)."""
     import shutil

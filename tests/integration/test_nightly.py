@@ -373,3 +373,15 @@ def test_second_concurrent_run_exits_at_once_with_a_clear_message(published, cli
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=60)
     assert table_count(warehouse, "marts.fct_classification_flags") > 0
+
+
+def test_report_command_regenerates_the_report_from_the_warehouse(published, cli_env, tmp_path):
+    result = run_cli(
+        cli_env, "report", "--warehouse", str(published["warehouse"]), "--out", str(tmp_path / "r")
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    html = (tmp_path / "r" / "report.html").read_text()
+    summary = json.loads((published["reports"] / "latest" / "summary.json").read_text())
+    assert summary["run_id"] in html
+    for name in ("review_queue.csv", "review_queue.xlsx", "flags.csv"):
+        assert (tmp_path / "r" / name).stat().st_size > 0
