@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from hsguard.history import update_flag_history
 from hsguard.html_report import render_report
 from hsguard.reporting import partial_dir, summary_markdown, write_report
+from hsguard.runinfo import utc_now
 from hsguard.validation import build_data_docs
 from hsguard.warehouse import connect
 
@@ -41,8 +44,24 @@ def collect_summary(build_file: Path, base: dict) -> dict:
     }
 
 
+def record_flag_history(build_file: Path, run_id: str, started_at: str | None) -> None:
+    """Merge this run's flags into ``audit.flag_history`` of the build (before the report reads it)."""
+    seen_at = datetime.fromisoformat(started_at) if started_at else utc_now()
+    con = connect(build_file)
+    try:
+        changes = update_flag_history(con, run_id, seen_at)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    print(
+        f"  flag history: {changes.new} new, {changes.resolved} resolved, {changes.reopened} reopened, "
+        f"{changes.overridden} overridden ({changes.total} flags ever seen)"
+    )
+
+
 @flow(name="report", log_prints=True)
 def report(build_file: str, reports: str, run_id: str, summary: dict) -> dict:
+    record_flag_history(Path(build_file), run_id, summary.get("started_at"))
     full = collect_summary(Path(build_file), summary)
     target = partial_dir(Path(reports), run_id)
     target.mkdir(parents=True, exist_ok=True)

@@ -83,4 +83,25 @@ RULINGS = FileContract(
     ),
 )
 
-SOURCE_CONTRACTS: tuple[FileContract, ...] = (PRODUCTS, SHIPMENTS, RULINGS)
+OVERRIDE_DECISIONS = ("accepted_risk", "false_positive", "fixed")
+
+# A reviewer's decision on a flag (the filled-in review queue fits it). The flag is matched on
+# sku + check_code, and on scheme / shipment_id when given. ``declared_code`` is the code the
+# decision was made against: when the product's code changes, the override lapses.
+OVERRIDES = FileContract(
+    "overrides.csv",
+    "erp_overrides",
+    (
+        ColumnSpec("sku", required=True, not_empty=True),
+        ColumnSpec("check_code", required=True, not_empty=True),
+        ColumnSpec("decision", required=True, not_empty=True, allowed=OVERRIDE_DECISIONS),
+        ColumnSpec("reason", required=True, not_empty=True),
+        ColumnSpec("reviewer", required=True, not_empty=True),
+        ColumnSpec("decided_at", required=True, not_empty=True, kind="date"),
+        ColumnSpec("scheme"),
+        ColumnSpec("shipment_id"),
+        ColumnSpec("declared_code"),
+    ),
+)
+
+SOURCE_CONTRACTS: tuple[FileContract, ...] = (PRODUCTS, SHIPMENTS, RULINGS, OVERRIDES)

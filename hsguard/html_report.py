@@ -754,12 +754,19 @@ def _review_queue(wh: _Warehouse, exposure: dict, top_n: int) -> dict[str, Any]:
     )
     order = "r.risk_score desc nulls last, " if wh.has_risk else ""
     description = "d.description" if wh.catalog.has("marts.dim_products", "description") else "null"
+    # Flags a reviewer overrode stay in the mart but leave the queue (only when the mart has overrides).
+    open_only = (
+        " where not coalesce(is_overridden, false)"
+        if wh.catalog.has("marts.fct_classification_flags", "is_overridden")
+        else ""
+    )
+    and_open = open_only.replace(" where ", " and ")
     products = _records(
         con,
         f"with {ctes}, "  # noqa: S608 - fragments are module constants
         "flagged as (select sku, max(severity_rank) as severity_rank, "
         "arg_max(severity, severity_rank) as severity, count(*) as flags "
-        "from marts.fct_classification_flags group by sku) "
+        f"from marts.fct_classification_flags{open_only} group by sku) "
         f"select row_number() over (order by {order}p.severity_rank desc, e.exposure_usd desc nulls last, "
         f"p.flags desc, p.sku) as rank, p.sku, {description} as description, p.severity, p.severity_rank, "
         f"p.flags, e.exposure_usd, {risk_cols} "
@@ -768,11 +775,13 @@ def _review_queue(wh: _Warehouse, exposure: dict, top_n: int) -> dict[str, Any]:
         "qualify rank <= ? order by rank",
         [top_n],
     )
-    total = con.execute("select count(distinct sku) from marts.fct_classification_flags").fetchone()[0]
+    total = con.execute(
+        f"select count(distinct sku) from marts.fct_classification_flags{open_only}"  # noqa: S608
+    ).fetchone()[0]
     skus = [p["sku"] for p in products]
     flags = _records(
         con,
-        "select sku, check_code, scheme, arg_max(severity, severity_rank) as severity, "
+        "select sku, check_code, scheme, arg_max(severity, severity_rank) as severity, "  # noqa: S608
         "max(severity_rank) as severity_rank, any_value(title) as title, "
         "list(distinct declared_code order by declared_code) filter (where declared_code is not null) "
         "as declared_codes, "
@@ -781,7 +790,7 @@ def _review_queue(wh: _Warehouse, exposure: dict, top_n: int) -> dict[str, Any]:
         "list(distinct evidence order by evidence) filter (where evidence is not null) as evidence, "
         "list(distinct shipment_id order by shipment_id) filter (where shipment_id is not null) "
         "as shipment_ids, count(*) as flags "
-        "from marts.fct_classification_flags where list_contains(?, sku) "
+        f"from marts.fct_classification_flags where list_contains(?, sku){and_open} "
         "group by sku, check_code, scheme order by sku, severity_rank desc, check_code, scheme",
         [skus],
     )

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from hsguard.contracts import PRODUCTS, RULINGS, SHIPMENTS, SOURCE_CONTRACTS, FileContract
+from hsguard.contracts import OVERRIDES, PRODUCTS, RULINGS, SHIPMENTS, SOURCE_CONTRACTS, FileContract
 from hsguard.paths import REFERENCE_DIR
 from hsguard.reference import ATLAS_ID_PREFIX, REFERENCE_FILES, parse_atlas_rulings
 from hsguard.sources import ROW_NUMBER, ContractError, LoadedFile, read_contract_file, sha256_of
@@ -99,7 +99,7 @@ def load_sources(
     """Load good rows into ``raw.*`` and bad rows into ``audit.quarantine``; return lineage rows."""
     lineage = []
     quarantine_frames = []
-    for contract in (PRODUCTS, SHIPMENTS, RULINGS):
+    for contract in (PRODUCTS, SHIPMENTS, RULINGS, OVERRIDES):
         loaded = bundle.files.get(contract.file_name)
         if loaded is not None:
             frame = _with_lineage(loaded.good, loaded.path, loaded.sha256, run_id, loaded_at)
@@ -212,8 +212,15 @@ def _lineage_row(
     }
 
 
+CARRIED_AUDIT_TABLES = ("run_history", "flag_history")
+"""``audit.*`` tables that accumulate across runs: each build starts from the published copy."""
+
+
 def carry_history(con: duckdb.DuckDBPyConnection, published: Path) -> int:
-    """Copy ``audit.run_history`` from the published warehouse into the build (read-only attach)."""
+    """Copy ``audit.run_history`` and ``audit.flag_history`` from the published warehouse into the build.
+
+    The published file is attached read-only. Returns the number of runs carried.
+    """
     con.execute("create schema if not exists audit")
     if not published.exists():
         return 0
@@ -221,13 +228,20 @@ def carry_history(con: duckdb.DuckDBPyConnection, published: Path) -> int:
     literal = "'" + str(published).replace("'", "''") + "'"
     con.execute(f"attach {literal} as previous (read_only)")
     try:
-        has_history = con.execute(
-            "select count(*) from duckdb_tables() where database_name = 'previous' "
-            "and schema_name = 'audit' and table_name = 'run_history'"
-        ).fetchone()[0]
-        if not has_history:
+        present = {
+            row[0]
+            for row in con.execute(
+                "select table_name from duckdb_tables() where database_name = 'previous' "
+                "and schema_name = 'audit'"
+            ).fetchall()
+        }
+        for table in CARRIED_AUDIT_TABLES:  # names from code, never from input
+            if table in present:
+                con.execute(
+                    f"create or replace table audit.{table} as select * from previous.audit.{table}"  # noqa: S608
+                )
+        if "run_history" not in present:
             return 0
-        con.execute("create or replace table audit.run_history as select * from previous.audit.run_history")
         return con.execute("select count(*) from audit.run_history").fetchone()[0]
     finally:
         con.execute("detach previous")

@@ -153,7 +153,9 @@ class Tariff:
         ).filter(pl.col("code_level") >= 4)
         self.review_codes = set(bridges["code"].to_list())
         self.ccl = set(parse_ccl_eccns(ec / "us_ear" / "ccl.json")["eccn"].to_list())
-        names = parse_screening_list(REFERENCE_DIR / "screening" / "consolidated_screening_list_2026-07-31.json")
+        names = parse_screening_list(
+            REFERENCE_DIR / "screening" / "consolidated_screening_list_2026-07-31.json"
+        )
         self.screened_names = sorted(n for n in names["name"].drop_nulls().to_list() if 15 <= len(n) <= 60)
 
     def on_review_list(self, code: str) -> bool:
@@ -249,7 +251,11 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
         if error == "ECCN_DUAL_USE_REVIEW":
             item = rng.choice(review_material)
             hts, cn, ruling_ref = item.code, tariff.cn_for(item.code, rng), item.ruling_id
-            description = item.description if item.description not in used_descriptions else f"{item.description} - {sku}"
+            description = (
+                item.description
+                if item.description not in used_descriptions
+                else f"{item.description} - {sku}"
+            )
         elif error == "ECCN_HS_IMPLAUSIBLE":
             textiles = [m for m in material[:3000] if "41" <= m.code[:2] <= "67"]
             item = rng.choice(textiles)
@@ -380,7 +386,9 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
         rows.insert(rng.randrange(len(rows) + 1), template)
 
     good_skus = [r["sku"] for r in rows if r["sku"] in labels]
-    clean_ear99 = [r["sku"] for r in rows if r["sku"] in labels and not labels[r["sku"]] and r["eccn"] == "EAR99"]
+    clean_ear99 = [
+        r["sku"] for r in rows if r["sku"] in labels and not labels[r["sku"]] and r["eccn"] == "EAR99"
+    ]
     must_ship = [sku for sku, checks in labels.items() if "ECCN_MISSING" in checks]
     shipment_rows, shipment_labels = [], []
     ship_start = date(2026, 1, 1)

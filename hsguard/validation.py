@@ -176,7 +176,8 @@ FINDINGS_TO_FLAGS = """
         cast(null as varchar) as suggested_code,
         d.evidence || '. The row was loaded; correct it in the source extract.' as evidence,
         d.shipment_id,
-        ? as run_id
+        ? as run_id,
+        false as is_overridden
     from described as d
     cross join (
         select severity, severity_rank, title from seeds.check_catalog

@@ -332,7 +332,7 @@ def test_optional_marts_feed_their_sections(built, tmp_path):
         [previous, run_id],
     )
     con.execute(
-        "create table audit.flag_history as select * from (values "
+        "create or replace table audit.flag_history as select * from (values "
         "('A', 'HS_MISSING', 'HTSUS', ?, ?, 'open'), ('B', 'HS_MISSING', 'HTSUS', ?, ?, 'open'), "
         "('C', 'HS_UNKNOWN', 'HTSUS', ?, ?, 'open'), ('D', 'HS_UNKNOWN', 'HTSUS', ?, ?, 'resolved'), "
         "('E', 'HS_MALFORMED', 'HTSUS', ?, ?, 'resolved'), ('F', 'HS_MISSING', 'HTSUS', ?, ?, 'open')) "
