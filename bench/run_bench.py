@@ -53,10 +53,21 @@ def run_nightly(sources: Path, warehouse: Path, reports: Path, env: dict) -> dic
         raise SystemExit(f"run failed on {sources}:\n{proc.stderr[-3000:]}")
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     summary = json.loads((reports / "latest" / "summary.json").read_text())
-    stages = summary["stage_seconds"]
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:  # the run history has the report stage too (summary.json is written during it)
+        stages = json.loads(
+            con.execute(
+                "select stage_seconds from audit.run_history where run_id = ?", [summary["run_id"]]
+            ).fetchone()[0]
+        )
+    finally:
+        con.close()
     return {
         "wall_seconds": round(wall, 1),
         "stage_seconds": {k: round(v, 1) for k, v in stages.items()},
+        # everything outside the stages: Prefect temporary server, imports, publish
         "startup_seconds": round(wall - sum(stages.values()), 1),
         "peak_rss_mb": round(max(peak_kb, before) / 1024),
         "rows_in": summary["rows_in"],
@@ -124,15 +135,15 @@ def format_table(results: dict) -> str:
     lines = [
         f"Measured {results['date']} on {results['machine']}.",
         "",
-        "| products | rows in | full run (s) | ingest | transform | validate | report | publish "
-        "| start-up (s) | peak RSS (MB) | rows/s | 1 % rerun (s) | rerun / full |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| products | rows in | full run (s) | ingest | transform | validate | report "
+        "| start-up + publish (s) | peak RSS (MB) | rows/s | 1 % rerun (s) | rerun / full |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in results["runs"]:
         f, r, s = run["full"], run["rerun_1pct"], run["full"]["stage_seconds"]
         lines.append(
             f"| {run['products']:,} | {f['rows_in']:,} | {f['wall_seconds']} | {s.get('ingest')} | "
-            f"{s.get('transform')} | {s.get('validate')} | {s.get('report')} | {s.get('publish')} | "
+            f"{s.get('transform')} | {s.get('validate')} | {s.get('report')} | "
             f"{f['startup_seconds']} | {f['peak_rss_mb']:,} | {f['rows_per_second']:,} | "
             f"{r['wall_seconds']} | {r['wall_seconds'] / f['wall_seconds']:.0%} |"
         )
