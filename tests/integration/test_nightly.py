@@ -385,3 +385,30 @@ def test_report_command_regenerates_the_report_from_the_warehouse(published, cli
     assert summary["run_id"] in html
     for name in ("review_queue.csv", "review_queue.xlsx", "flags.csv"):
         assert (tmp_path / "r" / name).stat().st_size > 0
+
+
+def test_docs_command_builds_dbt_docs_with_lineage_from_raw_sources(published, cli_env, tmp_path):
+    result = run_cli(
+        cli_env, "docs", "--warehouse", str(published["warehouse"]), "--out", str(tmp_path / "d")
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = json.loads((tmp_path / "d" / "manifest.json").read_text())
+    assert (tmp_path / "d" / "index.html").stat().st_size > 0
+    parents = manifest["parent_map"]
+
+    def sources_of(node: str, seen: set | None = None) -> set:
+        seen = set() if seen is None else seen
+        for parent in parents.get(node, []):
+            if parent not in seen:
+                seen.add(parent)
+                sources_of(parent, seen)
+        return {p.split(".")[-1] for p in seen if p.startswith("source.")}
+
+    assert {"erp_products", "ref_hts_lines", "ref_ccl_eccns"} <= sources_of(
+        "model.hsguard.fct_classification_flags"
+    )
+    assert sources_of("model.hsguard.dim_tariff_lines") == {
+        "ref_hts_lines",
+        "ref_hs_nomenclature",
+        "ref_cn_lines",
+    }
