@@ -412,3 +412,34 @@ def test_docs_command_builds_dbt_docs_with_lineage_from_raw_sources(published, c
         "ref_hs_nomenclature",
         "ref_cn_lines",
     }
+
+
+def test_kills_during_gx_report_and_publish_leave_the_warehouse_untouched(published, cli_env, tmp_path):
+    """The rest of the fault matrix (ingest and dbt are above): SIGKILL after validation,
+    after the report is written (not yet latest), and at publish (run recorded in the
+    build, not yet swapped in). Then one run cleans every leftover and publishes."""
+    warehouse = tmp_path / "wh" / "hsguard.duckdb"
+    reports = tmp_path / "reports"
+    warehouse.parent.mkdir()
+    shutil.copyfile(published["warehouse"], warehouse)
+    shutil.copytree(published["reports"], reports, symlinks=True)
+    before = warehouse.read_bytes()
+    latest_before = os.readlink(reports / "latest")
+    for stage in ("validate", "report", "publish"):
+        env = dict(cli_env, HSGUARD_PAUSE_AT=stage)
+
+        def ready(stage=stage):
+            return any(warehouse.parent.glob(f".hsguard-build-*/.paused-{stage}"))
+
+        _kill_when(env, warehouse, reports, ready)
+        assert warehouse.read_bytes() == before, stage
+        assert os.readlink(reports / "latest") == latest_before, stage
+        assert table_count(warehouse, "marts.fct_classification_flags") > 0
+    assert list(reports.glob(".partial-*")), "the run killed after its report left a partial report"
+    result = run_cli(
+        cli_env, "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not list(warehouse.parent.glob(".hsguard-build-*"))
+    assert not list(reports.glob(".partial-*"))
+    assert os.readlink(reports / "latest") != latest_before
