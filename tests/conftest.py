@@ -33,3 +33,25 @@ def run_cli(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.C
     return subprocess.run(
         hsguard_cmd(*args), env=env, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT
     )
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory, cli_env) -> dict:
+    """One real `hsguard run` on the bundled sample, shared by the integration modules
+    that only read its warehouse and report (tests that change anything copy them)."""
+    import json
+
+    root = tmp_path_factory.mktemp("sample_run")
+    warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
+    result = run_cli(
+        cli_env, "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    summary = json.loads((reports / "latest" / "summary.json").read_text(encoding="utf-8"))
+    return {
+        "warehouse": warehouse,
+        "reports": reports,
+        "root": root,
+        "summary": summary,
+        "output": result.stdout + result.stderr,
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import re
 import shutil
 import subprocess
@@ -15,7 +14,6 @@ import duckdb
 import pytest
 
 from hsguard.html_report import DECISIONS, OVERRIDE_COLUMNS, QUEUE_COLUMNS, render_report
-from tests.conftest import SAMPLE_DIR, run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -106,16 +104,9 @@ def xlsx_part(path: Path, name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, cli_env) -> dict:
-    """One real `hsguard run` on the bundled sample: the published warehouse and its summary."""
-    root = tmp_path_factory.mktemp("html_report")
-    warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
-    result = run_cli(
-        cli_env, "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    summary = json.loads((reports / "latest" / "summary.json").read_text(encoding="utf-8"))
-    return {"warehouse": warehouse, "summary": summary, "root": root}
+def built(sample_run) -> dict:
+    """The session's real `hsguard run` on the bundled sample: warehouse and summary."""
+    return sample_run
 
 
 @pytest.fixture(scope="module")

@@ -27,15 +27,9 @@ def table_count(db: Path, table: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, cli_env):
-    """One real run of `hsguard run` on the bundled sample."""
-    root = tmp_path_factory.mktemp("nightly")
-    warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
-    result = run_cli(
-        cli_env, "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return {"warehouse": warehouse, "reports": reports, "root": root, "output": result.stdout + result.stderr}
+def published(sample_run):
+    """The session's real run of `hsguard run` on the bundled sample."""
+    return sample_run
 
 
 def test_run_prints_stages_and_summary(published):
