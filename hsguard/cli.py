@@ -271,6 +271,82 @@ def evaluate(
 
 
 @app.command()
+def suggest(
+    text: Annotated[str, typer.Argument(help="Free-text product description.")],
+    scheme: Annotated[
+        str, typer.Option("--scheme", help="HTSUS (10 digits), CN (8 digits) or HS (6 digits).")
+    ] = "HTSUS",
+    top: Annotated[int, typer.Option("--top", min=1, max=10, help="How many candidates.")] = 5,
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(
+            "--warehouse",
+            help="Use this published warehouse's classified products and rulings as evidence "
+            "(a scratch copy; the file is not changed). Default: the bundled reference data "
+            "and rulings only.",
+        ),
+    ] = None,
+) -> None:
+    """Rank candidate codes for one description with the nightly run's candidate SQL models."""
+    from hsguard.candidates import CandidateBuildError
+    from hsguard.candidates import suggest as rank_candidates
+
+    scheme = scheme.upper()
+    if scheme not in ("HTSUS", "CN", "HS"):
+        fail(f"unknown scheme {scheme!r}: use HTSUS, CN or HS", EXIT_INPUT_REFUSED)
+    if not text.strip():
+        fail(
+            'give a product description, e.g. hsguard suggest "stainless steel kitchen sink"',
+            EXIT_INPUT_REFUSED,
+        )
+    if warehouse is not None and not warehouse.is_file():
+        fail(f"no warehouse at {warehouse}", EXIT_INPUT_REFUSED)
+    try:
+        rows = rank_candidates(text, scheme=scheme, top=top, warehouse=warehouse, quiet=True)
+    except CandidateBuildError as exc:
+        fail(str(exc))
+    if not rows:
+        typer.echo(f"no {scheme} candidate: no word of the description matches the tariff text")
+        raise typer.Exit(EXIT_FAILED)
+    first = rows[0]
+    typer.echo(f"{scheme} candidates for: {text}")
+    if first["is_abstain"]:
+        typer.echo(
+            f"needs expert: rank-1 confidence {first['confidence']:.0%} is below the abstain threshold"
+        )
+    for row in rows:
+        typer.echo(
+            f"{row['rank']}. {row['candidate_code_display']}  score {row['score']:.2f}  "
+            f"confidence {row['confidence']:.0%}  [{row['source']}]"
+        )
+        typer.echo(f"   {row['evidence']}")
+
+
+@app.command("evaluate-candidates")
+def evaluate_candidates_command(
+    rulings: Annotated[
+        Path | None,
+        typer.Option(
+            "--rulings",
+            help="Rulings to classify: an ATLAS-style .jsonl or a rulings.csv of the input "
+            "contract (default: the bundled 200 CBP rulings).",
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, max=10, help="k of top-k accuracy.")] = 5,
+) -> None:
+    """Top-1/top-k accuracy of the candidate codes on real rulings (leave-one-out), calibration, time."""
+    from hsguard.candidates import CandidateBuildError, evaluate_candidates, format_candidate_evaluation
+
+    if rulings is not None and not rulings.is_file():
+        fail(f"rulings file not found: {rulings}", EXIT_INPUT_REFUSED)
+    try:
+        result = evaluate_candidates(rulings, top_k=top, quiet=True)
+    except CandidateBuildError as exc:
+        fail(str(exc))
+    typer.echo(format_candidate_evaluation(result))
+
+
+@app.command()
 def report(
     warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report to.")] = Path(

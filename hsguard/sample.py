@@ -8,6 +8,7 @@ recall. The same seed always gives the same files.
 
 from __future__ import annotations
 
+import csv
 import random
 import re
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ ERROR_RATES: dict[str, float] = {
     "ECCN_PEER_INCONSISTENT": 0.01,
 }
 #: Share of shipment lines that carry each deliberate shipment-level error.
+#: HS_TEXT_MISMATCH is made afterwards, from clean EAR99 products, with its own random
+#: stream: adding it left every other row of the generated masters as it was.
+TEXT_MISMATCH_RATE = 0.02
 SHIPMENT_ERROR_RATES: dict[str, float] = {
     "LICENSE_REQUIRED": 0.01,
     "EMBARGOED_DESTINATION": 0.005,
@@ -60,6 +64,19 @@ class Material:
     description: str
     code: str  # declarable HTSUS 2026 reporting code (10 digits)
     ruling_id: str | None
+
+
+_SECTIONS: dict[str, str] = {}
+
+
+def _section(code: str) -> str:
+    """The HS section (I-XXI) of a code's chapter, from the bundled HS 2022 nomenclature."""
+    if not _SECTIONS:
+        with (REFERENCE_DIR / "hs" / "hs2022.csv").open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                if row["level"] == "2":
+                    _SECTIONS[row["hscode"]] = row["section"]
+    return _SECTIONS.get(code[:2], code[:2])
 
 
 def _display(code: str, style: int) -> str:
@@ -215,6 +232,34 @@ def load_material(tariff: Tariff, rng: random.Random) -> tuple[list[Material], l
     )
 
 
+def _add_text_mismatches(
+    rows: list[dict],
+    labels: dict[str, set[str]],
+    controlled: set[str],
+    material: list[Material],
+    tariff: Tariff,
+    products: int,
+    seed: int,
+) -> None:
+    """HS_TEXT_MISMATCH: a clean EAR99 product gets the real, declarable HTSUS and CN codes
+    of a product of another tariff section (its description points elsewhere; no ruling
+    cited, so no ruling conflict)."""
+    rng = random.Random(f"{seed}-text-mismatch")
+    pool = [r for r in rows if not labels[r["sku"]] and r["eccn"] == "EAR99" and r["sku"] not in controlled]
+    donors = material[:2000]
+    for row in rng.sample(pool, min(len(pool), max(1, round(products * TEXT_MISMATCH_RATE)))):
+        own = strip_separators(row["hts_code"])
+        other = rng.choice([m for m in donors if _section(m.code) != _section(own)])
+        cn = tariff.cn_for(other.code, rng)
+        if cn is None or other.code in tariff.revised:
+            continue
+        row["hts_code"] = _display(other.code, rng.randrange(4))
+        row["cn_code"] = cn
+        row["ruling_ref"] = ""
+        row["product_family"] = f"HTS chapter {other.code[:2]}"
+        labels[row["sku"]] = {"HS_TEXT_MISMATCH"}
+
+
 def generate(products: int, out: Path, seed: int = 42) -> dict:
     """Write products.csv, shipments.csv, rulings.csv and labels.csv to ``out``."""
     rng = random.Random(seed)
@@ -368,6 +413,7 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
         well_formed = re.fullmatch(r"[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*", row["eccn"]) is not None
         if well_formed and row["eccn"][:5] in tariff.ccl and not row["eccn"].endswith(".c"):
             controlled.add(row["sku"])
+    _add_text_mismatches(rows, labels, controlled, ordered, tariff, products, seed)
     extra_rows = []
     for row in rows:
         if labels[row["sku"]] == {"DUPLICATE_SKU"}:

@@ -78,10 +78,15 @@ def test_flags_match_the_ground_truth_labels(published):
     con = duckdb.connect(str(published["warehouse"]), read_only=True)
     result = evaluate(con, SAMPLE_DIR / "labels.csv")
     con.close()
-    for row in result.recall.iter_rows(named=True):
-        assert row["recall"] == 1.0, row
+    recall = {row["check_code"]: row["recall"] for row in result.recall.iter_rows(named=True)}
+    # every deterministic check finds every labelled error; the text check (a judgement
+    # from the candidate codes) at least 80 %
+    assert recall.pop("HS_TEXT_MISMATCH") >= 0.8
+    assert recall and all(value == 1.0 for value in recall.values()), recall
     clean = {r["kind"]: r["share"] for r in result.clean.iter_rows(named=True)}
-    assert clean["clean"] == 1.0, result.unexpected
+    assert clean["clean"] >= 0.98, result.unexpected
+    # only the text check may flag a clean product: the deterministic ones never do
+    assert set(result.unexpected["check_code"]) <= {"HS_TEXT_MISMATCH"}, result.unexpected
     assert clean["clean_shipment"] == 1.0
 
 

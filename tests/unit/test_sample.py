@@ -1,7 +1,7 @@
 import polars as pl
 
 from hsguard.codes import strip_separators
-from hsguard.sample import ERROR_RATES, Tariff, generate
+from hsguard.sample import ERROR_RATES, Tariff, _section, generate
 
 
 def test_generator_is_deterministic_and_labels_every_product(tmp_path):
@@ -17,7 +17,8 @@ def test_generator_is_deterministic_and_labels_every_product(tmp_path):
     assert shipments.height == 600
     kinds = dict(labels.group_by("kind").len().iter_rows())
     assert kinds["sku"] + kinds["clean"] == 200
-    assert set(labels.filter(pl.col("kind") == "sku")["check_code"]) == set(ERROR_RATES)
+    labelled = set(labels.filter(pl.col("kind") == "sku")["check_code"])
+    assert labelled == set(ERROR_RATES) | {"HS_TEXT_MISMATCH"}
 
 
 def test_clean_products_carry_declarable_codes_and_errors_are_real_errors(tmp_path):
@@ -42,3 +43,26 @@ def test_clean_products_carry_declarable_codes_and_errors_are_real_errors(tmp_pa
             assert digits not in tariff.every_code
         elif check == "HS_NOT_DECLARABLE":
             assert digits not in tariff.declarable and digits[:8] in tariff.subdivided8
+        elif check == "HS_TEXT_MISMATCH":
+            assert digits in tariff.declarable
+
+
+def test_text_mismatch_products_carry_a_real_code_of_another_section(tmp_path):
+    import random
+
+    from hsguard.sample import load_material
+
+    generate(300, tmp_path, seed=3)
+    tariff = Tariff()
+    material, review = load_material(tariff, random.Random(0))
+    true_code = {m.description: m.code for m in material + review}
+    products = pl.read_csv(tmp_path / "products.csv", infer_schema=False).fill_null("")
+    labels = pl.read_csv(tmp_path / "labels.csv", infer_schema=False).fill_null("")
+    skus = set(labels.filter(pl.col("check_code") == "HS_TEXT_MISMATCH")["id"])
+    assert len(skus) == 6
+    for row in products.filter(pl.col("sku").is_in(list(skus))).iter_rows(named=True):
+        declared = strip_separators(row["hts_code"])
+        assert declared in tariff.declarable
+        assert strip_separators(row["cn_code"])[:6] == declared[:6]  # no cross-scheme clash
+        assert row["ruling_ref"] == ""  # no ruling conflict
+        assert _section(declared) != _section(true_code[row["description"]])

@@ -11,6 +11,7 @@
     'int_flags_hs_cross_scheme_mismatch',
     'int_flags_hs_ruling_inactive',
     'int_flags_hs_peer_inconsistent',
+    'int_flags_hs_text_mismatch',
     'int_flags_duplicate_sku',
     'int_flags_classification_stale',
     'int_flags_eccn_missing',

@@ -1,0 +1,104 @@
+{{ config(materialized='table') }}
+
+{#- How well a product's description supports the heading of its own declared code, on
+    the same heading score the candidates are chosen by (int_candidate_headings, GRI 1:
+    the terms of the heading, the lines below it and the chapter title):
+
+        declared_heading_share = H(description, declared heading) / max over headings H
+
+    0 = no word of the description occurs in the declared heading, its lines or its
+    chapter title; 1 = the declared heading is the best-matching heading of the scheme.
+    One row per product and scheme with a well-formed declared code that is a declarable
+    line of the current edition (other codes get HS_MALFORMED/UNKNOWN/OUTDATED/...
+    instead). Used by HS_TEXT_MISMATCH. -#}
+
+with
+
+declared as (
+
+    select codes.sku, codes.scheme, codes.declared_code_raw, codes.declared_code
+    from {{ ref('int_product_codes_normalised') }} as codes
+    inner join {{ ref('int_tariff_lines_current') }} as lines
+        on codes.scheme = lines.scheme
+        and codes.declared_code = lines.declarable_code
+        and lines.is_declarable
+    where codes.code_status = 'well_formed'
+        and codes.scheme in (select distinct scheme from {{ ref('int_candidate_tariff_lines') }})
+
+),
+
+queries as (
+
+    select sku, text_key from {{ ref('int_candidate_queries') }}
+
+),
+
+declared_texts as (
+
+    select declared.*, queries.text_key, substr(declared.declared_code, 1, 4) as heading_code
+    from declared
+    inner join queries
+        on declared.sku = queries.sku
+
+),
+
+declared_headings as (
+
+    select distinct text_key, scheme, heading_code from declared_texts
+
+),
+
+declared_scores as (
+
+    select
+        declared_headings.text_key,
+        declared_headings.scheme,
+        declared_headings.heading_code,
+        round(sum(query_terms.heading_weight * heading_terms.idf * heading_terms.field_weight), 9) as heading_score
+    from declared_headings
+    inner join {{ ref('int_candidate_query_terms') }} as query_terms
+        on declared_headings.text_key = query_terms.text_key
+    inner join {{ ref('int_candidate_heading_terms') }} as heading_terms
+        on declared_headings.scheme = heading_terms.scheme
+        and declared_headings.heading_code = heading_terms.heading_code
+        and query_terms.token = heading_terms.token
+    group by declared_headings.text_key, declared_headings.scheme, declared_headings.heading_code
+
+),
+
+best_scores as (
+
+    -- the best heading of a description is always kept by int_candidate_headings
+    select text_key, scheme, max(heading_score) as best_heading_score
+    from {{ ref('int_candidate_headings') }}
+    group by text_key, scheme
+
+),
+
+final as (
+
+    select
+        declared_texts.sku,
+        declared_texts.scheme,
+        declared_texts.declared_code_raw,
+        declared_texts.declared_code,
+        declared_texts.text_key,
+        declared_texts.heading_code as declared_heading_code,
+        coalesce(declared_scores.heading_score, 0) as declared_heading_score,
+        best_scores.best_heading_score,
+        case
+            when coalesce(best_scores.best_heading_score, 0) <= 0 then null
+            else least(coalesce(declared_scores.heading_score, 0) / best_scores.best_heading_score, 1.0)
+        end as declared_heading_share
+    from declared_texts
+    left join declared_scores
+        on declared_texts.text_key = declared_scores.text_key
+        and declared_texts.scheme = declared_scores.scheme
+        and declared_texts.heading_code = declared_scores.heading_code
+    left join best_scores
+        on declared_texts.text_key = best_scores.text_key
+        and declared_texts.scheme = best_scores.scheme
+
+)
+
+select * from final

@@ -1,0 +1,117 @@
+{#- HS_TEXT_MISMATCH: the description points elsewhere. Both must hold:
+      - the declared heading explains little of the description: its heading score is
+        below var text_mismatch_max_heading_share (default 0.25) of the best heading's
+        (int_candidate_declared_support: the same GRI 1 heading score that chooses the
+        candidates);
+      - none of the product's top-k candidates (marts.fct_product_candidates) is in the
+        declared code's chapter;
+      - the rank-1 candidate is itself credible: confidence at least
+        var text_mismatch_min_confidence (default 0.3): when nothing in the tariff fits
+        the description well, it does not point anywhere.
+    A declared code that is close to its candidates (same chapter) is never flagged, so
+    near misses are left to the analyst and correct codes are rarely flagged (measured
+    in docs/EVALUATION.md). The suggestion is the rank-1 candidate; the evidence quotes
+    the declared line's and the best candidate's full descriptions. -#}
+
+with
+
+support as (
+
+    select * from {{ ref('int_candidate_declared_support') }}
+    where declared_heading_share < {{ var('text_mismatch_max_heading_share', 0.25) }}
+
+),
+
+candidates as (
+
+    select sku, scheme, rank, candidate_code, candidate_code_display, confidence
+    from {{ ref('fct_product_candidates') }}
+
+),
+
+same_chapter as (
+
+    select distinct candidates.sku, candidates.scheme
+    from candidates
+    inner join support
+        on candidates.sku = support.sku
+        and candidates.scheme = support.scheme
+        and substr(candidates.candidate_code, 1, 2) = substr(support.declared_code, 1, 2)
+
+),
+
+candidate_chapters as (
+
+    select sku, scheme,
+        {{ dbt.listagg('chapter_code', "', '", 'order by chapter_code') }} as chapters
+    from (select distinct sku, scheme, substr(candidate_code, 1, 2) as chapter_code from candidates) as c
+    group by sku, scheme
+
+),
+
+lines as (
+
+    select scheme, declarable_code, code_display, full_description
+    from {{ ref('int_tariff_lines_current') }}
+    where is_declarable
+
+),
+
+products as (
+
+    select sku, description from {{ ref('int_products_deduplicated') }}
+
+),
+
+final as (
+
+    select
+        support.sku,
+        'HS_TEXT_MISMATCH' as check_code,
+        support.scheme,
+        support.declared_code_raw as declared_code,
+        best.candidate_code as suggested_code,
+        'The description "' || substr(products.description, 1, 120)
+            || case when length(products.description) > 120 then '..."' else '"' end
+            || ' points away from the declared ' || support.scheme || ' ' || declared_line.code_display
+            || ' ("' || declared_line.full_description || '"): its heading '
+            || support.declared_heading_code || ' scores '
+            || cast(cast(floor(100 * support.declared_heading_share) as integer) as varchar)
+            || '% of the best-matching heading on the description''s words (GRI 1), and none of the '
+            || cast(candidate_counts.candidate_count as varchar) || ' best candidates is in chapter '
+            || substr(support.declared_code, 1, 2) || ' (they are in chapter(s) ' || candidate_chapters.chapters
+            || '). Best candidate: ' || best.candidate_code_display || ' ("'
+            || best_line.full_description || '", confidence '
+            || cast(cast(round(100 * best.confidence) as integer) as varchar) || '%).' as evidence,
+        cast(null as varchar) as shipment_id
+
+    from support
+    inner join candidates as best
+        on support.sku = best.sku
+        and support.scheme = best.scheme
+        and best.rank = 1
+    inner join (
+        select sku, scheme, count(*) as candidate_count from candidates group by sku, scheme
+    ) as candidate_counts
+        on support.sku = candidate_counts.sku
+        and support.scheme = candidate_counts.scheme
+    inner join candidate_chapters
+        on support.sku = candidate_chapters.sku
+        and support.scheme = candidate_chapters.scheme
+    left join same_chapter
+        on support.sku = same_chapter.sku
+        and support.scheme = same_chapter.scheme
+    inner join lines as declared_line
+        on support.scheme = declared_line.scheme
+        and support.declared_code = declared_line.declarable_code
+    left join lines as best_line
+        on best.scheme = best_line.scheme
+        and best.candidate_code = best_line.declarable_code
+    left join products
+        on support.sku = products.sku
+    where same_chapter.sku is null
+        and best.confidence >= {{ var('text_mismatch_min_confidence', 0.3) }}
+
+)
+
+select * from final
