@@ -8,22 +8,31 @@ import polars as pl
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from hsguard.faults import pause_point
+from hsguard.faults import pause_point, transient_failure_if_asked
 from hsguard.loading import SourceBundle, carry_history, load_reference, load_sources, read_sources
 from hsguard.runinfo import utc_now
+from hsguard.settings import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, is_transient_failure
 from hsguard.warehouse import connect, write_table
 
 
-@task(cache_policy=NO_CACHE)
-def read_inputs(sources: Path) -> SourceBundle:
-    """Read and contract-check every source file (nothing is written yet)."""
+@task(
+    cache_policy=NO_CACHE,
+    retries=TASK_RETRIES,
+    retry_delay_seconds=TASK_RETRY_DELAY_SECONDS,
+    retry_condition_fn=is_transient_failure,
+)
+def read_inputs(sources: Path, build_dir: Path) -> SourceBundle:
+    """Read and contract-check every source file. Nothing is written yet, so a transient
+    failure (an export being replaced, a network share hiccup) is retried; a refused
+    file (ContractError) or a missing one is not."""
+    transient_failure_if_asked("transient_read", build_dir)
     return read_sources(sources)
 
 
 @flow(name="ingest", log_prints=True)
 def ingest(sources: str, build_file: str, published: str, run_id: str) -> dict:
     """Load raw tables, quarantine bad rows, record lineage; returns the load summary."""
-    bundle = read_inputs(Path(sources))
+    bundle = read_inputs(Path(sources), Path(build_file).parent)
     loaded_at = utc_now()
     reference_override = Path(sources) / "reference"
     con = connect(Path(build_file))

@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from prefect import flow
+from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 
+from hsguard.faults import transient_failure_if_asked
 from hsguard.history import update_flag_history
 from hsguard.html_report import render_report
 from hsguard.reporting import partial_dir, summary_markdown, write_report
 from hsguard.runinfo import utc_now
+from hsguard.settings import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, is_transient_failure
 from hsguard.validation import build_data_docs
 from hsguard.warehouse import connect
 
@@ -59,21 +62,36 @@ def record_flag_history(build_file: Path, run_id: str, started_at: str | None) -
     )
 
 
+@task(
+    cache_policy=NO_CACHE,
+    retries=TASK_RETRIES,
+    retry_delay_seconds=TASK_RETRY_DELAY_SECONDS,
+    retry_condition_fn=is_transient_failure,
+)
+def write_report_files(build_file: Path, target: Path, full: dict) -> Path:
+    """Data Docs, summary, flags/review-queue CSV and XLSX and report.html into the
+    run's partial folder. The build is only read and every file is rewritten whole, so
+    a transient failure (disk full for a moment, a file held by a virus scanner) is
+    retried."""
+    target.mkdir(parents=True, exist_ok=True)
+    docs_index = build_data_docs(build_file.parent, target / "data_docs")
+    con = connect(build_file, read_only=True)
+    try:
+        write_report(con, target, full)
+        transient_failure_if_asked("transient_report", build_file.parent)
+        return render_report(
+            con, target, full, data_docs_index="data_docs/index.html" if docs_index else None
+        )
+    finally:
+        con.close()
+
+
 @flow(name="report", log_prints=True)
 def report(build_file: str, reports: str, run_id: str, summary: dict) -> dict:
     record_flag_history(Path(build_file), run_id, summary.get("started_at"))
     full = collect_summary(Path(build_file), summary)
     target = partial_dir(Path(reports), run_id)
-    target.mkdir(parents=True, exist_ok=True)
-    docs_index = build_data_docs(Path(build_file).parent, target / "data_docs")
-    con = connect(Path(build_file), read_only=True)
-    try:
-        write_report(con, target, full)
-        html = render_report(
-            con, target, full, data_docs_index="data_docs/index.html" if docs_index else None
-        )
-    finally:
-        con.close()
+    html = write_report_files(Path(build_file), target, full)
     publish_artifacts(full)
     print(f"  report written: {html.name}, review_queue.csv/.xlsx, flags.csv ({full['flags_total']} flags)")
     return full

@@ -15,7 +15,7 @@ import polars as pl
 from hsguard.contracts import OVERRIDES, PRODUCTS, RULINGS, SHIPMENTS, SOURCE_CONTRACTS, FileContract
 from hsguard.paths import REFERENCE_DIR
 from hsguard.reference import ATLAS_ID_PREFIX, REFERENCE_FILES, parse_atlas_rulings
-from hsguard.sources import ROW_NUMBER, ContractError, LoadedFile, read_contract_file, sha256_of
+from hsguard.sources import ROW_NUMBER, ContractError, LoadedFile, confined, read_contract_file, sha256_of
 from hsguard.warehouse import write_table
 
 BUNDLED_RULINGS = REFERENCE_DIR / "rulings" / "atlas_cross_rulings_validation.jsonl"
@@ -52,13 +52,14 @@ class SourceBundle:
 
 
 def find_source(directory: Path, file_name: str) -> Path | None:
-    """``file_name`` in ``directory``, matched case-insensitively (ERP exports vary)."""
+    """``file_name`` in ``directory``, matched case-insensitively (ERP exports vary);
+    a link pointing out of ``directory`` is refused (ContractError)."""
     exact = directory / file_name
     if exact.is_file():
-        return exact
+        return confined(exact, directory, file_name)
     for entry in directory.iterdir():
         if entry.is_file() and entry.name.lower() == file_name:
-            return entry
+            return confined(entry, directory, file_name)
     return None
 
 

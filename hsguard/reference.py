@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from hsguard.paths import REFERENCE_DIR
+from hsguard.sources import confined
 
 CHAIN_SEPARATOR = " > "
 
@@ -266,7 +267,7 @@ class ReferenceFile:
         if override_dir is not None:
             candidate = override_dir / Path(self.relative_path).name
             if candidate.is_file():
-                return candidate
+                return confined(candidate, override_dir, f"reference/{candidate.name}")
         return self.bundled_path
 
 

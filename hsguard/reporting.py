@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -19,7 +20,14 @@ PARTIAL_PREFIX = ".partial-"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+RUN_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}")
+
+
 def partial_dir(reports: Path, run_id: str) -> Path:
+    """``reports/.partial-<run_id>``; the run id names a folder, so only hsguard's own
+    form (``20261123T020000Z-3fa9c1``) is accepted: never a path."""
+    if not RUN_ID.fullmatch(run_id):
+        raise ValueError(f"not a run id: {run_id!r}")
     return reports / f"{PARTIAL_PREFIX}{run_id}"
 
 

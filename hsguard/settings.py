@@ -24,3 +24,17 @@ OFFLINE_DEFAULTS = {
 def apply_offline_defaults() -> None:
     for key, value in OFFLINE_DEFAULTS.items():
         os.environ.setdefault(key, value)
+
+
+#: Prefect task retries for the stages that can be repeated without side effects
+#: (reading the source files, writing the report files). Loading, dbt and validation
+#: are never retried: a retry there could load twice or hide a real failure.
+TASK_RETRIES = 2
+TASK_RETRY_DELAY_SECONDS = [2, 10]
+
+
+def is_transient_failure(task, task_run, state) -> bool:  # noqa: ARG001 - Prefect's signature
+    """Prefect ``retry_condition_fn``: retry I/O errors (OSError: a file held or being
+    replaced, a share or disk hiccup), not a missing file nor a refused input or a bug."""
+    error = state.data
+    return isinstance(error, OSError) and not isinstance(error, FileNotFoundError | IsADirectoryError)

@@ -36,6 +36,18 @@ class LoadedFile:
     quarantine: pl.DataFrame  # source_file, row_number, columns, reason, raw_row
 
 
+def confined(path: Path, root: Path, what: str) -> Path:
+    """``path`` with symlinks resolved; refused unless it stays inside ``root``.
+
+    A source or reference file that is a link out of its folder (``products.csv ->
+    /etc/passwd``, ``reference/hs2022.csv -> ../../secret``) is never read.
+    """
+    resolved, base = path.resolve(), root.resolve()
+    if resolved != base and base not in resolved.parents:
+        raise ContractError(f"{what}: {path} points outside {base} (to {resolved}); refused")
+    return resolved
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

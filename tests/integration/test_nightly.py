@@ -442,3 +442,104 @@ def test_kills_during_gx_report_and_publish_leave_the_warehouse_untouched(publis
     assert not list(warehouse.parent.glob(".hsguard-build-*"))
     assert not list(reports.glob(".partial-*"))
     assert os.readlink(reports / "latest") != latest_before
+
+
+READER = r"""
+import json, sys, time
+from pathlib import Path
+
+import duckdb
+
+mode, path, stop_file, out = sys.argv[1:5]
+
+
+def observe(con):
+    latest = con.execute(
+        "select run_id from audit.run_history order by finished_at desc limit 1").fetchone()[0]
+    runs = con.execute("select count(*) from audit.run_history").fetchone()[0]
+    flag_runs = [r[0] for r in con.execute(
+        "select distinct run_id from marts.fct_classification_flags").fetchall()]
+    return {"latest": latest, "runs": runs, "flag_runs": flag_runs}
+
+
+if mode == "hold":  # one connection open for the whole run
+    held = duckdb.connect(path, read_only=True)
+    before = observe(held)
+    while not Path(stop_file).exists():
+        time.sleep(0.1)
+    Path(out).write_text(json.dumps({"before": before, "after": observe(held)}))
+else:  # a new connection for every look (DuckDB shares one instance per file and
+    # process, so the poller must hold none between looks)
+    seen = []
+    while True:
+        stopping = Path(stop_file).exists()
+        con = duckdb.connect(path, read_only=True)
+        try:
+            seen.append(observe(con))
+        finally:
+            con.close()
+        if stopping:
+            break
+        time.sleep(0.05)
+    Path(out).write_text(json.dumps(seen))
+"""
+
+
+def test_transient_failures_are_retried_and_readers_see_one_version(published, cli_env, tmp_path):
+    """A run whose source reading and report writing each fail once (HSGUARD_FAULT
+    transient_read,transient_report) retries them (Prefect task retries), loads every row
+    once and publishes; meanwhile a reader polling the warehouse read-only sees the old
+    or the new version, never a mix, and a connection held open keeps the old one."""
+    import sys
+
+    warehouse = tmp_path / "wh" / "hsguard.duckdb"
+    reports = tmp_path / "reports"
+    warehouse.parent.mkdir()
+    shutil.copyfile(published["warehouse"], warehouse)
+    stop, held_out, polled_out = tmp_path / "stop", tmp_path / "held.json", tmp_path / "polled.json"
+    readers = [
+        subprocess.Popen([sys.executable, "-c", READER, mode, str(warehouse), str(stop), str(out)])
+        for mode, out in (("hold", held_out), ("poll", polled_out))
+    ]
+    time.sleep(3)  # both readers are connected before the run starts
+    try:
+        env = dict(cli_env, HSGUARD_FAULT="transient_read,transient_report")
+        result = subprocess.run(
+            hsguard_cmd(
+                "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
+            ),
+            env=env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    finally:
+        stop.write_text("stop")
+        for reader in readers:
+            reader.wait(timeout=60)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert "injected transient failure (transient_read)" in output
+    assert "injected transient failure (transient_report)" in output
+    assert output.count("Retry 1/2 will start") == 2
+    assert (reports / "latest" / "report.html").is_file()
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select sum(rows_in), sum(rows_loaded), sum(rows_quarantined) from audit.load_lineage "
+            "where source_file like '%products.csv'"
+        ).fetchone()
+        raw = con.execute("select count(*) from raw.erp_products").fetchone()[0]
+    finally:
+        con.close()
+    assert rows == (306, 303, 3) and raw == 303  # nothing loaded twice
+
+    held = json.loads(held_out.read_text())
+    old, seen = held["before"], json.loads(polled_out.read_text())
+    assert held["after"] == old  # an open connection keeps the version it opened
+    versions = {(o["latest"], o["runs"]) for o in seen}
+    assert len(versions) == 2 and (old["latest"], old["runs"]) in versions
+    for o in seen:  # every snapshot is one whole version: its flags belong to its last run
+        assert o["flag_runs"] == [o["latest"]], o
+    assert seen[-1]["runs"] == old["runs"] + 1

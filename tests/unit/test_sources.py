@@ -92,3 +92,29 @@ def test_shipments_and_rulings_contracts(tmp_path):
     loaded = read_contract_file(rulings, RULINGS)
     assert loaded.good["ruling_id"].to_list() == ["N1"]
     assert "status: not one of active, revoked, modified" in loaded.quarantine["reason"][0]
+
+
+def test_source_and_reference_links_out_of_their_folder_are_refused(tmp_path):
+    from hsguard.loading import find_source, read_sources
+    from hsguard.reference import REFERENCE_FILES
+
+    secret = tmp_path / "secret.csv"
+    secret.write_text("sku,description\nX,leaked\n", encoding="utf-8")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "products.csv").symlink_to(secret)
+    with pytest.raises(ContractError, match="products.csv: .* points outside"):
+        read_sources(sources)
+
+    # a link that stays inside the folder is fine (exports are often symlinked to "latest")
+    (sources / "products.csv").unlink()
+    (sources / "products-2026-11-23.csv").write_text("sku,description\nA,bolt\n", encoding="utf-8")
+    (sources / "products.csv").symlink_to(sources / "products-2026-11-23.csv")
+    assert find_source(sources, "products.csv") == (sources / "products-2026-11-23.csv").resolve()
+
+    reference = sources / "reference"
+    reference.mkdir()
+    spec = REFERENCE_FILES[0]
+    (reference / Path(spec.relative_path).name).symlink_to(secret)
+    with pytest.raises(ContractError, match="points outside"):
+        spec.resolve(reference)

@@ -46,15 +46,24 @@ def test_leftover_builds_are_removed(tmp_path):
 
 def test_reports_become_latest_only_when_finalised(tmp_path):
     reports = tmp_path / "reports"
-    partial_dir(reports, "r1").mkdir(parents=True)
-    (partial_dir(reports, "r1") / "flags.csv").write_text("x")
+    r1, r2 = "20261123T020000Z-aaaaaa", "20261124T020000Z-bbbbbb"
+    partial_dir(reports, r1).mkdir(parents=True)
+    (partial_dir(reports, r1) / "flags.csv").write_text("x")
     assert not (reports / "latest").exists()
-    finalise(reports, "r1")
+    finalise(reports, r1)
     assert (reports / "latest" / "flags.csv").read_text() == "x"
-    partial_dir(reports, "r2").mkdir()
+    partial_dir(reports, r2).mkdir()
     remove_partials(reports)
-    assert not partial_dir(reports, "r2").exists()
-    assert (reports / "latest").resolve().name == "r1"
+    assert not partial_dir(reports, r2).exists()
+    assert (reports / "latest").resolve().name == r1
+
+
+def test_a_run_id_never_names_a_path(tmp_path):
+    import pytest
+
+    for bad in ("../../etc", "r1", "20261123T020000Z-aaaaaa/../x", ""):
+        with pytest.raises(ValueError, match="not a run id"):
+            partial_dir(tmp_path, bad)
 
 
 def test_formula_cells_are_neutralised():
