@@ -156,6 +156,7 @@ final as (
         round(top_k.tariff_score, 4) as tariff_score,
         round(top_k.ruling_score, 4) as ruling_score,
         round(top_k.peer_score, 4) as peer_score,
+        round(top_k.correlation_score, 4) as correlation_score,
         round(top_k.confidence, 4) as confidence,
         top_k.is_abstain,
         -- the evidence sources of the candidate, always in this order
@@ -164,6 +165,7 @@ final as (
                 or top_k.heading_score > 0 then 'tariff ' else '' end
             || case when top_k.ruling_score > 0 then 'ruling ' else '' end
             || case when top_k.peer_score > 0 then 'peer ' else '' end
+            || case when top_k.correlation_score > 0 then 'correlation ' else '' end
         ) as source_list,
         top_k.ruling_id,
         top_k.peer_sku,
@@ -198,6 +200,13 @@ final as (
                 || case when top_k.peer_code = top_k.candidate_code then '' else ' (same '
                     || case when substr(top_k.peer_code, 1, 6) = substr(top_k.candidate_code, 1, 6) then 'subheading' else 'heading' end || ')' end
                 || '.'
+                else '' end
+            || case when top_k.correlation_score > 0 then
+                ' The ' || top_k.correlation_source || ' maps the declared '
+                || {{ candidate_code_display('top_k.scheme', 'top_k.correlation_from_code') }}
+                || ', no longer a line of the current edition, to this line'
+                || case when top_k.correlation_replacements = 1 then ' (1:1).'
+                    else ' (one of ' || cast(top_k.correlation_replacements as varchar) || ' lines: a split, a human must choose).' end
                 else '' end
             as evidence
 

@@ -7,6 +7,7 @@
                + var candidates_weight_ruling * R(l)              rulings
                + var candidates_weight_peer   * P(l)              classified peer products
                + var candidates_weight_prior  * n(h) / (n(h) + 3) precedents in the heading
+               + correlation_score(l)                             int_candidate_corrections
 
       R(l) = 1 - prod_e (1 - s_e(l)) over the product's nearest rulings e (noisy-or: several
              rulings that agree count more than one), and
@@ -99,9 +100,10 @@ voted_subheadings as (
 
 ),
 
-{#- A variant's candidates: the best lines by tariff text, and the lines its own near
-    examples point at (their line and the 2 best lines of their subheading). -#}
-candidates as (
+{#- A variant's candidates: the best lines by tariff text, the lines its own near
+    examples point at (their line and the 2 best lines of their subheading), and the
+    lines the correlation tables map its outdated declared code to. -#}
+text_candidates as (
 
     select
         variants.variant_key,
@@ -128,6 +130,41 @@ candidates as (
         or voted_codes.code is not null
         or (voted_subheadings.subheading_code is not null and tariff.rank_in_subheading <= 2)
 
+
+),
+
+corrections as (
+
+    select variant_key, candidate_code, from_code, change_source, replacement_count, correlation_score
+    from {{ ref('int_candidate_corrections') }}
+
+),
+
+candidates as (
+
+    select * from text_candidates
+    union all
+    select
+        corrections.variant_key,
+        variants.text_key,
+        variants.scheme,
+        corrections.candidate_code,
+        substr(corrections.candidate_code, 1, 4) as heading_code,
+        coalesce(tariff.tariff_score, 0) as tariff_score,
+        coalesce(tariff.heading_score, 0) as heading_score,
+        coalesce(tariff.path_score, 0) as path_score,
+        coalesce(tariff.unmatched_idf, 0) as unmatched_idf
+    from corrections
+    inner join variants
+        on corrections.variant_key = variants.variant_key
+    left join {{ ref('int_candidate_tariff_scores') }} as tariff
+        on variants.text_key = tariff.text_key
+        and variants.scheme = tariff.scheme
+        and corrections.candidate_code = tariff.candidate_code
+    left join text_candidates
+        on corrections.variant_key = text_candidates.variant_key
+        and corrections.candidate_code = text_candidates.candidate_code
+    where text_candidates.candidate_code is null
 
 ),
 
@@ -260,12 +297,17 @@ final as (
         peers.is_own_group as peer_is_own_group,
         priors.precedents as heading_precedents,
         {{ var('candidates_weight_prior', 0.3) }} * priors.precedents / (priors.precedents + 3.0) as prior_score,
+        coalesce(corrections.correlation_score, 0) as correlation_score,
+        corrections.from_code as correlation_from_code,
+        corrections.change_source as correlation_source,
+        corrections.replacement_count as correlation_replacements,
 
         round(
             coalesce(candidates.tariff_score, 0)
             + {{ var('candidates_weight_ruling', 1.0) }} * coalesce(ruling_support.support, 0)
             + {{ var('candidates_weight_peer', 0.8) }} * coalesce(peer_support.support, 0)
-            + {{ var('candidates_weight_prior', 0.3) }} * priors.precedents / (priors.precedents + 3.0),
+            + {{ var('candidates_weight_prior', 0.3) }} * priors.precedents / (priors.precedents + 3.0)
+            + coalesce(corrections.correlation_score, 0),
             6
         ) as score
 
@@ -289,6 +331,9 @@ final as (
         on candidates.variant_key = peer_support.variant_key
         and candidates.candidate_code = peer_support.candidate_code
         and peer_support.example_type = 'peer'
+    left join corrections
+        on candidates.variant_key = corrections.variant_key
+        and candidates.candidate_code = corrections.candidate_code
 
 )
 

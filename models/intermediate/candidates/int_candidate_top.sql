@@ -58,7 +58,11 @@ diversified as (
         scores.peer_similarity,
         scores.peer_members,
         scores.peer_is_own_group,
-        scores.prior_score
+        scores.prior_score,
+        scores.correlation_score,
+        scores.correlation_from_code,
+        scores.correlation_source,
+        scores.correlation_replacements
     from scores
 
 ),

@@ -3,7 +3,8 @@
 {#- One row per product and scheme: the "variant" its candidates depend on. A variant
     is the description's text_key, the scheme, the product's own declared code when it
     is a candidate line (its own peer group counts one member less: a product is never
-    evidence for itself) and, with var candidates_exclude_self_rulings (leave-one-out
+    evidence for itself), its declared code when that is a line of an earlier edition
+    only (int_candidate_corrections maps it forward) and, with var candidates_exclude_self_rulings (leave-one-out
     evaluation, where the rulings are the products), the ruling whose id is the SKU
     (never evidence for itself). Products sharing a variant are scored once. -#}
 
@@ -58,6 +59,31 @@ own_peer_codes as (
 
 ),
 
+current_declarable as (
+
+    select scheme, declarable_code
+    from {{ ref('int_tariff_lines_current') }}
+    where is_declarable
+
+),
+
+-- a declared code that is a line of an earlier edition only (HS_OUTDATED): the
+-- correlation tables point from it (int_candidate_corrections)
+outdated_codes as (
+
+    select declared.sku, declared.declared_scheme as scheme, min(declared.declared_code) as outdated_code
+    from declared
+    inner join {{ ref('int_tariff_lines_superseded') }} as superseded
+        on declared.declared_scheme = superseded.scheme
+        and declared.declared_code = superseded.declarable_code
+    left join current_declarable
+        on declared.declared_scheme = current_declarable.scheme
+        and declared.declared_code = current_declarable.declarable_code
+    where current_declarable.declarable_code is null
+    group by declared.sku, declared.declared_scheme
+
+),
+
 self_rulings as (
 
     {%- if var('candidates_exclude_self_rulings', false) %}
@@ -75,15 +101,20 @@ product_variants as (
         products.text_key,
         schemes.scheme,
         own_peer_codes.own_code,
+        outdated_codes.outdated_code,
         self_rulings.ruling_id as self_ruling_id,
         dense_rank() over (
-            order by products.text_key, schemes.scheme, own_peer_codes.own_code, self_rulings.ruling_id
+            order by products.text_key, schemes.scheme, own_peer_codes.own_code,
+                outdated_codes.outdated_code, self_rulings.ruling_id
         ) as variant_key
     from products
     cross join schemes
     left join own_peer_codes
         on products.sku = own_peer_codes.sku
         and schemes.scheme = own_peer_codes.scheme
+    left join outdated_codes
+        on products.sku = outdated_codes.sku
+        and schemes.scheme = outdated_codes.scheme
     left join self_rulings
         on products.sku = self_rulings.ruling_id
 
@@ -91,7 +122,7 @@ product_variants as (
 
 final as (
 
-    select sku, scheme, text_key, own_code, self_ruling_id, variant_key
+    select sku, scheme, text_key, own_code, outdated_code, self_ruling_id, variant_key
     from product_variants
 
 )

@@ -32,6 +32,7 @@ final as (
         ranked.tariff_score,
         ranked.ruling_score,
         ranked.peer_score,
+        ranked.correlation_score,
         ranked.ruling_id,
         ranked.evidence,
         '{{ var("run_id") }}' as run_id
