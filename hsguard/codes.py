@@ -12,7 +12,9 @@ from dataclasses import dataclass
 #: Digits each scheme's declarable code has.
 SCHEME_LENGTHS: dict[str, int] = {"HTSUS": 10, "CN": 8, "HS": 6}
 
-_SEPARATORS = re.compile(r"[.\s\-]")
+#: ASCII whitespace, spelled out so Python and the SQL macros (RE2) agree exactly.
+_WHITESPACE = " \t\n\r\f\v"
+_SEPARATORS = re.compile(r"[.\-\t\n\r\f\v ]")
 _ECCN = re.compile(r"^[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*$")
 
 
@@ -56,7 +58,7 @@ def format_hts(code: str) -> str:
 
 def normalise_eccn(raw: str | None) -> CodeCheck:
     """Normalise an ECCN: ``5a002 a.1`` -> ``5A002.a.1``, ``ear 99`` -> ``EAR99``."""
-    text = re.sub(r"\s+", " ", (raw or "").strip())
+    text = re.sub(r"[\t\n\r\f\v ]+", " ", (raw or "").strip(_WHITESPACE))
     if text == "":
         return CodeCheck(None, "missing", "no ECCN or EAR99")
     compact = text.replace(" ", "").upper()

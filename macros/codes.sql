@@ -10,7 +10,8 @@
 {%- endmacro %}
 
 {% macro duckdb__strip_code_separators(column) -%}
-    regexp_replace({{ column }}, '[.\s-]', '', 'g')
+    {#- ASCII whitespace spelled out: RE2's \s leaves out \v, Python's takes in Unicode spaces -#}
+    regexp_replace({{ column }}, '[.\t\n\r\f\v -]', '', 'g')
 {%- endmacro %}
 
 

@@ -5,17 +5,15 @@
 {%- endmacro %}
 
 {% macro duckdb__normalise_eccn(column) -%}
+    {#- trimmed, runs of ASCII whitespace (spelled out, as in hsguard.codes) made one space -#}
+    {%- set text = "regexp_replace(regexp_replace(" ~ column ~ ", '^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$', '', 'g'), '[ \t\n\r\f\v]+', ' ', 'g')" -%}
+    {%- set dotted = "replace(" ~ text ~ ", ' ', '.')" -%}
     case
-        when nullif(trim({{ column }}), '') is null then null
-        when upper(regexp_replace({{ column }}, '\s', '', 'g')) = 'EAR99' then 'EAR99'
+        when nullif({{ text }}, '') is null then null
+        when upper(replace({{ text }}, ' ', '')) = 'EAR99' then 'EAR99'
         else
-            upper(split_part(regexp_replace(regexp_replace(trim({{ column }}), '\s+', ' ', 'g'), ' ', '.'), '.', 1))
-            || coalesce('.' || nullif(lower(replace(
-                substr(
-                    regexp_replace(regexp_replace(trim({{ column }}), '\s+', ' ', 'g'), ' ', '.'),
-                    length(split_part(regexp_replace(regexp_replace(trim({{ column }}), '\s+', ' ', 'g'), ' ', '.'), '.', 1)) + 2
-                ),
-                ' ', '.')), ''), '')
+            upper(split_part({{ dotted }}, '.', 1))
+            || coalesce('.' || nullif(lower(substr({{ dotted }}, length(split_part({{ dotted }}, '.', 1)) + 2)), ''), '')
     end
 {%- endmacro %}
 
