@@ -35,7 +35,7 @@ from hsguard.loading import load_reference, load_sources, read_sources  # noqa: 
 from hsguard.sample import generate  # noqa: E402
 from hsguard.settings import apply_offline_defaults  # noqa: E402
 
-CANDIDATE_MODELS = "int_candidate_texts+ int_candidate_tariff_lines+ int_candidate_queries+"
+CANDIDATE_MODELS = "path:models/intermediate/candidates path:models/marts/candidates"
 
 
 def run(args: list[str], database: Path, work: Path, dbt_vars: dict) -> float:
