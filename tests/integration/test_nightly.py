@@ -504,14 +504,15 @@ def test_transient_failures_are_retried_and_readers_see_one_version(published, c
     time.sleep(3)  # both readers are connected before the run starts
     try:
         env = dict(cli_env, HSGUARD_FAULT="transient_read,transient_report")
-        result = subprocess.run(
-            hsguard_cmd(
-                "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
-            ),
-            env=env,
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
+        result = run_cli(
+            env,
+            "run",
+            "--sources",
+            str(SAMPLE_DIR),
+            "--warehouse",
+            str(warehouse),
+            "--reports",
+            str(reports),
             timeout=900,
         )
     finally:
