@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -330,18 +331,42 @@ def _chart_flags_by_check(by_check: list[dict]) -> _Chart:
     return _render_chart(chart_id, title, chart, "marts.fct_classification_flags, grouped by check")
 
 
-def _chart_risk_distribution(scores: list[float]) -> _Chart:
-    """Histogram of product risk scores."""
-    data = [{"risk_score": s} for s in scores if s is not None]
+def _risk_bins(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Products per risk-score bin, counted in DuckDB (a million scores never reach Python).
+
+    Bins are 5 points wide on the model's 0-100 scale (at most 20 bars); a larger
+    maximum doubles the width until there are at most 20 again.
+    """
+    top = con.execute("select max(risk_score) from marts.fct_product_risk").fetchone()[0]
+    if top is None:
+        return []
+    width = 5.0
+    while float(top) / width > 20:
+        width *= 2
+    last_bin = max(math.ceil(float(top) / width) - 1, 0)
+    return [
+        {"bin_start": float(r["bin"]) * width, "bin_end": (float(r["bin"]) + 1) * width, "products": r["n"]}
+        for r in _records(
+            con,
+            "select least(floor(risk_score / ?), ?) as bin, count(*) as n "
+            "from marts.fct_product_risk where risk_score is not null group by 1 order by 1",
+            [width, last_bin],
+        )
+    ]
+
+
+def _chart_risk_distribution(bins: list[dict]) -> _Chart:
+    """Histogram of product risk scores (bins from ``_risk_bins``)."""
     chart_id, title = "chart-risk-distribution", "Risk score distribution"
-    if not data:
+    if not bins:
         return _Chart(chart_id, title, note="No risk scores in marts.fct_product_risk.")
     chart = (
-        alt.Chart(alt.Data(values=data))
+        alt.Chart(alt.Data(values=bins))
         .mark_bar(color="#7c3aed")
         .encode(
-            x=alt.X("risk_score:Q", bin=alt.Bin(maxbins=20), title="risk score"),
-            y=alt.Y("count():Q", title="products", axis=alt.Axis(format=",d", tickMinStep=1)),
+            x=alt.X("bin_start:Q", bin="binned", title="risk score"),
+            x2="bin_end:Q",
+            y=alt.Y("products:Q", title="products", axis=alt.Axis(format=",d", tickMinStep=1)),
         )
         .properties(width=380, height=200)
     )
@@ -675,8 +700,7 @@ def _section_charts(
     con = wh.con
     ctx.charts.append(_chart_flags_by_check(by_check))
     if wh.has_risk:
-        scores = [r[0] for r in con.execute("select risk_score from marts.fct_product_risk").fetchall()]
-        ctx.charts.append(_chart_risk_distribution([float(s) for s in scores if s is not None]))
+        ctx.charts.append(_chart_risk_distribution(_risk_bins(con)))
     else:
         ctx.charts.append(_Chart("chart-risk-distribution", "Risk score distribution", note=wh.risk_note))
     if exposure["available"] and wh.catalog.has("marts.dim_products", "sku", "hts_code"):

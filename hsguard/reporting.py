@@ -44,16 +44,22 @@ def neutralise_formula(value):
     return value
 
 
+CSV_BATCH_ROWS = 50_000
+
+
 def write_csv(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> int:
+    """Write the query's rows as CSV, formula-like cells neutralised; streamed in batches
+    so that a million flags never sit in memory at once. Returns the number of rows."""
     cursor = con.execute(query)
     columns = [d[0] for d in cursor.description]
-    rows = cursor.fetchall()
+    written = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(columns)
-        for row in rows:
-            writer.writerow([neutralise_formula(v) for v in row])
-    return len(rows)
+        while rows := cursor.fetchmany(CSV_BATCH_ROWS):
+            writer.writerows([neutralise_formula(v) for v in row] for row in rows)
+            written += len(rows)
+    return written
 
 
 def summary_markdown(summary: dict) -> str:
@@ -86,7 +92,7 @@ def write_report(con: duckdb.DuckDBPyConnection, target: Path, summary: dict) ->
         con,
         "select sku, check_code, severity, title, scheme, declared_code, suggested_code, evidence, "
         "shipment_id, run_id from marts.fct_classification_flags "
-        "order by severity_rank desc, check_code, sku",
+        "order by severity_rank desc, check_code, sku, flag_id",
         target / "flags.csv",
     )
     write_csv(
