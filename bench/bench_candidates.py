@@ -40,7 +40,7 @@ CANDIDATE_MODELS = "path:models/intermediate/candidates path:models/marts/candid
 
 def run(args: list[str], database: Path, work: Path, dbt_vars: dict) -> float:
     started = time.perf_counter()
-    result = invoke_dbt(args, database, work, dbt_vars)
+    result = invoke_dbt(args, database, work, dbt_vars, run_id="bench")
     seconds = time.perf_counter() - started
     if result.exception is not None or not result.success:
         failed = [
@@ -81,7 +81,7 @@ def main() -> None:
             con.close()
         print(f"loaded sources and reference data in {time.perf_counter() - started:.1f} s")
 
-        dbt_vars: dict = {"run_id": "bench"}
+        dbt_vars: dict = {}
         if options.schemes:
             dbt_vars["candidate_schemes"] = options.schemes
         upstream = run(

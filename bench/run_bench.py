@@ -15,7 +15,6 @@ import json
 import os
 import platform
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -30,28 +29,33 @@ HSGUARD = [sys.executable, "-m", "hsguard.cli"]
 
 
 def run_nightly(sources: Path, warehouse: Path, reports: Path, env: dict) -> dict:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """One ``hsguard run``; its own peak RSS comes from wait4 (not the max over every child
+    this script ever started, which would mix in the sample generator and earlier runs)."""
     started = time.perf_counter()
-    proc = subprocess.run(
-        [
-            *HSGUARD,
-            "run",
-            "--sources",
-            str(sources),
-            "--warehouse",
-            str(warehouse),
-            "--reports",
-            str(reports),
-        ],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    wall = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit(f"run failed on {sources}:\n{proc.stderr[-3000:]}")
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            [
+                *HSGUARD,
+                "run",
+                "--sources",
+                str(sources),
+                "--warehouse",
+                str(warehouse),
+                "--reports",
+                str(reports),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"run failed on {sources}:\n{err.read()[-3000:]}")
+    peak_kb = usage.ru_maxrss
     summary = json.loads((reports / "latest" / "summary.json").read_text())
     import duckdb
 
@@ -62,6 +66,11 @@ def run_nightly(sources: Path, warehouse: Path, reports: Path, env: dict) -> dic
                 "select stage_seconds from audit.run_history where run_id = ?", [summary["run_id"]]
             ).fetchone()[0]
         )
+        slowest = con.execute(
+            "select unique_id, execution_seconds from audit.dbt_node_results where run_id = ? "
+            "order by execution_seconds desc limit 8",
+            [summary["run_id"]],
+        ).fetchall()
     finally:
         con.close()
     return {
@@ -69,10 +78,11 @@ def run_nightly(sources: Path, warehouse: Path, reports: Path, env: dict) -> dic
         "stage_seconds": {k: round(v, 1) for k, v in stages.items()},
         # everything outside the stages: Prefect temporary server, imports, publish
         "startup_seconds": round(wall - sum(stages.values()), 1),
-        "peak_rss_mb": round(max(peak_kb, before) / 1024),
+        "peak_rss_mb": round(peak_kb / 1024),
         "rows_in": summary["rows_in"],
         "rows_per_second": round(summary["rows_in"] / wall),
         "flags": summary["flags_total"],
+        "slowest_dbt_nodes": {name.split(".")[-1]: round(sec, 1) for name, sec in slowest},
     }
 
 
@@ -147,6 +157,10 @@ def format_table(results: dict) -> str:
             f"{f['startup_seconds']} | {f['peak_rss_mb']:,} | {f['rows_per_second']:,} | "
             f"{r['wall_seconds']} | {r['wall_seconds'] / f['wall_seconds']:.0%} |"
         )
+    lines.append("")
+    for run in results["runs"]:
+        nodes = ", ".join(f"{k} {v} s" for k, v in run["full"].get("slowest_dbt_nodes", {}).items())
+        lines.append(f"Slowest dbt nodes at {run['products']:,} products (full run): {nodes}.")
     return "\n".join(lines)
 
 

@@ -308,6 +308,36 @@ def mart_suites(check_codes: list[str], severities: list[str]) -> list[SuiteSpec
     ]
 
 
+# Table-level expectations that need no column of the frame.
+COLUMNLESS_EXPECTATIONS = (gxe.ExpectTableRowCountToBeBetween,)
+
+
+def frame_columns(spec: SuiteSpec) -> list[str] | None:
+    """The columns the suite's expectations read, plus its key column, in first-use
+    order; None when an expectation may read any column (then the whole row is loaded).
+    Keeps a million-row frame to the few columns that are checked."""
+    columns: dict[str, None] = {}
+    if spec.key_column:
+        columns[spec.key_column] = None
+    for expectation in spec.expectations:
+        if isinstance(expectation, COLUMNLESS_EXPECTATIONS):
+            continue
+        column = getattr(expectation, "column", None)
+        if not isinstance(column, str):
+            return None
+        columns[column] = None
+    return list(columns)
+
+
+def frame_query(spec: SuiteSpec) -> str:
+    """``spec.query`` narrowed to ``frame_columns`` (names from code, quoted)."""
+    columns = frame_columns(spec)
+    if columns is None:
+        return spec.query
+    quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns) or "1 as row_present"
+    return f"select {quoted} from ({spec.query}) as suite_rows"  # noqa: S608 - names from code
+
+
 def build_suite(spec: SuiteSpec) -> gx.ExpectationSuite:
     suite = gx.ExpectationSuite(name=spec.name)
     for expectation in spec.expectations:

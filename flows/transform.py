@@ -4,13 +4,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 from prefect import flow
 
 from hsguard.dbt import dbt_build
+from hsguard.warehouse import connect, write_table
+
+NODE_RESULTS_SCHEMA = {
+    "run_id": pl.Utf8,
+    "unique_id": pl.Utf8,
+    "resource_type": pl.Utf8,
+    "status": pl.Utf8,
+    "execution_seconds": pl.Float64,
+    "rows_affected": pl.Int64,
+}
 
 
 @flow(name="transform", log_prints=True)
-def transform(build_file: str, work_dir: str, run_id: str) -> dict:
-    outcome = dbt_build(Path(build_file), Path(work_dir), {"run_id": run_id})
+def transform(build_file: str, work_dir: str, run_id: str, state_dir: str | None = None) -> dict:
+    """``dbt build`` on the build file; ``state_dir`` keeps dbt's parse between runs."""
+    outcome = dbt_build(Path(build_file), Path(work_dir), run_id, Path(state_dir) if state_dir else None)
     print(f"  dbt build: {outcome.nodes} nodes, {outcome.passed} passed, {outcome.warned} warnings")
+    record_node_results(Path(build_file), run_id, outcome.node_results)
+    slowest = sorted(outcome.node_results, key=lambda r: -r["execution_seconds"])[:5]
+    print(
+        "  slowest: "
+        + ", ".join(f"{r['unique_id'].split('.')[-1]} {r['execution_seconds']:.1f} s" for r in slowest)
+    )
     return {"nodes": outcome.nodes, "passed": outcome.passed, "warned": outcome.warned}
+
+
+def record_node_results(build_file: Path, run_id: str, node_results: list[dict]) -> None:
+    """Append this build's per-node status and time to ``audit.dbt_node_results`` (carried
+    from run to run like the run history, so a model that gets slower shows up)."""
+    frame = pl.DataFrame([{"run_id": run_id, **r} for r in node_results], schema=NODE_RESULTS_SCHEMA)
+    con = connect(build_file)
+    try:
+        write_table(con, "audit", "dbt_node_results", frame, replace=False)
+        con.execute("checkpoint")
+    finally:
+        con.close()

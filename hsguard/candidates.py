@@ -104,7 +104,12 @@ def build_scratch_warehouse(
 
 
 def run_candidate_models(
-    database: Path, work_dir: Path, dbt_vars: dict, with_tests: bool = True, quiet: bool = False
+    database: Path,
+    work_dir: Path,
+    dbt_vars: dict,
+    with_tests: bool = True,
+    quiet: bool = False,
+    run_id: str = "candidates",
 ) -> float:
     """Build ``+fct_product_candidates`` (seeds and upstream models; with or without tests).
 
@@ -117,7 +122,7 @@ def run_candidate_models(
     if not with_tests:
         command += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
     started = time.perf_counter()
-    result = invoke_dbt(command, database, work_dir, dbt_vars)
+    result = invoke_dbt(command, database, work_dir, dbt_vars, run_id=run_id)
     seconds = time.perf_counter() - started
     if result.exception is not None:
         raise CandidateBuildError(f"dbt could not run: {result.exception}")
@@ -176,13 +181,14 @@ def evaluate_candidates(
             database.unlink()
         build_scratch_warehouse(database, products, rulings)
         dbt_vars = {
-            "run_id": "evaluate-candidates",
             "candidates_exclude_self_rulings": leave_one_out,
             "candidates_top_k": top_k,
             "candidate_schemes": ["HTSUS"],
             **(extra_vars or {}),
         }
-        build_seconds = run_candidate_models(database, root, dbt_vars, with_tests=False, quiet=quiet)
+        build_seconds = run_candidate_models(
+            database, root, dbt_vars, with_tests=False, quiet=quiet, run_id="evaluate-candidates"
+        )
         model_seconds = _model_seconds(root)
         con = duckdb.connect(str(database), read_only=True)
         try:
@@ -375,12 +381,11 @@ def suggest(
         else:
             build_scratch_warehouse(database, product, read_rulings(None), run_id="suggest")
         dbt_vars = {
-            "run_id": "suggest",
             "candidates_top_k": top,
             "candidate_schemes": [scheme],
             "candidates_only_skus": [SUGGEST_SKU],
         }
-        run_candidate_models(database, root, dbt_vars, with_tests=False, quiet=quiet)
+        run_candidate_models(database, root, dbt_vars, with_tests=False, quiet=quiet, run_id="suggest")
         con = duckdb.connect(str(database), read_only=True)
         try:
             rows = con.execute(

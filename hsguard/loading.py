@@ -213,7 +213,7 @@ def _lineage_row(
     }
 
 
-CARRIED_AUDIT_TABLES = ("run_history", "flag_history")
+CARRIED_AUDIT_TABLES = ("run_history", "flag_history", "dbt_node_results")
 """``audit.*`` tables that accumulate across runs: each build starts from the published copy."""
 
 

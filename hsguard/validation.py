@@ -59,7 +59,7 @@ def run_suites(con: duckdb.DuckDBPyConnection, specs, run_id: str, work_dir: Pat
     """Validate each suite's frame with a GX checkpoint; return one outcome per suite."""
     import great_expectations as gx
 
-    from expectations.suites import build_suite
+    from expectations.suites import build_suite, frame_query
 
     context = _context(prepare_context(work_dir))
     source = context.data_sources.add_or_update_pandas("hsguard_frames")
@@ -68,7 +68,7 @@ def run_suites(con: duckdb.DuckDBPyConnection, specs, run_id: str, work_dir: Pat
     for spec in specs:
         if spec.requires_table and spec.requires_table not in existing:
             continue
-        frame = con.execute(spec.query).df()
+        frame = con.execute(frame_query(spec)).df()
         try:
             asset = source.get_asset(spec.name)
         except LookupError:

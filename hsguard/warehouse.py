@@ -39,6 +39,12 @@ class WarehousePaths:
     def lock_file(self) -> Path:
         return self.directory / f".{self.published.name}.lock"
 
+    @property
+    def dbt_state_dir(self) -> Path:
+        """dbt's saved parse of the last successful build (kept between runs, so dbt
+        re-parses only the files that changed). Deleting it costs one full parse."""
+        return self.directory / f".{self.published.name}.dbt-state"
+
     def build_dir(self, run_id: str) -> Path:
         return self.directory / f"{BUILD_PREFIX}{run_id}"
 

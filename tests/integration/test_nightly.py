@@ -39,6 +39,26 @@ def test_run_prints_stages_and_summary(published):
     assert "quarantined 3" in out and "published in" in out
 
 
+def test_dbt_node_results_record_every_node_of_the_run(published):
+    con = duckdb.connect(str(published["warehouse"]), read_only=True)
+    try:
+        run_id = con.execute("select max(run_id) from audit.run_history").fetchone()[0]
+        rows = con.execute(
+            "select unique_id, resource_type, status, execution_seconds, rows_affected "
+            "from audit.dbt_node_results where run_id = ?",
+            [run_id],
+        ).fetchall()
+    finally:
+        con.close()
+    by_id = {r[0]: r for r in rows}
+    assert len(by_id) == len(rows) > 100
+    flags = by_id["model.hsguard.fct_classification_flags"]
+    assert flags[1] == "model" and flags[2] == "success" and flags[3] > 0
+    assert {r[1] for r in rows} >= {"model", "seed", "test", "unit_test"}
+    assert all(r[2] in ("success", "pass", "warn") for r in rows)
+    assert f"dbt build: {len(rows)} nodes" in published["output"]
+
+
 def test_second_process_reads_the_published_file(published):
     reader = (
         subprocess.run(
@@ -234,6 +254,15 @@ def test_killed_run_leaves_published_warehouse_untouched_and_next_run_succeeds(
     assert not build_dirs()
     assert table_count(warehouse, "audit.run_history") == 2
     assert os.readlink(reports / "latest") != latest_before
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:  # node timings of both published runs, none of the killed one
+        runs = con.execute(
+            "select count(distinct run_id), count(distinct run_id) filter (where run_id in "
+            "(select run_id from audit.run_history)) from audit.dbt_node_results"
+        ).fetchone()
+    finally:
+        con.close()
+    assert runs == (2, 2)
 
 
 def test_reference_marts_match_the_source_files(published):

@@ -100,7 +100,7 @@ final as (
         all_flags.suggested_code,
         all_flags.evidence,
         all_flags.shipment_id,
-        '{{ var("run_id") }}' as run_id
+        '{{ env_var("HSGUARD_RUN_ID", "manual") }}' as run_id
 
     from all_flags
     -- left join: a flag whose code is missing from the catalogue fails the not_null test

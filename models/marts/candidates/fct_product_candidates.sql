@@ -35,7 +35,7 @@ final as (
         ranked.correlation_score,
         ranked.ruling_id,
         ranked.evidence,
-        '{{ var("run_id") }}' as run_id
+        '{{ env_var("HSGUARD_RUN_ID", "manual") }}' as run_id
 
     from variants
     inner join ranked

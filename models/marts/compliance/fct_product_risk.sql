@@ -230,7 +230,7 @@ final as (
         riskiest_destination,
         riskiest_destination_tier,
         cast(destination_multiplier_rounded as double) as destination_multiplier,
-        '{{ var("run_id") }}' as run_id
+        '{{ env_var("HSGUARD_RUN_ID", "manual") }}' as run_id
 
     from risk
 

@@ -29,7 +29,7 @@ final as (
         is_covered,
         decision in ('license_required', 'embargoed') and not is_covered as is_missing_licence,
         evidence,
-        '{{ var("run_id") }}' as run_id
+        '{{ env_var("HSGUARD_RUN_ID", "manual") }}' as run_id
 
     from determinations
 

@@ -1,0 +1,46 @@
+"""dbt's parse is kept between nightly runs: the run id reaches the models as an
+environment variable, so a new run re-parses only the files that stamp it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hsguard.dbt import PARTIAL_PARSE_FILE, invoke_dbt, save_partial_parse
+from hsguard.settings import apply_offline_defaults
+
+pytestmark = pytest.mark.integration
+
+RUN_ID_MODELS = {
+    "models/intermediate/classification/int_flags_unioned.sql",
+    "models/marts/export_control/fct_license_determinations.sql",
+    "models/marts/compliance/fct_product_risk.sql",
+    "models/marts/candidates/fct_product_candidates.sql",
+}
+
+
+def parse(tmp_path: Path, name: str, run_id: str, saved: Path) -> str:
+    work = tmp_path / name
+    result = invoke_dbt(["parse"], tmp_path / "unused.duckdb", work, run_id=run_id, partial_parse_file=saved)
+    assert result.success, result.exception
+    save_partial_parse(work / "dbt_target" / PARTIAL_PARSE_FILE, saved)
+    return (work / "dbt_logs" / "dbt.log").read_text(encoding="utf-8")
+
+
+def test_second_run_reparses_only_the_files_that_stamp_the_run_id(tmp_path):
+    apply_offline_defaults()
+    saved = tmp_path / "state" / PARTIAL_PARSE_FILE
+    first = parse(tmp_path, "first", "20261123T020000Z-aaaaaa", saved)
+    assert "Starting full parse" in first
+    assert saved.is_file()
+    second = parse(tmp_path, "second", "20261124T020000Z-bbbbbb", saved)
+    assert "Partial parsing enabled: 0 files deleted, 0 files added, 4 files changed" in second
+    updated = set(re.findall(r"Partial parsing: updated file: hsguard://(\S+)", second))
+    assert updated == RUN_ID_MODELS
+
+
+def test_published_run_keeps_dbt_state_beside_the_warehouse(sample_run):
+    state = Path(sample_run["warehouse"]).parent / f".{Path(sample_run['warehouse']).name}.dbt-state"
+    assert (state / PARTIAL_PARSE_FILE).is_file()
