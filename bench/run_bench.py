@@ -135,10 +135,20 @@ def main(argv: list[str]) -> None:
     print(table)
     if write_docs:
         docs = ROOT / "docs" / "BENCHMARKS.md"
-        text = docs.read_text() if docs.exists() else ""
-        marker = "<!-- bench table -->"
-        head = text.split(marker)[0] if marker in text else text
-        docs.write_text(head + marker + "\n" + table + "\n")
+        docs.write_text(with_table(docs.read_text() if docs.exists() else "", table))
+
+
+BEGIN, END = "<!-- bench table -->", "<!-- /bench table -->"
+
+
+def with_table(text: str, table: str) -> str:
+    """``text`` with the part between the bench-table markers replaced by ``table``
+    (the markers are appended when absent); everything else is kept."""
+    block = f"{BEGIN}\n{table}\n{END}"
+    if BEGIN in text and END in text.split(BEGIN, 1)[1]:
+        head, rest = text.split(BEGIN, 1)
+        return head + block + rest.split(END, 1)[1]
+    return text.rstrip("\n") + "\n\n" + block + "\n"
 
 
 def format_table(results: dict) -> str:

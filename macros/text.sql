@@ -113,33 +113,28 @@
 {% macro default__tokenise(relation, key_columns, text_column) -%}
     {%- set keys = key_columns | join(', ') -%}
     {%- set stop = text_stopwords() -%}
+    {#- The words in order, hyphenated compounds whole; used twice below. -#}
+    {%- set numbered -%}
+            (
+                select {{ keys }},
+                    row_number() over (partition by {{ keys }} order by 1) as word_position,
+                    compound
+                from (
+                    select {{ keys }},
+                        regexp_split_to_table({{ hsguard.normalise_text(text_column) }}, '[^a-z0-9-]+') as compound
+                    from {{ relation }}
+                ) as split_words
+            ) as numbered
+    {%- endset -%}
     select {{ keys }}, word_position, word, {{ hsguard.stem_word('word') }} as token
     from (
         select {{ keys }}, word_position, replace(part, '-', '') as word
         from (
             select {{ keys }}, word_position, compound as part
-            from (
-                select {{ keys }},
-                    row_number() over (partition by {{ keys }} order by 1) as word_position,
-                    compound
-                from (
-                    select {{ keys }},
-                        regexp_split_to_table({{ hsguard.normalise_text(text_column) }}, '[^a-z0-9-]+') as compound
-                    from {{ relation }}
-                ) as split_words
-            ) as numbered
+            from {{ numbered }}
             union all
             select {{ keys }}, word_position, regexp_split_to_table(compound, '-') as part
-            from (
-                select {{ keys }},
-                    row_number() over (partition by {{ keys }} order by 1) as word_position,
-                    compound
-                from (
-                    select {{ keys }},
-                        regexp_split_to_table({{ hsguard.normalise_text(text_column) }}, '[^a-z0-9-]+') as compound
-                    from {{ relation }}
-                ) as split_words
-            ) as numbered
+            from {{ numbered }}
             where compound like '%-%'
                 and compound not like 'non-%'
         ) as parts
@@ -208,6 +203,16 @@
 
 {% macro duckdb__idf(df, n) -%}
     ln(1.0 + (cast({{ n }} as double) - {{ df }} + 0.5) / (cast({{ df }} as double) + 0.5))
+{%- endmacro %}
+
+
+{#- GRI 1 score of a heading for a description: the sum, over the description's words
+    found in the heading's text, of heading_weight (int_candidate_query_terms) x idf x
+    field_weight (int_candidate_heading_terms). int_candidate_headings scores every
+    heading with it and int_candidate_declared_support the declared one, so the two can
+    never drift apart. Arguments: the aliases of the two relations. -#}
+{% macro heading_score(query_terms, heading_terms) -%}
+    round(sum({{ query_terms }}.heading_weight * {{ heading_terms }}.idf * {{ heading_terms }}.field_weight), 9)
 {%- endmacro %}
 
 

@@ -54,7 +54,7 @@ declared_scores as (
         declared_headings.text_key,
         declared_headings.scheme,
         declared_headings.heading_code,
-        round(sum(query_terms.heading_weight * heading_terms.idf * heading_terms.field_weight), 9) as heading_score
+        {{ heading_score('query_terms', 'heading_terms') }} as heading_score
     from declared_headings
     inner join {{ ref('int_candidate_query_terms') }} as query_terms
         on declared_headings.text_key = query_terms.text_key

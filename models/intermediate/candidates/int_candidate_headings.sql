@@ -58,7 +58,7 @@ heading_hits as (
         query_terms.text_key,
         heading_terms.scheme,
         heading_terms.heading_code,
-        round(sum(query_terms.heading_weight * heading_terms.idf * heading_terms.field_weight), 9) as heading_score
+        {{ heading_score('query_terms', 'heading_terms') }} as heading_score
     from query_terms
     inner join heading_terms
         on query_terms.token = heading_terms.token
