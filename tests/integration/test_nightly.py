@@ -340,15 +340,8 @@ def test_failing_mart_expectation_stops_the_run_before_publishing(published, cli
     before = warehouse.read_bytes()
     latest = os.readlink(reports / "latest")
     env = dict(cli_env, HSGUARD_FAULT="bad_mart_row")
-    result = subprocess.run(
-        hsguard_cmd(
-            "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
-        ),
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
+    result = run_cli(
+        env, "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
     )
     assert result.returncode == 1
     assert "expectation suite(s) failed: mart_classification_flags" in result.stderr
