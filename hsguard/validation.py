@@ -143,14 +143,19 @@ FINDINGS_SCHEMA = {
 FINDINGS_TO_FLAGS = """
     insert into marts.fct_classification_flags by name
     with keyed as (
-        select
-            case when f.key_column = 'sku' then f.key else s.sku end as sku,
-            case when f.key_column = 'shipment_id' then f.key end as shipment_id,
+        -- product rows by sku; shipment rows by shipment_id, with their sku (two branches:
+        -- a join condition on key_column made DuckDB loop over every shipment per finding)
+        select f.key as sku, cast(null as varchar) as shipment_id,
+            f.suite, f.expectation, f.column_name, f.value
+        from _findings as f
+        where f.key_column = 'sku'
+        union all
+        select s.sku, f.key as shipment_id,
             f.suite, f.expectation, f.column_name, f.value
         from _findings as f
         left join raw.erp_shipments as s
-            on f.key_column = 'shipment_id' and s.shipment_id = f.key
-        where f.key_column in ('sku', 'shipment_id')
+            on s.shipment_id = f.key
+        where f.key_column = 'shipment_id'
     ),
     described as (
         select
