@@ -60,6 +60,21 @@ codes_not_declarable as (
 
 ),
 
+{#- Each subdivided line padded with zeros to each code length declared in its scheme
+    (equality joins below: padding inside the join condition made the database compare
+    every code with every line of its scheme). -#}
+padded_lines as (
+
+    select
+        subdivided_lines.*,
+        code_lengths.expected_length,
+        rpad(subdivided_lines.code, code_lengths.expected_length, '0') as padded_code
+    from subdivided_lines
+    inner join (select distinct scheme, expected_length from codes_not_declarable) as code_lengths
+        on subdivided_lines.scheme = code_lengths.scheme
+
+),
+
 padded_matches as (
 
     select
@@ -76,10 +91,10 @@ padded_matches as (
         ) as specificity_rank
 
     from codes_not_declarable
-    inner join subdivided_lines
+    inner join padded_lines as subdivided_lines
         on codes_not_declarable.scheme = subdivided_lines.scheme
-        and codes_not_declarable.declared_code
-            = rpad(subdivided_lines.code, codes_not_declarable.expected_length, '0')
+        and codes_not_declarable.expected_length = subdivided_lines.expected_length
+        and codes_not_declarable.declared_code = subdivided_lines.padded_code
 
 ),
 
@@ -87,6 +102,22 @@ most_specific_match as (
 
     select * from padded_matches
     where specificity_rank = 1
+
+),
+
+{#- Declarable lines with their prefix of each length a matched line has (equality join
+    below instead of comparing substrings of every declarable line). -#}
+declarable_prefixes as (
+
+    select
+        declarable_lines.*,
+        line_lengths.prefix_length,
+        substr(declarable_lines.declarable_code, 1, line_lengths.prefix_length) as prefix
+    from declarable_lines
+    inner join (
+        select distinct scheme, length(line_code) as prefix_length from most_specific_match
+    ) as line_lengths
+        on declarable_lines.scheme = line_lengths.scheme
 
 ),
 
@@ -105,10 +136,10 @@ children as (
         ) }} as children_listed
 
     from most_specific_match
-    inner join declarable_lines
+    inner join declarable_prefixes as declarable_lines
         on most_specific_match.scheme = declarable_lines.scheme
-        and substr(declarable_lines.declarable_code, 1, length(most_specific_match.line_code))
-            = most_specific_match.line_code
+        and length(most_specific_match.line_code) = declarable_lines.prefix_length
+        and most_specific_match.line_code = declarable_lines.prefix
     group by most_specific_match.sku, most_specific_match.scheme
 
 ),

@@ -43,26 +43,38 @@ unknown_codes as (
 
 ),
 
+{#- The 8-, 6- and 4-digit prefixes of each unknown code, one row each, so that the
+    lookup below is an equality join (an IN list in the join condition made the
+    database compare every unknown code with every line of its scheme). -#}
+prefixes as (
+
+    select distinct sku, scheme, declared_code, prefix
+    from (
+        select sku, scheme, declared_code, substr(declared_code, 1, 8) as prefix from unknown_codes
+        union all
+        select sku, scheme, declared_code, substr(declared_code, 1, 6) from unknown_codes
+        union all
+        select sku, scheme, declared_code, substr(declared_code, 1, 4) from unknown_codes
+    ) as all_prefixes
+
+),
+
 nearest_existing as (
 
     select
-        unknown_codes.sku,
-        unknown_codes.scheme,
+        prefixes.sku,
+        prefixes.scheme,
         lines.code_display,
         lines.full_description,
         row_number() over (
-            partition by unknown_codes.sku, unknown_codes.scheme order by length(lines.code) desc
+            partition by prefixes.sku, prefixes.scheme order by length(lines.code) desc
         ) as nearness
 
-    from unknown_codes
+    from prefixes
     inner join lines
-        on unknown_codes.scheme = lines.scheme
-        and lines.code in (
-            substr(unknown_codes.declared_code, 1, 8),
-            substr(unknown_codes.declared_code, 1, 6),
-            substr(unknown_codes.declared_code, 1, 4)
-        )
-        and lines.code != unknown_codes.declared_code
+        on prefixes.scheme = lines.scheme
+        and lines.code = prefixes.prefix
+        and lines.code != prefixes.declared_code
 
 ),
 

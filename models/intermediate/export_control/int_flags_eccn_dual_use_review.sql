@@ -23,6 +23,17 @@ review_lists as (
 
 ),
 
+{#- Each product's HS prefix at every level a list entry has (an equality join below;
+    comparing substrings in the join condition made the database pair every product
+    with every list entry). -#}
+eccn_prefixes as (
+
+    select eccns.*, levels.code_level, substr(eccns.hs6, 1, levels.code_level) as prefix
+    from eccns
+    cross join (select distinct code_level from review_lists) as levels
+
+),
+
 matches as (
 
     select
@@ -44,9 +55,10 @@ matches as (
             else 3
         end as list_priority
 
-    from eccns
+    from eccn_prefixes as eccns
     inner join review_lists
-        on substr(eccns.hs6, 1, review_lists.code_level) = review_lists.code
+        on eccns.code_level = review_lists.code_level
+        and eccns.prefix = review_lists.code
 
 ),
 
@@ -54,7 +66,7 @@ strongest as (
 
     select
         *,
-        row_number() over (partition by sku order by list_priority, tier, code) as strength
+        row_number() over (partition by sku order by list_priority, tier, code, description) as strength
 
     from matches
 
