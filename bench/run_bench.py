@@ -50,6 +50,7 @@ def run_nightly(sources: Path, warehouse: Path, reports: Path, env: dict) -> dic
             stderr=err,
         )
         _, status, usage = os.wait4(proc.pid, 0)
+        # reaped by wait4: record the exit code so that Popen does not try to wait again
         proc.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - started
         if proc.returncode != 0:

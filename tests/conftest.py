@@ -29,6 +29,11 @@ def hsguard_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "hsguard.cli", *args]
 
 
+def run_args(warehouse, reports, sources=SAMPLE_DIR) -> list[str]:
+    """``hsguard run`` arguments for a warehouse and reports folder (sources: the bundled sample)."""
+    return ["run", "--sources", str(sources), "--warehouse", str(warehouse), "--reports", str(reports)]
+
+
 def run_cli(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     return subprocess.run(
         hsguard_cmd(*args), env=env, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT
@@ -43,9 +48,7 @@ def sample_run(tmp_path_factory, cli_env) -> dict:
 
     root = tmp_path_factory.mktemp("sample_run")
     warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
-    result = run_cli(
-        cli_env, "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
-    )
+    result = run_cli(cli_env, *run_args(warehouse, reports))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     summary = json.loads((reports / "latest" / "summary.json").read_text(encoding="utf-8"))
     return {

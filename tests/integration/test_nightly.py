@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import PROJECT_ROOT, SAMPLE_DIR, hsguard_cmd, run_cli
+from tests.conftest import PROJECT_ROOT, SAMPLE_DIR, hsguard_cmd, run_args, run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -171,13 +171,7 @@ def test_missing_sku_column_is_refused_and_warehouse_unchanged(published, cli_en
     before = published["warehouse"].stat()
     result = run_cli(
         cli_env,
-        "run",
-        "--sources",
-        str(sources),
-        "--warehouse",
-        str(published["warehouse"]),
-        "--reports",
-        str(published["reports"]),
+        *run_args(published["warehouse"], published["reports"], sources),
     )
     assert result.returncode == 2
     assert "products.csv" in result.stderr and "sku" in result.stderr
@@ -187,9 +181,7 @@ def test_missing_sku_column_is_refused_and_warehouse_unchanged(published, cli_en
 
 def _kill_when(cmd_env, warehouse: Path, reports: Path, ready) -> None:
     proc = subprocess.Popen(
-        hsguard_cmd(
-            "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
-        ),
+        hsguard_cmd(*run_args(warehouse, reports)),
         env=cmd_env,
         cwd=PROJECT_ROOT,
         stdout=subprocess.DEVNULL,
@@ -246,9 +238,7 @@ def test_killed_run_leaves_published_warehouse_untouched_and_next_run_succeeds(
     assert os.readlink(reports / "latest") == latest_before
     assert build_dirs(), "the killed run's build directory should still be there for the next run to clean"
 
-    result = run_cli(
-        cli_env, "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
-    )
+    result = run_cli(cli_env, *run_args(warehouse, reports))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "removed leftovers of an unfinished run" in result.stdout + result.stderr
     assert not build_dirs()
@@ -340,9 +330,7 @@ def test_failing_mart_expectation_stops_the_run_before_publishing(published, cli
     before = warehouse.read_bytes()
     latest = os.readlink(reports / "latest")
     env = dict(cli_env, HSGUARD_FAULT="bad_mart_row")
-    result = run_cli(
-        env, "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
-    )
+    result = run_cli(env, *run_args(warehouse, reports))
     assert result.returncode == 1
     assert "expectation suite(s) failed: mart_classification_flags" in result.stderr
     assert warehouse.read_bytes() == before
@@ -356,13 +344,7 @@ def test_second_concurrent_run_exits_at_once_with_a_clear_message(published, cli
     shutil.copyfile(published["warehouse"], warehouse)
     first = subprocess.Popen(
         hsguard_cmd(
-            "run",
-            "--sources",
-            str(SAMPLE_DIR),
-            "--warehouse",
-            str(warehouse),
-            "--reports",
-            str(tmp_path / "reports"),
+            *run_args(warehouse, tmp_path / "reports"),
         ),
         env=dict(cli_env, HSGUARD_PAUSE_AT="ingest"),
         cwd=PROJECT_ROOT,
@@ -378,13 +360,7 @@ def test_second_concurrent_run_exits_at_once_with_a_clear_message(published, cli
         started = time.time()
         second = run_cli(
             cli_env,
-            "run",
-            "--sources",
-            str(SAMPLE_DIR),
-            "--warehouse",
-            str(warehouse),
-            "--reports",
-            str(tmp_path / "reports2"),
+            *run_args(warehouse, tmp_path / "reports2"),
             timeout=120,
         )
         assert second.returncode == 3
@@ -457,9 +433,7 @@ def test_kills_during_gx_report_and_publish_leave_the_warehouse_untouched(publis
         assert os.readlink(reports / "latest") == latest_before, stage
         assert table_count(warehouse, "marts.fct_classification_flags") > 0
     assert list(reports.glob(".partial-*")), "the run killed after its report left a partial report"
-    result = run_cli(
-        cli_env, "run", "--sources", str(SAMPLE_DIR), "--warehouse", str(warehouse), "--reports", str(reports)
-    )
+    result = run_cli(cli_env, *run_args(warehouse, reports))
     assert result.returncode == 0, result.stderr[-2000:]
     assert not list(warehouse.parent.glob(".hsguard-build-*"))
     assert not list(reports.glob(".partial-*"))
@@ -528,13 +502,7 @@ def test_transient_failures_are_retried_and_readers_see_one_version(published, c
         env = dict(cli_env, HSGUARD_FAULT="transient_read,transient_report")
         result = run_cli(
             env,
-            "run",
-            "--sources",
-            str(SAMPLE_DIR),
-            "--warehouse",
-            str(warehouse),
-            "--reports",
-            str(reports),
+            *run_args(warehouse, reports),
             timeout=900,
         )
     finally:
