@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- One decision per shipment line:
     embargoed    destination in Country Group E:1/E:2 (chart rows pointing to Part 746), any item;
@@ -20,7 +20,7 @@ lines as (
 
 checks as (
 
-    select line_id, line_decision, line_evidence, reason_code
+    select line_id, line_number, line_decision, line_evidence, reason_code
     from {{ ref('int_license_requirement_checks') }}
 
 ),
@@ -41,7 +41,7 @@ embargoed as (
 
 part746 as (
 
-    select hs6, {{ dbt.listagg("distinct supplement", "', '") }} as supplements
+    select hs6, {{ dbt.listagg("distinct supplement", "', '", "order by supplement") }} as supplements
     from {{ ref('stg_ear__part746_hs_lists') }}
     group by hs6
 
@@ -55,8 +55,9 @@ per_line as (
         max(case when line_decision = 'license_required_paragraph_dependent' then 1 else 0 end)
             as has_paragraph_dependent,
         max(case when line_decision = 'see_rule' then 1 else 0 end) as has_see_rule,
-        {{ dbt.listagg("distinct reason_code", "', '") }} as reasons_for_control,
-        {{ dbt.listagg("line_evidence", "'; '") }} as requirement_evidence
+        {#- ordered: without an order the same line's text could differ between runs -#}
+        {{ dbt.listagg("distinct reason_code", "', '", "order by reason_code") }} as reasons_for_control,
+        {{ dbt.listagg("line_evidence", "'; '", "order by line_number, line_evidence") }} as requirement_evidence
 
     from checks
     group by line_id
