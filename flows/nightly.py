@@ -55,7 +55,7 @@ def nightly(
             stage_seconds["ingest"] = time.perf_counter() - t
 
             t = stage(2, "transform (dbt build)")
-            transform(str(build_file), str(build_dir), run_id, str(paths.dbt_state_dir))
+            transform(str(build_file), str(build_dir), run_id, str(paths.dbt_state_dir), str(paths.published))
             stage_seconds["transform"] = time.perf_counter() - t
 
             t = stage(3, "validate (Great Expectations)")

@@ -21,17 +21,47 @@ NODE_RESULTS_SCHEMA = {
 
 
 @flow(name="transform", log_prints=True)
-def transform(build_file: str, work_dir: str, run_id: str, state_dir: str | None = None) -> dict:
-    """``dbt build`` on the build file; ``state_dir`` keeps dbt's parse between runs."""
-    outcome = dbt_build(Path(build_file), Path(work_dir), run_id, Path(state_dir) if state_dir else None)
+def transform(
+    build_file: str,
+    work_dir: str,
+    run_id: str,
+    state_dir: str | None = None,
+    published: str | None = None,
+) -> dict:
+    """``dbt build`` on the build file; ``state_dir`` keeps dbt's parse between runs, and
+    tables whose inputs did not change are copied from the ``published`` warehouse."""
+    outcome = dbt_build(
+        Path(build_file),
+        Path(work_dir),
+        run_id,
+        Path(state_dir) if state_dir else None,
+        Path(published) if published else None,
+    )
     print(f"  dbt build: {outcome.nodes} nodes, {outcome.passed} passed, {outcome.warned} warnings")
+    if outcome.unit_tests_skipped:
+        print("  unit tests skipped: the published warehouse was built from the same code")
+    if outcome.reused or outcome.tests_reused:
+        print(
+            f"  reused {len(outcome.reused)} of {len(outcome.reused) + len(outcome.rebuilt)} tables "
+            "from the published warehouse (inputs unchanged); "
+            f"{len(outcome.tests_reused)} of {len(outcome.tests_reused) + len(outcome.tests_run)} "
+            "data tests passed there on the same inputs and were not run again"
+        )
     record_node_results(Path(build_file), run_id, outcome.node_results)
     slowest = sorted(outcome.node_results, key=lambda r: -r["execution_seconds"])[:5]
     print(
         "  slowest: "
         + ", ".join(f"{r['unique_id'].split('.')[-1]} {r['execution_seconds']:.1f} s" for r in slowest)
     )
-    return {"nodes": outcome.nodes, "passed": outcome.passed, "warned": outcome.warned}
+    return {
+        "nodes": outcome.nodes,
+        "passed": outcome.passed,
+        "warned": outcome.warned,
+        "tables_reused": len(outcome.reused),
+        "tables_built": len(outcome.rebuilt),
+        "data_tests_reused": len(outcome.tests_reused),
+        "unit_tests_skipped": outcome.unit_tests_skipped,
+    }
 
 
 def record_node_results(build_file: Path, run_id: str, node_results: list[dict]) -> None:

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 from hsguard.paths import PROJECT_ROOT
 
 RUN_ID_ENV = "HSGUARD_RUN_ID"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+
+#: What decides what a model computes, besides its inputs: every file of these folders
+#: and files of the dbt project, and the versions of these packages.
+CODE_PATHS = ("models", "macros", "seeds", "dbt_project.yml")
+CODE_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
 
 
 class DbtBuildError(RuntimeError):
@@ -26,6 +33,13 @@ class DbtOutcome:
     failures: list[str]
     # One dict per node: unique_id, resource_type, status, execution_seconds, rows_affected
     node_results: list[dict] = field(default_factory=list)
+    # Tables copied from the published warehouse (unchanged inputs) and tables computed;
+    # data tests not run again (passed last run on the same inputs) and data tests run
+    reused: list[str] = field(default_factory=list)
+    rebuilt: list[str] = field(default_factory=list)
+    tests_reused: list[str] = field(default_factory=list)
+    tests_run: list[str] = field(default_factory=list)
+    unit_tests_skipped: bool = False
 
 
 def invoke_dbt(
@@ -81,13 +95,107 @@ def release_duckdb() -> None:
             DuckDBConnectionManager._ENV = None
 
 
-def dbt_build(database: Path, work_dir: Path, run_id: str, state_dir: Path | None = None) -> DbtOutcome:
+def code_version(dbt_vars: dict | None = None, root: Path = PROJECT_ROOT) -> str:
+    """sha256 of the dbt project's code (every file under CODE_PATHS, by relative path and
+    content), the dbt, dbt-duckdb and DuckDB versions and the dbt vars: equal only when
+    every model would compile and compute the same way."""
+    digest = hashlib.sha256()
+    for name in CODE_PATHS:
+        top = root / name
+        files = sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else [top]
+        for path in files:
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for package in CODE_PACKAGES:
+        digest.update(f"{package}=={version(package)}\0".encode())
+    digest.update(json.dumps(dbt_vars or {}, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def prepare_reuse(database: Path, run_id: str, published: Path | None, code: str) -> bool:
+    """Write the build's ``audit.build_settings`` (read by the ``reusable_table``
+    materialisation) and an empty ``audit.model_fingerprints``; returns True when the
+    published warehouse was built from the same code (its unit tests then passed on it)."""
+    import duckdb
+
+    settings = [("run_id", run_id), ("code_version", code)]
+    if published is not None and published.is_file():
+        settings.append(("published", str(published)))
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("create schema if not exists audit")
+        con.execute("create or replace table audit.build_settings (key varchar, value varchar)")
+        con.executemany("insert into audit.build_settings values (?, ?)", settings)
+        con.execute(
+            "create or replace table audit.model_fingerprints (node varchar, input_fingerprint varchar, "
+            "content_token varchar, reused boolean, code_version varchar)"
+        )
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    if published is None or not published.is_file():
+        return False
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        present = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'audit' "
+            "and table_name = 'model_fingerprints'"
+        ).fetchone()[0]
+        if not present:
+            return False
+        columns = {r[0] for r in con.execute("describe audit.model_fingerprints").fetchall()}
+        if "code_version" not in columns:
+            return False
+        return (
+            con.execute(
+                "select count(*) from audit.model_fingerprints where code_version = ?", [code]
+            ).fetchone()[0]
+            > 0
+        )
+    finally:
+        con.close()
+
+
+def finish_reuse(database: Path) -> list[tuple[str, bool]]:
+    """Drop the build settings (the published file must not carry them: a dbt build by
+    hand on it reuses nothing) and return (node, reused) for every table and data test."""
+    import duckdb
+
+    con = duckdb.connect(str(database))
+    try:
+        con.execute("drop table if exists audit.build_settings")
+        rows = con.execute(
+            "select node, reused from audit.model_fingerprints where reused is not null order by node"
+        ).fetchall()
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return [(node, bool(reused)) for node, reused in rows]
+
+
+def dbt_build(
+    database: Path,
+    work_dir: Path,
+    run_id: str,
+    state_dir: Path | None = None,
+    published: Path | None = None,
+) -> DbtOutcome:
     """``dbt build`` (seeds, models, data tests and unit tests); raise DbtBuildError on failure.
 
     With ``state_dir`` (beside the warehouse), dbt starts from the parse the last
-    successful build saved there, and this build's parse replaces it when it succeeds."""
+    successful build saved there, and this build's parse replaces it when it succeeds.
+    With ``published``, tables whose inputs did not change since the published build are
+    copied from it (macros/reuse.sql), and the unit tests are skipped when the published
+    build ran on the same code: they read no data, so they would pass again."""
     saved = state_dir / PARTIAL_PARSE_FILE if state_dir is not None else None
-    result = invoke_dbt(["build"], database, work_dir, run_id=run_id, partial_parse_file=saved)
+    same_code = prepare_reuse(database, run_id, published, code_version())
+    command = ["build"]
+    if same_code:
+        command += ["--exclude-resource-type", "unit_test"]
+    result = invoke_dbt(command, database, work_dir, run_id=run_id, partial_parse_file=saved)
+    reused = finish_reuse(database)  # a failed build is discarded whole: nothing to finish
     if result.exception is not None:
         raise DbtBuildError(f"dbt could not run: {result.exception}")
     node_results = list(getattr(result.result, "results", []) or [])
@@ -103,7 +211,18 @@ def dbt_build(database: Path, work_dir: Path, run_id: str, state_dir: Path | Non
         raise DbtBuildError(f"dbt build failed ({len(failures)} node(s)): {shown}")
     if saved is not None:
         save_partial_parse(work_dir / "dbt_target" / PARTIAL_PARSE_FILE, saved)
-    return DbtOutcome(len(node_results), passed, warned, failures, [node_result(r) for r in node_results])
+    return DbtOutcome(
+        len(node_results),
+        passed,
+        warned,
+        failures,
+        [node_result(r) for r in node_results],
+        reused=[node for node, was_reused in reused if was_reused and node.startswith("model.")],
+        rebuilt=[node for node, was_reused in reused if not was_reused and node.startswith("model.")],
+        tests_reused=[node for node, was_reused in reused if was_reused and node.startswith("test.")],
+        tests_run=[node for node, was_reused in reused if not was_reused and node.startswith("test.")],
+        unit_tests_skipped=same_code,
+    )
 
 
 def save_partial_parse(written: Path, saved: Path) -> None:

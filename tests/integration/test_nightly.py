@@ -227,7 +227,7 @@ def test_killed_run_leaves_published_warehouse_untouched_and_next_run_succeeds(
         def ready():
             for d in build_dirs():
                 log = d / "dbt_logs" / "dbt.log"
-                if log.exists() and "START sql table model" in log.read_text(errors="replace"):
+                if log.exists() and "START sql reusable_table model" in log.read_text(errors="replace"):
                     return True
             return False
 

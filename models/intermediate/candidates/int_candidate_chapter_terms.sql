@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- One row per scheme, chapter and token: the chapter's vocabulary (the words of its
     title and of all its headings and lines, as affirmed by them) with the token's idf

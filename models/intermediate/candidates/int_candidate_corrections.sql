@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- Correlation evidence: a product whose declared code is a line of an earlier
     edition only (HS_OUTDATED) gets the line(s) the official change tables map it to

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- How well a product's description supports the heading of its own declared code, on
     the same heading score the candidates are chosen by (int_candidate_headings, GRI 1:

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- Classified examples that vote for codes:
       ruling: every active ruling, with its code mapped to each scheme (HTSUS: its HTS

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- One row per scheme, heading and token: where in the heading the token occurs and
     its weight for the heading score (GRI 1: the terms of the headings, read with the

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- The headings looked at for each description and scheme (GRI 1: the terms of the
     headings, read with the chapter titles):

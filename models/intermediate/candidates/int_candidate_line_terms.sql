@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- One row per candidate line and token of its chain below the heading (the texts
     that tell the lines of one heading apart, GRI 6): the scheme's own chain and, for

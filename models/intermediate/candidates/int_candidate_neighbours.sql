@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- For each product description, the most similar example descriptions (rulings and
     classified peer products), by weighted Dice similarity of their terms:

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- The products to find candidates for (all of them, or only the SKUs of var
     candidates_only_skus, as `hsguard suggest` does for its one text), with the key of

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- The weighted terms of the descriptions to classify (int_candidate_text_terms of the
     texts in int_candidate_queries), with the weight used to choose headings:

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- The ranked candidates of int_candidate_top with the sources that support each one
     and the evidence a declarant can read: which words of the description match the

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- Every candidate line of every product variant (int_candidate_variants) with its
     evidence and one score (the ranking formula of candidate codes):

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- The lines candidates are chosen from, per scheme, in the scheme's current edition
     (HTSUS: var hts_edition, HS: var hs_edition, another scheme such as CN: var

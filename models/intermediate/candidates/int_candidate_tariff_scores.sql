@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- Tariff-text score of candidate lines for each description, within the headings of
     int_candidate_headings (GRI 1 first, then GRI 6 between the lines of a heading):

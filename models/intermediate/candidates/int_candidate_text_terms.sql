@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- The weighted terms of every distinct text: its own stemmed tokens (weight 1) plus
     the expansions of seeds/text_synonyms.csv (abbreviations, irregular plurals,

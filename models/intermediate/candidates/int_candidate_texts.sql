@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- Every distinct description that is classified (products) or serves as evidence
     (rulings, peer products). Descriptions with the same fingerprint (normalised

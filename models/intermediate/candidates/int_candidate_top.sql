@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- The top var candidates_top_k candidates of every variant, with a confidence and
     the abstain flag (the evidence is written by int_candidate_ranked).

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- One row per product and scheme: the "variant" its candidates depend on. A variant
     is the description's text_key, the scheme, the product's own declared code when it

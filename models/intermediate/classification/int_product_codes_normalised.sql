@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- One row per product and tariff scheme: the declared code as typed, the code with
     separators stripped, and whether it is missing, malformed or well formed.

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- End users of shipment lines matched against the Consolidated Screening List (names
     and aliases). Both sides are normalised (macro normalise_party_name: case, accents,

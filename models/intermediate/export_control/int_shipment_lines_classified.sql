@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- Shipment lines with what licence determination needs: the product's normalised
     ECCN and HS-6, the destination, and the licence / exception the line records. -#}

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- The lines of the current edition of each scheme (vars hts_edition, cn_edition,
     hs_edition), with `declarable_code`: the code a product declares for the line

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 
 {#- Declarable codes of earlier editions that are no declarable code of the current
     edition: the basis of HS_OUTDATED. One row per scheme, code and earlier edition. -#}

@@ -1,0 +1,178 @@
+"""Reruns reuse what did not change, and end with the warehouse a full build gives.
+
+The nightly build copies a table from the published warehouse when its input
+fingerprint (code, compiled SQL, content of everything it reads) is the one the
+published build recorded, and does not run again a data test that passed there on the
+same inputs (macros/reuse.sql). Two real runs on the sources of the sample run with new
+unit values for five products and one product reclassified: (1) on a copy of the
+sample run's warehouse, (2) into an empty warehouse. Every model table of (1) must
+equal (2): the tables (1) copied, the ones it computed and the ones it computed because
+a table they read had changed.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import polars as pl
+import pytest
+
+from tests.conftest import SAMPLE_DIR, run_args, run_cli
+
+pytestmark = pytest.mark.integration
+
+# Run-stamped columns: they name the run, so they differ between any two runs.
+RUN_STAMPED = ("run_id", "loaded_at")
+# Tables computed from the bundled reference data and seeds only.
+REFERENCE_ONLY = {
+    "model.hsguard.int_tariff_lines_unioned",
+    "model.hsguard.int_candidate_line_terms",
+    "model.hsguard.int_candidate_heading_terms",
+    "model.hsguard.dim_tariff_lines",
+    "model.hsguard.dim_eccns",
+}
+# Tables that read only the products' descriptions (through int_candidate_texts and
+# int_candidate_queries, which are rebuilt whenever the products change but come out
+# the same when no description changed): reused ("early cut-off").
+DESCRIPTIONS_ONLY = {
+    "model.hsguard.int_candidate_text_terms",
+    "model.hsguard.int_candidate_query_terms",
+}
+# Tables that read the declared codes of classified products (the reclassified one).
+READ_CODES = {
+    "model.hsguard.int_candidate_examples",
+    "model.hsguard.int_candidate_neighbours",
+    "model.hsguard.int_candidate_tariff_scores",
+    "model.hsguard.int_candidate_ranked",
+}
+# Tables that stamp the run or read a run-stamped column: built every run.
+ALWAYS_BUILT = {
+    "model.hsguard.dim_products",
+    "model.hsguard.int_flags_unioned",
+    "model.hsguard.fct_classification_flags",
+    "model.hsguard.fct_product_risk",
+    "model.hsguard.fct_product_candidates",
+    "model.hsguard.fct_license_determinations",
+}
+
+
+def fingerprints(warehouse, kind: str = "model") -> dict[str, bool]:
+    """node -> reused, for every table (kind "model") or data test (kind "test") of the build."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select node, reused from audit.model_fingerprints where reused is not null "
+            "and starts_with(node, ?)",
+            [kind + "."],
+        ).fetchall()
+    finally:
+        con.close()
+    return dict(rows)
+
+
+def model_tables(con) -> list[tuple[str, str]]:
+    return con.execute(
+        "select schema_name, table_name from duckdb_tables() where database_name = current_database() "
+        "and schema_name in ('intermediate', 'marts', 'seeds') order by all"
+    ).fetchall()
+
+
+def differences(incremental, full) -> dict[str, tuple[int, int]]:
+    """Per model table: rows only in the incremental build, rows only in the full build
+    (run-stamped columns left out)."""
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach '{incremental}' as inc (read_only)")
+        con.execute(f"attach '{full}' as ful (read_only)")
+        con.execute("use ful")
+        tables = model_tables(con)
+        con.execute("use inc")
+        assert model_tables(con) == tables
+        out = {}
+        excluded = ", ".join(f"'{c}'" for c in RUN_STAMPED)
+        for schema, table in tables:
+            cols = f"columns(c -> c not in ({excluded}))"
+            a, b = f"inc.{schema}.{table}", f"ful.{schema}.{table}"
+            only_inc = con.execute(
+                f"select count(*) from (select {cols} from {a} except all select {cols} from {b})"  # noqa: S608 - catalogue names
+            ).fetchone()[0]
+            only_full = con.execute(
+                f"select count(*) from (select {cols} from {b} except all select {cols} from {a})"  # noqa: S608 - catalogue names
+            ).fetchone()[0]
+            out[f"{schema}.{table}"] = (only_inc, only_full)
+        return out
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def rerun(sample_run, cli_env, tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("incremental")
+    sources = root / "sources"
+    shutil.copytree(SAMPLE_DIR, sources)
+    products = pl.read_csv(sources / "products.csv", infer_schema=False)
+    skus = products["sku"].sort().to_list()
+    classified = products.filter(pl.col("hts_code").is_not_null())["sku"].sort().to_list()
+    reclassified, donor = classified[20], classified[30]
+    donor_code = products.filter(pl.col("sku") == donor)["hts_code"][0]
+    priced = set(skus[40:45])
+    products = products.with_columns(
+        pl.when(pl.col("sku") == reclassified)
+        .then(pl.lit(donor_code))
+        .otherwise(pl.col("hts_code"))
+        .alias("hts_code"),
+        pl.when(pl.col("sku").is_in(priced))
+        .then(pl.lit("123.45"))
+        .otherwise(pl.col("unit_value_usd"))
+        .alias("unit_value_usd"),
+    )
+    products.write_csv(sources / "products.csv")
+
+    warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
+    warehouse.parent.mkdir()
+    shutil.copyfile(sample_run["warehouse"], warehouse)
+    incremental = run_cli(cli_env, *run_args(warehouse, reports, sources))
+    assert incremental.returncode == 0, incremental.stdout[-3000:] + incremental.stderr[-3000:]
+
+    full = root / "full" / "hsguard.duckdb"
+    built = run_cli(cli_env, *run_args(full, root / "full_reports", sources))
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    return {
+        "tables": fingerprints(warehouse),
+        "tests": fingerprints(warehouse, "test"),
+        "output": incremental.stdout + incremental.stderr,
+        "full_tables": fingerprints(full),
+        "full_tests": fingerprints(full, "test"),
+        "warehouse": warehouse,
+        "full_warehouse": full,
+    }
+
+
+def test_tables_whose_inputs_did_not_change_are_copied(rerun):
+    tables = rerun["tables"]
+    assert all(tables[node] for node in REFERENCE_ONLY | DESCRIPTIONS_ONLY), tables
+    assert not any(tables[node] for node in READ_CODES | ALWAYS_BUILT), tables
+    output = rerun["output"]
+    assert "unit tests skipped: the published warehouse was built from the same code" in output
+    assert f"reused {sum(tables.values())} of {len(tables)} tables" in output
+
+
+def test_data_tests_on_unchanged_inputs_are_not_run_again(rerun):
+    tests = rerun["tests"]
+    reference = [t for t in tests if "dim_tariff_lines" in t]
+    flags = [t for t in tests if "fct_classification_flags" in t]
+    assert reference and all(tests[t] for t in reference), tests
+    assert flags and not any(tests[t] for t in flags), tests
+    assert f"{sum(tests.values())} of {len(tests)} data tests passed there" in rerun["output"]
+
+
+def test_a_build_into_an_empty_warehouse_reuses_nothing(rerun):
+    assert rerun["full_tables"] and not any(rerun["full_tables"].values())
+    assert len(rerun["full_tests"]) == len(rerun["tests"]) and not any(rerun["full_tests"].values())
+
+
+def test_incremental_warehouse_equals_a_full_build(rerun):
+    diff = differences(rerun["warehouse"], rerun["full_warehouse"])
+    assert len(diff) >= 40
+    assert {table: d for table, d in diff.items() if d != (0, 0)} == {}
