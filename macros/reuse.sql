@@ -13,7 +13,10 @@
       - a token for every relation it reads: for a table, seed or source the count and
         the order-independent sum of the hash of every row, with its column names and
         types (a source's `_loaded_at`/`_run_id` lineage columns left out: they change
-        every night); for a view, the tokens of what the view reads, recursively.
+        every night); for a view, the tokens of what the view reads, recursively; for a
+        table computed from tables and seeds only, its own input fingerprint (the same
+        inputs and SQL give the same rows, and hashing the largest candidate tables
+        would cost seconds at 1M products).
     A table whose content did not change keeps its token even when its own inputs
     changed, so the models below it are still reused ("early cut-off": a new unit
     price changes the products table but not the descriptions the candidates read).
@@ -181,6 +184,21 @@
 {% endmacro %}
 
 
+{#- True when every relation the model reads is a table model or a seed. -#}
+{% macro hsguard_reads_tables_only() %}
+  {%- for parent in model.depends_on.nodes -%}
+    {%- set node = graph.nodes.get(parent) -%}
+    {%- if node is none -%}{{ return(false) }}{%- endif -%}
+    {%- set materialized = node.get('config', {}).get('materialized') -%}
+    {%- if not (node.resource_type == 'seed' or (node.resource_type == 'model'
+                and materialized in ('reusable_table', 'table'))) -%}
+      {{ return(false) }}
+    {%- endif -%}
+  {%- endfor -%}
+  {{ return(true) }}
+{% endmacro %}
+
+
 {#- One row in audit.model_fingerprints. A table with a run-stamped column is recorded
     without a fingerprint, so the next build never reuses it. -#}
 {% macro hsguard_record_fingerprint(settings, relation, fingerprint, published) %}
@@ -191,6 +209,11 @@
       ~ " and lower(column_name) in ('run_id', 'loaded_at', '_run_id', '_loaded_at')").columns[0].values()[0] -%}
   {%- set kept = fingerprint if (fingerprint and stamped == 0) else none -%}
   {%- set token = published['token'] if published is not none else none -%}
+  {%- if token is none and kept and hsguard_reads_tables_only() -%}
+    {#- Computed from tables and seeds only: its fingerprint already stands for its
+        content (same inputs, same SQL, same rows), so it is not hashed again. -#}
+    {%- set token = 'fingerprint:' ~ kept -%}
+  {%- endif -%}
   {%- call statement('hsguard_record_fingerprint') -%}
     insert into audit.model_fingerprints (node, input_fingerprint, content_token, reused, code_version)
     values ({{ hsguard_sql_literal(model.unique_id) }},
