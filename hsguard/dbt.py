@@ -13,6 +13,7 @@ from pathlib import Path
 from hsguard.paths import PROJECT_ROOT
 
 RUN_ID_ENV = "HSGUARD_RUN_ID"
+REUSE_ENV = "HSGUARD_REUSE"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
 #: What decides what a model computes, besides its inputs: every file of these folders
@@ -49,17 +50,25 @@ def invoke_dbt(
     dbt_vars: dict | None = None,
     run_id: str | None = None,
     partial_parse_file: Path | None = None,
+    reuse: dict | None = None,
 ):
     """Invoke ``dbt <command>`` against ``database``; returns dbt's result object.
 
     ``run_id`` reaches the models as the environment variable HSGUARD_RUN_ID (not a
     dbt var: a var that changes every run would make dbt re-parse the whole project,
     an env var only the few files that read it). ``partial_parse_file``, when it
-    exists, is the saved parse of an earlier run for dbt to start from."""
+    exists, is the saved parse of an earlier run for dbt to start from. ``reuse`` (the
+    nightly build's settings for macros/reuse.sql) reaches the materialisation as the
+    environment variable HSGUARD_REUSE, read at run time only; without it nothing is
+    reused."""
     from dbt.cli.main import dbtRunner
 
     os.environ["HSGUARD_DBT_PATH"] = str(database)
     os.environ[RUN_ID_ENV] = run_id or "manual"
+    if reuse is None:
+        os.environ.pop(REUSE_ENV, None)
+    else:
+        os.environ[REUSE_ENV] = json.dumps(reuse, sort_keys=True)
     args = [
         "--no-use-colors",
         *command,
@@ -79,6 +88,7 @@ def invoke_dbt(
     try:
         return dbtRunner().invoke(args)
     finally:
+        os.environ.pop(REUSE_ENV, None)
         release_duckdb()
 
 
@@ -114,20 +124,28 @@ def code_version(dbt_vars: dict | None = None, root: Path = PROJECT_ROOT) -> str
     return digest.hexdigest()
 
 
-def prepare_reuse(database: Path, run_id: str, published: Path | None, code: str) -> bool:
-    """Write the build's ``audit.build_settings`` (read by the ``reusable_table``
-    materialisation) and an empty ``audit.model_fingerprints``; returns True when the
-    published warehouse was built from the same code (its unit tests then passed on it)."""
+#: What a published warehouse needs for a build to reuse its tables and data tests.
+REUSE_TABLES = ("model_fingerprints", "dbt_node_results", "run_history")
+
+
+@dataclass(frozen=True)
+class ReusePlan:
+    """What a build may reuse: ``settings`` for the ``reusable_table`` materialisation
+    (code_version and, when there is a published warehouse to reuse from, its path), and
+    whether the unit tests can be skipped (the published build ran on the same code)."""
+
+    settings: dict
+    same_code: bool
+
+
+def prepare_reuse(database: Path, published: Path | None, code: str) -> ReusePlan:
+    """Create the build's empty ``audit.model_fingerprints`` and decide what it may reuse
+    from ``published``: nothing when there is none, or it is from before fingerprints."""
     import duckdb
 
-    settings = [("run_id", run_id), ("code_version", code)]
-    if published is not None and published.is_file():
-        settings.append(("published", str(published)))
     con = duckdb.connect(str(database))
     try:
         con.execute("create schema if not exists audit")
-        con.execute("create or replace table audit.build_settings (key varchar, value varchar)")
-        con.executemany("insert into audit.build_settings values (?, ?)", settings)
         con.execute(
             "create or replace table audit.model_fingerprints (node varchar, input_fingerprint varchar, "
             "content_token varchar, reused boolean, code_version varchar)"
@@ -135,20 +153,23 @@ def prepare_reuse(database: Path, run_id: str, published: Path | None, code: str
         con.execute("checkpoint")
     finally:
         con.close()
+    settings = {"code_version": code}
     if published is None or not published.is_file():
-        return False
+        return ReusePlan(settings, same_code=False)
     con = duckdb.connect(str(published), read_only=True)
     try:
-        present = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'audit' "
-            "and table_name = 'model_fingerprints'"
-        ).fetchone()[0]
-        if not present:
-            return False
+        present = {
+            row[0]
+            for row in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'audit'"
+            ).fetchall()
+        }
+        if not set(REUSE_TABLES) <= present:
+            return ReusePlan(settings, same_code=False)
         columns = {r[0] for r in con.execute("describe audit.model_fingerprints").fetchall()}
         if "code_version" not in columns:
-            return False
-        return (
+            return ReusePlan(settings, same_code=False)
+        same_code = (
             con.execute(
                 "select count(*) from audit.model_fingerprints where code_version = ?", [code]
             ).fetchone()[0]
@@ -156,20 +177,18 @@ def prepare_reuse(database: Path, run_id: str, published: Path | None, code: str
         )
     finally:
         con.close()
+    return ReusePlan(settings | {"published": str(published)}, same_code=same_code)
 
 
 def finish_reuse(database: Path) -> list[tuple[str, bool]]:
-    """Drop the build settings (the published file must not carry them: a dbt build by
-    hand on it reuses nothing) and return (node, reused) for every table and data test."""
+    """(node, reused) for every table and data test of the build."""
     import duckdb
 
-    con = duckdb.connect(str(database))
+    con = duckdb.connect(str(database), read_only=True)
     try:
-        con.execute("drop table if exists audit.build_settings")
         rows = con.execute(
             "select node, reused from audit.model_fingerprints where reused is not null order by node"
         ).fetchall()
-        con.execute("checkpoint")
     finally:
         con.close()
     return [(node, bool(reused)) for node, reused in rows]
@@ -190,11 +209,14 @@ def dbt_build(
     copied from it (macros/reuse.sql), and the unit tests are skipped when the published
     build ran on the same code: they read no data, so they would pass again."""
     saved = state_dir / PARTIAL_PARSE_FILE if state_dir is not None else None
-    same_code = prepare_reuse(database, run_id, published, code_version())
+    plan = prepare_reuse(database, published, code_version())
+    same_code = plan.same_code
     command = ["build"]
     if same_code:
         command += ["--exclude-resource-type", "unit_test"]
-    result = invoke_dbt(command, database, work_dir, run_id=run_id, partial_parse_file=saved)
+    result = invoke_dbt(
+        command, database, work_dir, run_id=run_id, partial_parse_file=saved, reuse=plan.settings
+    )
     reused = finish_reuse(database)  # a failed build is discarded whole: nothing to finish
     if result.exception is not None:
         raise DbtBuildError(f"dbt could not run: {result.exception}")

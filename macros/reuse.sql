@@ -7,8 +7,8 @@
 
     "The same inputs" is an input fingerprint, the md5 of
       - the project's code version (every model, macro, seed and dbt_project.yml file,
-        the dbt, dbt-duckdb and DuckDB versions and the dbt vars: written by the nightly
-        flow into audit.build_settings before `dbt build`),
+        the dbt, dbt-duckdb and DuckDB versions and the dbt vars, computed by the
+        nightly flow: hsguard/dbt.py),
       - the model's compiled SQL,
       - a token for every relation it reads: for a table, seed or source the count and
         the order-independent sum of the hash of every row, with its column names and
@@ -23,11 +23,15 @@
 
     Never reused: a table whose SQL, or any view it reads, calls a clock or random
     function (current_date, now(), ...) or (views) reads an environment variable; a
-    table with a run-stamped column (run_id,
-    loaded_at), including every mart that stamps HSGUARD_RUN_ID (its SQL changes every
-    run anyway); everything when the build has no audit.build_settings (dbt run by hand,
-    `hsguard suggest`). Every table's fingerprint, token and whether it was reused go to
+    table with a run-stamped column (run_id, loaded_at), including every mart that
+    stamps HSGUARD_RUN_ID (its SQL changes every run anyway); everything when dbt runs
+    without the nightly flow's HSGUARD_REUSE settings (dbt by hand, `hsguard suggest`).
+    Every table's fingerprint, token and whether it was reused go to
     audit.model_fingerprints, which the next night's build reads from the published file.
+
+    Data tests get the same treatment (duckdb__get_test_sql below). Each node costs a
+    handful of small queries, so they are batched: one for the tokens of everything a
+    node reads, one to look it up in the published build, one to record it.
 -#}
 
 {% materialization reusable_table, adapter="duckdb" %}
@@ -39,7 +43,7 @@
   {{ drop_relation_if_exists(load_cached_relation(backup_relation)) }}
 
   {%- set settings = hsguard_build_settings() -%}
-  {%- set fingerprint = hsguard_input_fingerprint(settings) if settings else none -%}
+  {%- set fingerprint = hsguard_input_fingerprint(settings, model.compiled_code) if settings else none -%}
   {%- set published = hsguard_published_build(settings, fingerprint, target_relation) if fingerprint else none -%}
 
   {{ run_hooks(pre_hooks, inside_transaction=False) }}
@@ -62,7 +66,7 @@
   {{ run_hooks(post_hooks, inside_transaction=True) }}
   {% do persist_docs(target_relation, model) %}
   {% if settings %}
-    {% do hsguard_record_fingerprint(settings, target_relation, fingerprint, published) %}
+    {% do hsguard_record_table(settings, target_relation, fingerprint, published) %}
   {% endif %}
   {{ adapter.commit() }}
   {{ drop_relation_if_exists(backup_relation) }}
@@ -72,16 +76,12 @@
 {% endmaterialization %}
 
 
-{#- The nightly flow's settings for this build, or none (dbt by hand: plain tables). -#}
+{#- The nightly flow's settings for this build (HSGUARD_REUSE, JSON: code_version and,
+    when there is a published warehouse to reuse from, published), or none. Read at
+    run time only, so the value never makes dbt re-parse anything. -#}
 {% macro hsguard_build_settings() %}
-  {%- set present = run_query(
-      "select count(*) from duckdb_tables() where database_name = current_database() "
-      ~ "and schema_name = 'audit' and table_name = 'build_settings'").columns[0].values()[0] -%}
-  {%- if present == 0 -%}{{ return(none) }}{%- endif -%}
-  {%- set rows = run_query("select key, value from audit.build_settings") -%}
-  {%- set settings = {} -%}
-  {%- for row in rows -%}{%- do settings.update({row[0]: row[1]}) -%}{%- endfor -%}
-  {{ return(settings) }}
+  {%- set raw = env_var('HSGUARD_REUSE', '') -%}
+  {{ return(fromjson(raw) if raw else none) }}
 {% endmacro %}
 
 
@@ -97,67 +97,101 @@
 
 
 {#- md5 of the code version, the compiled SQL and the token of every relation read;
-    none when the model must not be reused. -#}
-{% macro hsguard_input_fingerprint(settings) %}
-  {%- if hsguard_is_volatile(model.compiled_code) -%}{{ return(none) }}{%- endif -%}
-  {%- set parts = [settings['code_version'], model.unique_id, model.compiled_code] -%}
-  {%- for parent in model.depends_on.nodes | sort -%}
-    {%- set token = hsguard_node_token(parent, settings) -%}
-    {%- if token is none -%}{{ return(none) }}{%- endif -%}
-    {%- do parts.append(parent ~ '=' ~ token) -%}
-  {%- endfor -%}
-  {{ return(local_md5(parts | join('\n'))) }}
+    none when the node must not be reused. -#}
+{% macro hsguard_input_fingerprint(settings, code) %}
+  {%- if hsguard_is_volatile(code) -%}{{ return(none) }}{%- endif -%}
+  {%- set tokens = hsguard_parent_tokens(model.depends_on.nodes, settings) -%}
+  {%- if tokens is none -%}{{ return(none) }}{%- endif -%}
+  {{ return(local_md5(([settings['code_version'], model.unique_id, code] + tokens) | join('\n'))) }}
 {% endmacro %}
 
 
-{#- The token of one node this build reads: recorded in audit.model_fingerprints, or
-    (views) derived from what the view reads, or counted and hashed now. -#}
-{% macro hsguard_node_token(unique_id, settings) %}
+{#- Walk from `unique_id` through views down to the relations they read: views go to
+    `views` (id -> the ids it reads, or none when volatile), the rest to `stored`. -#}
+{% macro hsguard_collect(unique_id, views, stored) %}
+  {%- if unique_id in views or unique_id in stored -%}{{ return(none) }}{%- endif -%}
   {%- set node = graph.nodes.get(unique_id) or graph.sources.get(unique_id) -%}
-  {%- if node is none -%}{{ return(none) }}{%- endif -%}
-  {%- set materialized = node.get('config', {}).get('materialized') -%}
-  {%- if node.resource_type == 'model' and materialized == 'view' -%}
+  {%- set materialized = node.get('config', {}).get('materialized') if node is not none else none -%}
+  {%- if node is not none and node.resource_type == 'model' and materialized in ('view', 'ephemeral') -%}
     {#- a view's token stands for what it reads: one that reads the clock or an
         environment variable (the run id) can change with nothing else changing -#}
-    {%- if hsguard_is_volatile(node.raw_code) or 'env_var' in node.raw_code -%}{{ return(none) }}{%- endif -%}
-    {%- set parts = ['view', unique_id] -%}
-    {%- for parent in node.depends_on.nodes | sort -%}
-      {%- set token = hsguard_node_token(parent, settings) -%}
-      {%- if token is none -%}{{ return(none) }}{%- endif -%}
-      {%- do parts.append(parent ~ '=' ~ token) -%}
-    {%- endfor -%}
-    {{ return(local_md5(parts | join('\n'))) }}
-  {%- elif node.resource_type == 'model' and materialized == 'ephemeral' -%}
-    {{ return(none) }}
+    {%- if materialized == 'ephemeral' or hsguard_is_volatile(node.raw_code) or 'env_var' in node.raw_code -%}
+      {%- do views.update({unique_id: none}) -%}
+    {%- else -%}
+      {%- do views.update({unique_id: node.depends_on.nodes | sort}) -%}
+      {%- for parent in node.depends_on.nodes -%}{%- do hsguard_collect(parent, views, stored) -%}{%- endfor -%}
+    {%- endif -%}
+  {%- else -%}
+    {%- do stored.update({unique_id: node}) -%}
   {%- endif -%}
-  {%- set recorded = run_query(
-      "select max(content_token) from audit.model_fingerprints where node = "
-      ~ hsguard_sql_literal(unique_id)).columns[0].values()[0] -%}
-  {%- if recorded -%}{{ return(recorded) }}{%- endif -%}
-  {%- set relation = api.Relation.create(
-      database=node.database or target.database, schema=node.schema,
-      identifier=node.get('alias') or node.get('identifier') or node.name) -%}
-  {%- set token = hsguard_content_token(relation) -%}
-  {%- do run_query(
-      "insert into audit.model_fingerprints (node, input_fingerprint, content_token, reused, code_version) "
-      ~ "values (" ~ hsguard_sql_literal(unique_id) ~ ", null, " ~ hsguard_sql_literal(token) ~ ", null, "
-      ~ hsguard_sql_literal(settings['code_version']) ~ ")") -%}
+{% endmacro %}
+
+
+{#- A view's token from the tokens of what it reads (none when it or a view it reads
+    is volatile, or a relation has no token). -#}
+{% macro hsguard_view_token(unique_id, views, tokens) %}
+  {%- if unique_id in tokens -%}{{ return(tokens[unique_id]) }}{%- endif -%}
+  {%- set parts = ['view', unique_id] -%}
+  {%- set ns = namespace(ok=views[unique_id] is not none) -%}
+  {%- for parent in (views[unique_id] or []) -%}
+    {%- set token = hsguard_view_token(parent, views, tokens) if parent in views else tokens.get(parent) -%}
+    {%- if token is none -%}{%- set ns.ok = false -%}{%- endif -%}
+    {%- do parts.append(parent ~ '=' ~ token) -%}
+  {%- endfor -%}
+  {%- set token = local_md5(parts | join('\n')) if ns.ok else none -%}
+  {%- do tokens.update({unique_id: token}) -%}
   {{ return(token) }}
 {% endmacro %}
 
 
-{#- Row count, order-independent sum of row hashes, and the column names and types. -#}
-{% macro hsguard_content_token(relation) %}
+{#- ["<id>=<token>", ...] for the relations a node reads, sorted; none when one of them
+    has no token. Tables, seeds and sources: one query for the tokens recorded in this
+    build, and the missing ones counted and hashed now (and recorded). -#}
+{% macro hsguard_parent_tokens(parents, settings) %}
+  {%- set views, stored, tokens = {}, {}, {} -%}
+  {%- for parent in parents -%}{%- do hsguard_collect(parent, views, stored) -%}{%- endfor -%}
+  {%- if stored -%}
+    {%- set ids = [] -%}
+    {%- for unique_id in stored -%}{%- do ids.append(hsguard_sql_literal(unique_id)) -%}{%- endfor -%}
+    {%- set recorded = run_query(
+        "select node, max(content_token) from audit.model_fingerprints where content_token is not null "
+        ~ "and node in (" ~ ids | join(', ') ~ ") group by node") -%}
+    {%- for row in recorded -%}{%- do tokens.update({row[0]: row[1]}) -%}{%- endfor -%}
+    {%- for unique_id, node in stored.items() if unique_id not in tokens -%}
+      {%- if node is none -%}
+        {%- do tokens.update({unique_id: none}) -%}
+      {%- else -%}
+        {%- do tokens.update({unique_id: hsguard_record_content_token(unique_id, node, settings)}) -%}
+      {%- endif -%}
+    {%- endfor -%}
+  {%- endif -%}
+  {%- set parts = [] -%}
+  {%- for parent in parents | sort -%}
+    {%- set token = hsguard_view_token(parent, views, tokens) if parent in views else tokens.get(parent) -%}
+    {%- if token is none -%}{{ return(none) }}{%- endif -%}
+    {%- do parts.append(parent ~ '=' ~ token) -%}
+  {%- endfor -%}
+  {{ return(parts) }}
+{% endmacro %}
+
+
+{#- Count and hash a table, seed or source now, record its token and return it: row
+    count, order-independent sum of row hashes, column names and types. -#}
+{% macro hsguard_record_content_token(unique_id, node, settings) %}
+  {%- set relation = api.Relation.create(
+      database=node.database or target.database, schema=node.schema,
+      identifier=node.get('alias') or node.get('identifier') or node.name) -%}
   {%- set result = run_query(
-      "select count(*), coalesce(sum(hash(t)), 0)::varchar from (select columns(c -> c not in "
-      ~ "('_loaded_at', '_run_id')) from " ~ relation ~ ") as t") -%}
-  {%- set columns = run_query(
-      "select coalesce(string_agg(column_name || ' ' || data_type, ', ' order by column_index), '') "
-      ~ "from duckdb_columns() where database_name = " ~ hsguard_sql_literal(relation.database)
-      ~ " and schema_name = " ~ hsguard_sql_literal(relation.schema)
-      ~ " and table_name = " ~ hsguard_sql_literal(relation.identifier)) -%}
-  {{ return(local_md5(result.columns[0].values()[0] ~ ':' ~ result.columns[1].values()[0] ~ ':'
-                      ~ columns.columns[0].values()[0])) }}
+      "insert into audit.model_fingerprints (node, input_fingerprint, content_token, reused, code_version) "
+      ~ "select " ~ hsguard_sql_literal(unique_id) ~ ", null, md5(count(*)::varchar || ':' "
+      ~ "|| coalesce(sum(hash(t)), 0)::varchar || ':' || (select coalesce(string_agg(column_name || ' ' "
+      ~ "|| data_type, ', ' order by column_index), '') from duckdb_columns() where database_name = "
+      ~ hsguard_sql_literal(relation.database) ~ " and schema_name = " ~ hsguard_sql_literal(relation.schema)
+      ~ " and table_name = " ~ hsguard_sql_literal(relation.identifier) ~ ")), null, "
+      ~ hsguard_sql_literal(settings['code_version'])
+      ~ " from (select columns(c -> c not in ('_loaded_at', '_run_id')) from " ~ relation ~ ") as t "
+      ~ "returning content_token") -%}
+  {{ return(result.columns[0].values()[0]) }}
 {% endmacro %}
 
 
@@ -167,19 +201,13 @@
   {%- if not settings.get('published') -%}{{ return(none) }}{%- endif -%}
   {%- do run_query("attach if not exists " ~ hsguard_sql_literal(settings['published'])
                    ~ " as hsguard_published (read_only)") -%}
-  {%- set present = run_query(
-      "select count(*) filter (where schema_name = 'audit' and table_name = 'model_fingerprints'), "
-      ~ "count(*) filter (where schema_name = " ~ hsguard_sql_literal(relation.schema)
-      ~ " and table_name = " ~ hsguard_sql_literal(relation.identifier) ~ ") "
-      ~ "from duckdb_tables() where database_name = 'hsguard_published'") -%}
-  {%- if present.columns[0].values()[0] == 0 or present.columns[1].values()[0] == 0 -%}
-    {{ return(none) }}
-  {%- endif -%}
   {%- set found = run_query(
       "select count(*) filter (where input_fingerprint = " ~ hsguard_sql_literal(fingerprint) ~ "), "
-      ~ "max(content_token) from hsguard_published.audit.model_fingerprints "
-      ~ "where node = " ~ hsguard_sql_literal(model.unique_id)) -%}
-  {%- if found.columns[0].values()[0] == 0 -%}{{ return(none) }}{%- endif -%}
+      ~ "max(content_token), (select count(*) from duckdb_tables() where database_name = 'hsguard_published' "
+      ~ "and schema_name = " ~ hsguard_sql_literal(relation.schema)
+      ~ " and table_name = " ~ hsguard_sql_literal(relation.identifier) ~ ") "
+      ~ "from hsguard_published.audit.model_fingerprints where node = " ~ hsguard_sql_literal(model.unique_id)) -%}
+  {%- if found.columns[0].values()[0] == 0 or found.columns[2].values()[0] == 0 -%}{{ return(none) }}{%- endif -%}
   {{ return({'token': found.columns[1].values()[0]}) }}
 {% endmacro %}
 
@@ -200,35 +228,36 @@
 
 
 {#- One row in audit.model_fingerprints. A table with a run-stamped column is recorded
-    without a fingerprint, so the next build never reuses it. -#}
-{% macro hsguard_record_fingerprint(settings, relation, fingerprint, published) %}
-  {%- set stamped = run_query(
-      "select count(*) from duckdb_columns() where database_name = " ~ hsguard_sql_literal(relation.database)
-      ~ " and schema_name = " ~ hsguard_sql_literal(relation.schema)
-      ~ " and table_name = " ~ hsguard_sql_literal(relation.identifier)
-      ~ " and lower(column_name) in ('run_id', 'loaded_at', '_run_id', '_loaded_at')").columns[0].values()[0] -%}
-  {%- set kept = fingerprint if (fingerprint and stamped == 0) else none -%}
+    without a fingerprint, so the next build never reuses it. A table computed from
+    tables and seeds only gets its fingerprint as its token (not hashed). -#}
+{% macro hsguard_record_table(settings, relation, fingerprint, published) %}
   {%- set token = published['token'] if published is not none else none -%}
-  {%- if token is none and kept and hsguard_reads_tables_only() -%}
-    {#- Computed from tables and seeds only: its fingerprint already stands for its
-        content (same inputs, same SQL, same rows), so it is not hashed again. -#}
-    {%- set token = 'fingerprint:' ~ kept -%}
-  {%- endif -%}
-  {%- call statement('hsguard_record_fingerprint') -%}
+  {%- set fingerprint_token = 'fingerprint:' ~ fingerprint if (fingerprint and token is none and hsguard_reads_tables_only()) else none -%}
+  {%- set fingerprint_sql = hsguard_sql_literal(fingerprint) if fingerprint else 'null' -%}
+  {%- call statement('hsguard_record_table') -%}
     insert into audit.model_fingerprints (node, input_fingerprint, content_token, reused, code_version)
-    values ({{ hsguard_sql_literal(model.unique_id) }},
-            {{ hsguard_sql_literal(kept) if kept else 'null' }},
-            {{ hsguard_sql_literal(token) if token else 'null' }},
-            {{ 'true' if published is not none else 'false' }},
-            {{ hsguard_sql_literal(settings['code_version']) }})
+    select {{ hsguard_sql_literal(model.unique_id) }},
+           case when stamped = 0 then {{ fingerprint_sql }} end,
+           {% if token %}{{ hsguard_sql_literal(token) }}
+           {% elif fingerprint_token %}case when stamped = 0 then {{ hsguard_sql_literal(fingerprint_token) }} end
+           {% else %}null{% endif %},
+           {{ 'true' if published is not none else 'false' }},
+           {{ hsguard_sql_literal(settings['code_version']) }}
+    from (
+        select count(*) as stamped from duckdb_columns()
+        where database_name = {{ hsguard_sql_literal(relation.database) }}
+          and schema_name = {{ hsguard_sql_literal(relation.schema) }}
+          and table_name = {{ hsguard_sql_literal(relation.identifier) }}
+          and lower(column_name) in ('run_id', 'loaded_at', '_run_id', '_loaded_at')
+    )
   {%- endcall -%}
 {% endmacro %}
 
 
-{#- Data tests get the same treatment: a test whose input fingerprint (code version,
-    compiled SQL, tokens of what it reads) is that of a test the published run passed
-    is not run again, since it would read the same rows with the same SQL. It reports
-    0 failures and is recorded with reused = true in audit.model_fingerprints. -#}
+{#- Data tests: a test whose input fingerprint (code version, compiled SQL, tokens of
+    what it reads) is that of a test the published run passed is not run again, since
+    it would read the same rows with the same SQL. It reports 0 failures and is
+    recorded with reused = true in audit.model_fingerprints. -#}
 {% macro duckdb__get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) -%}
   {%- set settings = hsguard_build_settings() -%}
   {%- if settings and hsguard_reuse_test(settings, main_sql) -%}
@@ -240,38 +269,24 @@
 
 
 {% macro hsguard_reuse_test(settings, main_sql) %}
-  {%- set parts = [settings['code_version'], model.unique_id, main_sql] -%}
-  {%- set ns = namespace(fingerprint=none, passed=false) -%}
-  {%- if not hsguard_is_volatile(main_sql) -%}
-    {%- for parent in model.depends_on.nodes | sort -%}
-      {%- set token = hsguard_node_token(parent, settings) -%}
-      {%- do parts.append(parent ~ '=' ~ (token or 'volatile')) -%}
-      {%- if token is none -%}{%- do parts.append('never') -%}{%- endif -%}
-    {%- endfor -%}
-    {%- if 'never' not in parts -%}{%- set ns.fingerprint = local_md5(parts | join('\n')) -%}{%- endif -%}
-  {%- endif -%}
-  {%- if ns.fingerprint and settings.get('published') -%}
+  {%- set fingerprint = hsguard_input_fingerprint(settings, main_sql) -%}
+  {%- set ns = namespace(passed=false) -%}
+  {%- if fingerprint and settings.get('published') -%}
     {%- do run_query("attach if not exists " ~ hsguard_sql_literal(settings['published'])
                      ~ " as hsguard_published (read_only)") -%}
-    {%- set present = run_query(
-        "select count(*) from duckdb_tables() where database_name = 'hsguard_published' "
-        ~ "and schema_name = 'audit' and table_name in ('model_fingerprints', 'dbt_node_results', 'run_history')"
+    {%- set found = run_query(
+        "select count(*) from hsguard_published.audit.model_fingerprints f "
+        ~ "join hsguard_published.audit.dbt_node_results r on r.unique_id = f.node "
+        ~ "where f.node = " ~ hsguard_sql_literal(model.unique_id)
+        ~ " and f.input_fingerprint = " ~ hsguard_sql_literal(fingerprint)
+        ~ " and r.status = 'pass' and r.run_id = (select max(run_id) from hsguard_published.audit.run_history)"
         ).columns[0].values()[0] -%}
-    {%- if present == 3 -%}
-      {%- set found = run_query(
-          "select count(*) from hsguard_published.audit.model_fingerprints f "
-          ~ "join hsguard_published.audit.dbt_node_results r on r.unique_id = f.node "
-          ~ "where f.node = " ~ hsguard_sql_literal(model.unique_id)
-          ~ " and f.input_fingerprint = " ~ hsguard_sql_literal(ns.fingerprint)
-          ~ " and r.status = 'pass' and r.run_id = (select max(run_id) from hsguard_published.audit.run_history)"
-          ).columns[0].values()[0] -%}
-      {%- set ns.passed = found > 0 -%}
-    {%- endif -%}
+    {%- set ns.passed = found > 0 -%}
   {%- endif -%}
   {%- do run_query(
       "insert into audit.model_fingerprints (node, input_fingerprint, content_token, reused, code_version) "
       ~ "values (" ~ hsguard_sql_literal(model.unique_id) ~ ", "
-      ~ (hsguard_sql_literal(ns.fingerprint) if ns.fingerprint else "null") ~ ", null, "
+      ~ (hsguard_sql_literal(fingerprint) if fingerprint else "null") ~ ", null, "
       ~ ("true" if ns.passed else "false") ~ ", " ~ hsguard_sql_literal(settings['code_version']) ~ ")") -%}
   {{ return(ns.passed) }}
 {% endmacro %}

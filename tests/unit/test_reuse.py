@@ -1,11 +1,11 @@
-"""The code version and the build settings that decide which tables a nightly build may
-copy from the published warehouse (the copying itself: tests/integration/test_incremental.py)."""
+"""The code version and the reuse plan that decide which tables a nightly build may copy
+from the published warehouse (the copying itself: tests/integration/test_incremental.py)."""
 
 from __future__ import annotations
 
 import duckdb
 
-from hsguard.dbt import code_version, finish_reuse, prepare_reuse
+from hsguard.dbt import REUSE_ENV, code_version, finish_reuse, invoke_dbt, prepare_reuse
 
 
 def project(root):
@@ -49,9 +49,11 @@ def test_a_renamed_file_is_another_version(tmp_path):
     assert code_version(root=root) != base
 
 
-def published_with(path, code: str | None):
+def published_with(path, code: str | None, tables=("dbt_node_results", "run_history")):
     con = duckdb.connect(str(path))
     con.execute("create schema audit")
+    for table in tables:
+        con.execute(f"create table audit.{table} (run_id varchar)")
     if code is not None:
         con.execute(
             "create table audit.model_fingerprints (node varchar, input_fingerprint varchar, "
@@ -61,33 +63,49 @@ def published_with(path, code: str | None):
     con.close()
 
 
-def test_settings_name_the_published_file_and_are_dropped_after_the_build(tmp_path):
+def test_a_published_build_of_the_same_code_is_reused_and_its_unit_tests_trusted(tmp_path):
     build, published = tmp_path / "build.duckdb", tmp_path / "published.duckdb"
     published_with(published, "v1")
-    assert prepare_reuse(build, "r2", published, "v1") is True
+    plan = prepare_reuse(build, published, "v1")
+    assert plan.settings == {"code_version": "v1", "published": str(published)}
+    assert plan.same_code
     con = duckdb.connect(str(build))
-    settings = dict(con.execute("select key, value from audit.build_settings").fetchall())
     con.execute("insert into audit.model_fingerprints values ('model.a', 'f', 't', true, 'v1')")
-    con.execute("insert into audit.model_fingerprints values ('model.b', 'g', null, false, 'v1')")
+    con.execute("insert into audit.model_fingerprints values ('test.b', 'g', null, false, 'v1')")
     con.execute("insert into audit.model_fingerprints values ('source.raw.x', null, 't', null, 'v1')")
     con.close()
-    assert settings == {"run_id": "r2", "code_version": "v1", "published": str(published)}
-    assert finish_reuse(build) == [("model.a", True), ("model.b", False)]
-    con = duckdb.connect(str(build), read_only=True)
-    left = con.execute("select count(*) from duckdb_tables() where table_name = 'build_settings'").fetchone()
-    con.close()
-    assert left == (0,)  # a dbt build by hand on the published file reuses nothing
+    assert finish_reuse(build) == [("model.a", True), ("test.b", False)]
 
 
-def test_unit_tests_run_when_the_code_or_the_published_file_differs(tmp_path):
+def test_nothing_is_reused_from_a_missing_or_older_warehouse(tmp_path):
     published = tmp_path / "published.duckdb"
-    assert prepare_reuse(tmp_path / "b1.duckdb", "r1", published, "v1") is False  # no warehouse yet
+    plan = prepare_reuse(tmp_path / "b1.duckdb", published, "v1")  # no warehouse yet
+    assert plan.settings == {"code_version": "v1"} and not plan.same_code
     published_with(published, None)  # a warehouse from before fingerprints
-    assert prepare_reuse(tmp_path / "b2.duckdb", "r2", published, "v1") is False
+    assert prepare_reuse(tmp_path / "b2.duckdb", published, "v1").settings == {"code_version": "v1"}
     published.unlink()
-    published_with(published, "v0")
-    assert prepare_reuse(tmp_path / "b3.duckdb", "r3", published, "v1") is False
-    con = duckdb.connect(str(tmp_path / "b1.duckdb"), read_only=True)
-    keys = [r[0] for r in con.execute("select key from audit.build_settings order by key").fetchall()]
-    con.close()
-    assert keys == ["code_version", "run_id"]  # nothing published: nothing to copy from
+    published_with(published, "v1", tables=("run_history",))  # no dbt node results
+    assert "published" not in prepare_reuse(tmp_path / "b3.duckdb", published, "v1").settings
+    published.unlink()
+    published_with(published, "v0")  # other code: tables may be reused, unit tests run
+    plan = prepare_reuse(tmp_path / "b4.duckdb", published, "v1")
+    assert plan.settings["published"] == str(published) and not plan.same_code
+
+
+def test_reuse_settings_reach_dbt_only_for_the_build_that_asked(tmp_path, monkeypatch):
+    seen = []
+
+    class Runner:
+        def invoke(self, args):
+            import os
+
+            seen.append(os.environ.get(REUSE_ENV))
+
+    monkeypatch.setattr("dbt.cli.main.dbtRunner", Runner)
+    monkeypatch.setenv(REUSE_ENV, '{"left": "over"}')
+    invoke_dbt(["build"], tmp_path / "w.duckdb", tmp_path, reuse={"code_version": "v1"})
+    invoke_dbt(["parse"], tmp_path / "w.duckdb", tmp_path)  # hsguard suggest, docs: nothing reused
+    import os
+
+    assert seen == ['{"code_version": "v1"}', None]
+    assert REUSE_ENV not in os.environ
