@@ -84,7 +84,7 @@ def run_nightly(sources: Path, warehouse: Path, reports: Path, env: dict) -> dic
         "rows_in": summary["rows_in"],
         "rows_per_second": round(summary["rows_in"] / wall),
         "flags": summary["flags_total"],
-        "slowest_dbt_nodes": {name.split(".")[-1]: round(sec, 1) for name, sec in slowest},
+        "slowest_dbt_nodes": {name.split(".")[2]: round(sec, 1) for name, sec in slowest},
     }
 
 
