@@ -25,7 +25,9 @@
     function (current_date, now(), ...) or (views) reads an environment variable; a
     table with a run-stamped column (run_id, loaded_at), including every mart that
     stamps HSGUARD_RUN_ID (its SQL changes every run anyway); everything when dbt runs
-    without the nightly flow's HSGUARD_REUSE settings (dbt by hand, `hsguard suggest`).
+    without the nightly flow's HSGUARD_REUSE settings (dbt by hand, `hsguard suggest`),
+    and such a build also deletes the fingerprint of every table it rebuilds, so the
+    next nightly build does not copy a table built by hand (perhaps with other vars).
     Every table's fingerprint, token and whether it was reused go to
     audit.model_fingerprints, which the next night's build reads from the published file.
 
@@ -67,6 +69,8 @@
   {% do persist_docs(target_relation, model) %}
   {% if settings %}
     {% do hsguard_record_table(settings, target_relation, fingerprint, published) %}
+  {% else %}
+    {% do hsguard_forget_table() %}
   {% endif %}
   {{ adapter.commit() }}
   {{ drop_relation_if_exists(backup_relation) }}
@@ -209,6 +213,19 @@
       ~ "from hsguard_published.audit.model_fingerprints where node = " ~ hsguard_sql_literal(model.unique_id)) -%}
   {%- if found.columns[0].values()[0] == 0 or found.columns[2].values()[0] == 0 -%}{{ return(none) }}{%- endif -%}
   {{ return({'token': found.columns[1].values()[0]}) }}
+{% endmacro %}
+
+
+{#- A table built outside the nightly flow (dbt by hand, perhaps with other vars, on
+    the published file) no longer matches its recorded fingerprint: forget it, so the
+    next nightly build computes it instead of copying it. -#}
+{% macro hsguard_forget_table() %}
+  {%- set present = run_query(
+      "select count(*) from duckdb_tables() where database_name = current_database() "
+      ~ "and schema_name = 'audit' and table_name = 'model_fingerprints'").columns[0].values()[0] -%}
+  {%- if present > 0 -%}
+    {%- do run_query("delete from audit.model_fingerprints where node = " ~ hsguard_sql_literal(model.unique_id)) -%}
+  {%- endif -%}
 {% endmacro %}
 
 

@@ -176,3 +176,32 @@ def test_incremental_warehouse_equals_a_full_build(rerun):
     diff = differences(rerun["warehouse"], rerun["full_warehouse"])
     assert len(diff) >= 40
     assert {table: d for table, d in diff.items() if d != (0, 0)} == {}
+
+
+def test_a_table_built_by_hand_is_never_copied_afterwards(sample_run, tmp_path):
+    """dbt by hand on the published file (perhaps with other vars) rebuilds a table that
+    no longer matches its recorded fingerprint: the build forgets it, so the next nightly
+    run computes it again instead of copying the hand-built one."""
+    from hsguard.dbt import invoke_dbt
+    from hsguard.settings import apply_offline_defaults
+
+    apply_offline_defaults()
+    warehouse = tmp_path / "hsguard.duckdb"
+    shutil.copyfile(sample_run["warehouse"], warehouse)
+    assert "model.hsguard.dim_tariff_lines" in fingerprints_recorded(warehouse)
+    result = invoke_dbt(["run", "--select", "dim_tariff_lines"], warehouse, tmp_path / "work")
+    assert result.success, result.exception
+    recorded = fingerprints_recorded(warehouse)
+    assert "model.hsguard.dim_tariff_lines" not in recorded
+    assert "model.hsguard.dim_eccns" in recorded  # tables it did not touch keep theirs
+
+
+def fingerprints_recorded(warehouse) -> set[str]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select node from audit.model_fingerprints where input_fingerprint is not null"
+        ).fetchall()
+    finally:
+        con.close()
+    return {row[0] for row in rows}
