@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from hsguard.dbt import finish_reuse
 from tests.conftest import SAMPLE_DIR, run_args, run_cli
 
 pytestmark = pytest.mark.integration
@@ -59,16 +60,7 @@ ALWAYS_BUILT = {
 
 def fingerprints(warehouse, kind: str = "model") -> dict[str, bool]:
     """node -> reused, for every table (kind "model") or data test (kind "test") of the build."""
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        rows = con.execute(
-            "select node, reused from audit.model_fingerprints where reused is not null "
-            "and starts_with(node, ?)",
-            [kind + "."],
-        ).fetchall()
-    finally:
-        con.close()
-    return dict(rows)
+    return {node: reused for node, reused in finish_reuse(warehouse) if node.startswith(kind + ".")}
 
 
 def model_tables(con) -> list[tuple[str, str]]:
