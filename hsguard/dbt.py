@@ -210,14 +210,12 @@ def dbt_build(
     build ran on the same code: they read no data, so they would pass again."""
     saved = state_dir / PARTIAL_PARSE_FILE if state_dir is not None else None
     plan = prepare_reuse(database, published, code_version())
-    same_code = plan.same_code
     command = ["build"]
-    if same_code:
+    if plan.same_code:
         command += ["--exclude-resource-type", "unit_test"]
     result = invoke_dbt(
         command, database, work_dir, run_id=run_id, partial_parse_file=saved, reuse=plan.settings
     )
-    reused = finish_reuse(database)  # a failed build is discarded whole: nothing to finish
     if result.exception is not None:
         raise DbtBuildError(f"dbt could not run: {result.exception}")
     node_results = list(getattr(result.result, "results", []) or [])
@@ -233,6 +231,7 @@ def dbt_build(
         raise DbtBuildError(f"dbt build failed ({len(failures)} node(s)): {shown}")
     if saved is not None:
         save_partial_parse(work_dir / "dbt_target" / PARTIAL_PARSE_FILE, saved)
+    reused = finish_reuse(database)
     return DbtOutcome(
         len(node_results),
         passed,
@@ -243,7 +242,7 @@ def dbt_build(
         rebuilt=[node for node, was_reused in reused if not was_reused and node.startswith("model.")],
         tests_reused=[node for node, was_reused in reused if was_reused and node.startswith("test.")],
         tests_run=[node for node, was_reused in reused if not was_reused and node.startswith("test.")],
-        unit_tests_skipped=same_code,
+        unit_tests_skipped=plan.same_code,
     )
 
 

@@ -199,12 +199,18 @@
 {% endmacro %}
 
 
+{#- The published warehouse, read-only, as hsguard_published (once per DuckDB instance). -#}
+{% macro hsguard_attach_published(settings) %}
+  {%- do run_query("attach if not exists " ~ hsguard_sql_literal(settings['published'])
+                   ~ " as hsguard_published (read_only)") -%}
+{% endmacro %}
+
+
 {#- The published build of this model with the same input fingerprint, as
     {'token': its content token or none}; none when there is none. -#}
 {% macro hsguard_published_build(settings, fingerprint, relation) %}
   {%- if not settings.get('published') -%}{{ return(none) }}{%- endif -%}
-  {%- do run_query("attach if not exists " ~ hsguard_sql_literal(settings['published'])
-                   ~ " as hsguard_published (read_only)") -%}
+  {%- do hsguard_attach_published(settings) -%}
   {%- set found = run_query(
       "select count(*) filter (where input_fingerprint = " ~ hsguard_sql_literal(fingerprint) ~ "), "
       ~ "max(content_token), (select count(*) from duckdb_tables() where database_name = 'hsguard_published' "
@@ -289,8 +295,7 @@
   {%- set fingerprint = hsguard_input_fingerprint(settings, main_sql) -%}
   {%- set ns = namespace(passed=false) -%}
   {%- if fingerprint and settings.get('published') -%}
-    {%- do run_query("attach if not exists " ~ hsguard_sql_literal(settings['published'])
-                     ~ " as hsguard_published (read_only)") -%}
+    {%- do hsguard_attach_published(settings) -%}
     {%- set found = run_query(
         "select count(*) from hsguard_published.audit.model_fingerprints f "
         ~ "join hsguard_published.audit.dbt_node_results r on r.unique_id = f.node "
