@@ -7,7 +7,6 @@ points at it (an atomic symlink swap). A killed run never leaves a report marked
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -44,22 +43,39 @@ def neutralise_formula(value):
     return value
 
 
-CSV_BATCH_ROWS = 50_000
-
-
-def write_csv(con: duckdb.DuckDBPyConnection, query: str, path: Path) -> int:
-    """Write the query's rows as CSV, formula-like cells neutralised; streamed in batches
-    so that a million flags never sit in memory at once. Returns the number of rows."""
-    cursor = con.execute(query)
-    columns = [d[0] for d in cursor.description]
-    written = 0
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        while rows := cursor.fetchmany(CSV_BATCH_ROWS):
-            writer.writerows([neutralise_formula(v) for v in row] for row in rows)
-            written += len(rows)
-    return written
+def write_csv(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    path: Path,
+    order_by: str | None = None,
+    hidden: tuple[str, ...] = (),
+) -> int:
+    """Write the query's rows as CSV (header, comma, double quotes) with DuckDB's COPY, so
+    that a million flags never pass through Python; a text cell starting with = + - @
+    tab or CR is prefixed with ' (formula injection), as neutralise_formula does.
+    ``order_by`` may use ``hidden`` columns of the query, which are not written. Query,
+    order and names are fixed strings from code. Returns the number of rows written."""
+    described = con.execute(f"describe {query}").fetchall()  # noqa: S608 - query from code
+    prefixes = ", ".join(f"chr({ord(prefix)})" for prefix in FORMULA_PREFIXES)
+    cells = []
+    for name, column_type, *_ in described:
+        if name in hidden:
+            continue
+        quoted = '"' + name.replace('"', '""') + '"'
+        if column_type == "VARCHAR":
+            cells.append(
+                f"case when left({quoted}, 1) in ({prefixes}) then chr(39) || {quoted} "
+                f"else {quoted} end as {quoted}"
+            )
+        else:
+            cells.append(quoted)
+    order = f" order by {order_by}" if order_by else ""
+    target = "'" + str(path).replace("'", "''") + "'"
+    written = con.execute(
+        f"copy (select {', '.join(cells)} from ({query}) as query_rows{order}) "  # noqa: S608
+        f"to {target} (header true, delimiter ',', quote '\"', escape '\"')"
+    ).fetchone()
+    return int(written[0]) if written else 0
 
 
 def summary_markdown(summary: dict) -> str:
@@ -91,15 +107,16 @@ def write_report(con: duckdb.DuckDBPyConnection, target: Path, summary: dict) ->
     write_csv(
         con,
         "select sku, check_code, severity, title, scheme, declared_code, suggested_code, evidence, "
-        "shipment_id, run_id from marts.fct_classification_flags "
-        "order by severity_rank desc, check_code, sku, flag_id",
+        "shipment_id, run_id, severity_rank, flag_id from marts.fct_classification_flags",
         target / "flags.csv",
+        order_by="severity_rank desc, check_code, sku, flag_id",
+        hidden=("severity_rank", "flag_id"),
     )
     write_csv(
         con,
-        "select source_file, row_number, columns, reason, raw_row from audit.quarantine "
-        "order by source_file, row_number",
+        "select source_file, row_number, columns, reason, raw_row from audit.quarantine",
         target / "quarantine.csv",
+        order_by="source_file, row_number",
     )
     (target / "summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
     (target / "summary.md").write_text(summary_markdown(summary), encoding="utf-8")

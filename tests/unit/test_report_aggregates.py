@@ -1,5 +1,5 @@
 """Report aggregates computed in DuckDB (so that a 1M-product run never materialises
-flag- or product-level rows in Python): risk-score bins and the streamed flags.csv."""
+flag- or product-level rows in Python): risk-score bins and flags.csv written by DuckDB."""
 
 import csv
 
@@ -41,17 +41,27 @@ def test_no_scores_gives_a_note_not_a_chart():
     assert _chart_risk_distribution([]).note
 
 
-def test_flags_csv_is_streamed_in_batches_and_complete(tmp_path, monkeypatch):
-    monkeypatch.setattr(reporting, "CSV_BATCH_ROWS", 7)
+def test_csv_is_written_by_duckdb_complete_in_order_and_neutralised(tmp_path):
     con = duckdb.connect()
-    con.execute("create table t as select range as n, '=cmd' || range as cell from range(50)")
-    written = reporting.write_csv(con, "select n, cell from t order by n", tmp_path / "t.csv")
+    con.execute(
+        "create table t as select range as n, '=cmd' || range as cell, "
+        "'a,\"b\"' || chr(10) || 'c' as quoted, 'plain' as plain, chr(9) || 'tab' as tab, "
+        "null::varchar as empty from range(50)"
+    )
+    written = reporting.write_csv(
+        con, "select cell, quoted, plain, tab, empty, n from t", tmp_path / "t.csv", "n desc", hidden=("n",)
+    )
     with (tmp_path / "t.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert written == 50
-    assert rows[0] == ["n", "cell"]
-    assert [r[0] for r in rows[1:]] == [str(i) for i in range(50)]
-    assert all(r[1].startswith("'=") for r in rows[1:])
+    assert rows[0] == ["cell", "quoted", "plain", "tab", "empty"]
+    assert [r[0] for r in rows[1:]] == [f"'=cmd{i}" for i in reversed(range(50))]
+    assert {tuple(r[1:]) for r in rows[1:]} == {('a,"b"\nc', "plain", "'\ttab", "")}
+    for value in ("=1", "+1", "-1", "@x", "\tx", "\rx", "x=1"):
+        con.execute("create or replace table v as select ? as cell", [value])
+        reporting.write_csv(con, "select cell from v", tmp_path / "v.csv")
+        with (tmp_path / "v.csv").open(newline="", encoding="utf-8") as handle:
+            assert list(csv.reader(handle))[1] == [reporting.neutralise_formula(value)]
 
 
 @pytest.mark.parametrize("scores", [[0.0], [100.0]])
