@@ -83,6 +83,7 @@ def run_nightly(sources: Path, warehouse: Path, reports: Path, env: dict) -> dic
         "peak_rss_mb": round(peak_kb / 1024),
         "rows_in": summary["rows_in"],
         "rows_per_second": round(summary["rows_in"] / wall),
+        "warehouse_mb": round(warehouse.stat().st_size / 2**20),
         "flags": summary["flags_total"],
         "slowest_dbt_nodes": {name.split(".")[2]: round(sec, 1) for name, sec in slowest},
     }
@@ -202,7 +203,9 @@ def format_table(results: dict) -> str:
                 stages = ", ".join(f"{k} {v} s" for k, v in r["stage_seconds"].items())
                 lines.append(
                     f"Rerun at {run['products']:,} products, {label}: {stages}, start-up + publish "
-                    f"{r['startup_seconds']} s, peak RSS {r['peak_rss_mb']:,} MB; slowest dbt nodes: "
+                    f"{r['startup_seconds']} s, peak RSS {r['peak_rss_mb']:,} MB, warehouse file "
+                    f"{r.get('warehouse_mb', 0):,} MB (full run: {run['full'].get('warehouse_mb', 0):,} MB); "
+                    "slowest dbt nodes: "
                     + ", ".join(f"{k} {v} s" for k, v in r.get("slowest_dbt_nodes", {}).items())
                     + "."
                 )

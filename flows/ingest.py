@@ -9,7 +9,16 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from hsguard.faults import pause_point, transient_failure_if_asked
-from hsguard.loading import SourceBundle, carry_history, load_reference, load_sources, read_sources
+from hsguard.loading import (
+    LINEAGE_SCHEMA,
+    PreviousLoads,
+    SourceBundle,
+    carry_history,
+    load_reference,
+    load_sources,
+    previous_loads,
+    read_sources,
+)
 from hsguard.runinfo import utc_now
 from hsguard.settings import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, is_transient_failure
 from hsguard.warehouse import connect, write_table
@@ -21,30 +30,44 @@ from hsguard.warehouse import connect, write_table
     retry_delay_seconds=TASK_RETRY_DELAY_SECONDS,
     retry_condition_fn=is_transient_failure,
 )
-def read_inputs(sources: Path, build_dir: Path) -> SourceBundle:
+def read_inputs(sources: Path, build_dir: Path, previous: PreviousLoads) -> SourceBundle:
     """Read and contract-check every source file. Nothing is written yet, so a transient
     failure (an export being replaced, a network share hiccup) is retried; a refused
     file (ContractError) or a missing one is not."""
     transient_failure_if_asked("transient_read", build_dir)
-    return read_sources(sources)
+    return read_sources(sources, previous)
 
 
 @flow(name="ingest", log_prints=True)
-def ingest(sources: str, build_file: str, published: str, run_id: str) -> dict:
-    """Load raw tables, quarantine bad rows, record lineage; returns the load summary."""
-    bundle = read_inputs(Path(sources), Path(build_file).parent)
+def ingest(sources: str, build_file: str, published: str, run_id: str, copied: bool = False) -> dict:
+    """Load raw tables, quarantine bad rows, record lineage; returns the load summary.
+
+    ``copied``: the build file is a copy of the published warehouse (flows/nightly.py),
+    so it already holds the run history, and the files the published build loaded byte
+    for byte keep their raw tables instead of being read again."""
+    previous: PreviousLoads = {}
+    if copied:
+        con = connect(Path(build_file), read_only=True)
+        try:
+            previous = previous_loads(con)
+        finally:
+            con.close()
+    bundle = read_inputs(Path(sources), Path(build_file).parent, previous)
     loaded_at = utc_now()
     reference_override = Path(sources) / "reference"
     con = connect(Path(build_file))
     try:
-        carried = carry_history(con, Path(published))
-        lineage = load_sources(con, bundle, run_id, loaded_at)
+        if copied:
+            carried = con.execute("select count(*) from audit.run_history").fetchone()[0]
+        else:
+            carried = carry_history(con, Path(published))
+        lineage = load_sources(con, bundle, run_id, loaded_at, previous)
         con.execute("checkpoint")
         pause_point("ingest", Path(build_file).parent)  # half-loaded build on disk
         lineage += load_reference(
-            con, reference_override if reference_override.is_dir() else None, run_id, loaded_at
+            con, reference_override if reference_override.is_dir() else None, run_id, loaded_at, previous
         )
-        write_table(con, "audit", "load_lineage", pl.DataFrame(lineage))
+        write_table(con, "audit", "load_lineage", pl.DataFrame(lineage, schema_overrides=LINEAGE_SCHEMA))
         con.execute("checkpoint")
     finally:
         con.close()
@@ -53,6 +76,14 @@ def ingest(sources: str, build_file: str, published: str, run_id: str) -> dict:
             f"  {name}: {loaded.rows_in} rows in, {loaded.good.height} loaded, "
             f"{loaded.quarantine.height} quarantined"
         )
+    for name, kept in bundle.kept.items():
+        print(
+            f"  {name}: unchanged since the published run (sha256 {kept.sha256[:12]}), "
+            f"its {kept.rows_loaded} loaded and {kept.rows_quarantined} quarantined rows kept"
+        )
+    kept_reference = sorted({r["raw_table"] for r in lineage if r["dataset"] and r["kept"]})
+    if kept_reference:
+        print(f"  reference tables unchanged since the published run, kept: {len(kept_reference)}")
     return {
         "rows_in": bundle.rows_in,
         "rows_loaded": bundle.rows_loaded,

@@ -22,7 +22,7 @@ from hsguard.faults import pause_point
 from hsguard.paths import DEFAULT_REPORTS, DEFAULT_WAREHOUSE, SAMPLE_DIR
 from hsguard.reporting import partial_dir, remove_partials
 from hsguard.runinfo import new_run_id, utc_now
-from hsguard.warehouse import WarehousePaths, remove_leftovers, run_lock
+from hsguard.warehouse import WarehousePaths, remove_leftovers, run_lock, start_build
 
 
 @flow(name="nightly", log_prints=True)
@@ -50,12 +50,24 @@ def nightly(
         build_dir.mkdir(parents=True)
         build_file = paths.build_file(run_id)
         try:
+            copied = start_build(paths, run_id)
+            if copied:
+                print(f"build starts from a copy of the published warehouse {paths.published.name}")
             t = stage(1, "ingest")
-            loaded = ingest(str(Path(sources).resolve()), str(build_file), str(paths.published), run_id)
+            loaded = ingest(
+                str(Path(sources).resolve()), str(build_file), str(paths.published), run_id, copied
+            )
             stage_seconds["ingest"] = time.perf_counter() - t
 
             t = stage(2, "transform (dbt build)")
-            transform(str(build_file), str(build_dir), run_id, str(paths.dbt_state_dir), str(paths.published))
+            transform(
+                str(build_file),
+                str(build_dir),
+                run_id,
+                str(paths.dbt_state_dir),
+                str(paths.published),
+                copied,
+            )
             stage_seconds["transform"] = time.perf_counter() - t
 
             t = stage(3, "validate (Great Expectations)")

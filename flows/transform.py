@@ -27,15 +27,18 @@ def transform(
     run_id: str,
     state_dir: str | None = None,
     published: str | None = None,
+    copied: bool = False,
 ) -> dict:
     """``dbt build`` on the build file; ``state_dir`` keeps dbt's parse between runs, and
-    tables whose inputs did not change are copied from the ``published`` warehouse."""
+    tables whose inputs did not change are taken from the ``published`` warehouse (kept
+    as they are when the build is a copy of it: ``copied``)."""
     outcome = dbt_build(
         Path(build_file),
         Path(work_dir),
         run_id,
         Path(state_dir) if state_dir else None,
         Path(published) if published else None,
+        copied,
     )
     print(f"  dbt build: {outcome.nodes} nodes, {outcome.passed} passed, {outcome.warned} warnings")
     if outcome.unit_tests_skipped:
@@ -43,10 +46,13 @@ def transform(
     if outcome.reused or outcome.tests_reused:
         print(
             f"  reused {len(outcome.reused)} of {len(outcome.reused) + len(outcome.rebuilt)} tables "
-            "from the published warehouse (inputs unchanged); "
+            "of the published warehouse (inputs unchanged); "
             f"{len(outcome.tests_reused)} of {len(outcome.tests_reused) + len(outcome.tests_run)} "
             "data tests passed there on the same inputs and were not run again"
         )
+    if outcome.dropped:
+        dropped = ", ".join(outcome.dropped)
+        print(f"  dropped {len(outcome.dropped)} relation(s) no model builds any more: {dropped}")
     record_node_results(Path(build_file), run_id, outcome.node_results)
     slowest = sorted(outcome.node_results, key=lambda r: -r["execution_seconds"])[:5]
     print(

@@ -41,6 +41,8 @@ class DbtOutcome:
     tests_reused: list[str] = field(default_factory=list)
     tests_run: list[str] = field(default_factory=list)
     unit_tests_skipped: bool = False
+    # Relations of the build's copy of the published warehouse that no node builds any more
+    dropped: list[str] = field(default_factory=list)
 
 
 def invoke_dbt(
@@ -138,9 +140,14 @@ class ReusePlan:
     same_code: bool
 
 
-def prepare_reuse(database: Path, published: Path | None, code: str) -> ReusePlan:
+def prepare_reuse(
+    database: Path, published: Path | None, code: str, run_id: str = "manual", copied: bool = False
+) -> ReusePlan:
     """Create the build's empty ``audit.model_fingerprints`` and decide what it may reuse
-    from ``published``: nothing when there is none, or it is from before fingerprints."""
+    from ``published``: nothing when there is none, or it is from before fingerprints.
+    ``copied``: the build is a copy of ``published``, so a reused table is kept in place
+    (``in_place``) rather than copied. ``run_id`` is the run's stamp: a table that differs
+    from the published one only by it is reused with the new stamp."""
     import duckdb
 
     con = duckdb.connect(str(database))
@@ -153,7 +160,7 @@ def prepare_reuse(database: Path, published: Path | None, code: str) -> ReusePla
         con.execute("checkpoint")
     finally:
         con.close()
-    settings = {"code_version": code}
+    settings = {"code_version": code, "run_id": run_id}
     if published is None or not published.is_file():
         return ReusePlan(settings, same_code=False)
     con = duckdb.connect(str(published), read_only=True)
@@ -177,7 +184,7 @@ def prepare_reuse(database: Path, published: Path | None, code: str) -> ReusePla
         )
     finally:
         con.close()
-    return ReusePlan(settings | {"published": str(published)}, same_code=same_code)
+    return ReusePlan(settings | {"published": str(published), "in_place": copied}, same_code=same_code)
 
 
 def finish_reuse(database: Path) -> list[tuple[str, bool]]:
@@ -200,6 +207,7 @@ def dbt_build(
     run_id: str,
     state_dir: Path | None = None,
     published: Path | None = None,
+    copied: bool = False,
 ) -> DbtOutcome:
     """``dbt build`` (seeds, models, data tests and unit tests); raise DbtBuildError on failure.
 
@@ -209,7 +217,7 @@ def dbt_build(
     copied from it (macros/reuse.sql), and the unit tests are skipped when the published
     build ran on the same code: they read no data, so they would pass again."""
     saved = state_dir / PARTIAL_PARSE_FILE if state_dir is not None else None
-    plan = prepare_reuse(database, published, code_version())
+    plan = prepare_reuse(database, published, code_version(), run_id, copied)
     command = ["build"]
     if plan.same_code:
         command += ["--exclude-resource-type", "unit_test"]
@@ -232,6 +240,7 @@ def dbt_build(
     if saved is not None:
         save_partial_parse(work_dir / "dbt_target" / PARTIAL_PARSE_FILE, saved)
     reused = finish_reuse(database)
+    dropped = drop_stale_relations(database, work_dir / "dbt_target" / "manifest.json") if copied else []
     return DbtOutcome(
         len(node_results),
         passed,
@@ -243,7 +252,40 @@ def dbt_build(
         tests_reused=[node for node, was_reused in reused if was_reused and node.startswith("test.")],
         tests_run=[node for node, was_reused in reused if not was_reused and node.startswith("test.")],
         unit_tests_skipped=plan.same_code,
+        dropped=dropped,
     )
+
+
+def drop_stale_relations(database: Path, manifest: Path) -> list[str]:
+    """Drop the tables and views of dbt's schemas that no model or seed of ``manifest``
+    builds any more (a build that starts as a copy of the published warehouse would
+    otherwise keep a removed model's last table). Returns their names."""
+    import duckdb
+
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))["nodes"].values()
+    built = {
+        (n["schema"], n.get("alias") or n["name"])
+        for n in nodes
+        if n["resource_type"] in ("model", "seed", "snapshot")
+    }
+    schemas = {schema for schema, _ in built}
+    con = duckdb.connect(str(database))
+    try:
+        stale = [
+            (schema, name, kind)
+            for schema, name, kind in con.execute(
+                "select table_schema, table_name, table_type from information_schema.tables "
+                "where table_catalog = current_database()"
+            ).fetchall()
+            if schema in schemas and (schema, name) not in built
+        ]
+        for schema, name, kind in stale:  # names from the catalog, quoted
+            quoted = '"' + schema.replace('"', '""') + '"."' + name.replace('"', '""') + '"'
+            con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {quoted}")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    return [f"{schema}.{name}" for schema, name, _ in stale]
 
 
 def save_partial_parse(written: Path, saved: Path) -> None:

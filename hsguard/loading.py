@@ -5,8 +5,10 @@ No Prefect here: ``flows/ingest.py`` wraps these functions in tasks.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
@@ -31,24 +33,108 @@ QUARANTINE_SCHEMA = {
 }
 
 
+#: The modules that decide what a file loads as (contracts, reading, parsing).
+INGEST_MODULES = ("contracts.py", "sources.py", "loading.py", "reference.py")
+
+
+def ingest_code_version() -> str:
+    """sha256 of the ingest code and the Polars and DuckDB versions: a raw table is kept
+    from the published build only when the same code loaded the same file."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in INGEST_MODULES:
+        digest.update(name.encode() + b"\0" + hashlib.sha256((here / name).read_bytes()).digest())
+    for package in ("polars", "duckdb"):
+        digest.update(f"{package}=={version(package)}\0".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class KeptFile:
+    """A file that is byte for byte one the published build loaded into the same raw
+    table (same sha256, same ingest code; it may have moved, e.g. to tonight's export
+    folder): its raw rows and quarantined rows are kept from the build, which starts as a
+    copy of the published warehouse, instead of being read again."""
+
+    path: Path
+    previous_path: str  # where the published build read it (lineage is set to ``path``)
+    sha256: str
+    encoding: str
+    rows_in: int
+    rows_loaded: int
+    rows_quarantined: int
+
+
+LINEAGE_SCHEMA = {"code_version": pl.Utf8, "kept": pl.Boolean, "dataset": pl.Utf8, "edition": pl.Utf8}
+"""Types of the audit.load_lineage columns that may be null in every row."""
+
+PreviousLoads = dict[tuple[str, str], dict]
+"""(raw table, sha256) -> that file's audit.load_lineage row in the build's copy."""
+
+
+def previous_loads(con: duckdb.DuckDBPyConnection) -> PreviousLoads:
+    """What the published build loaded, from the lineage in the build's copy of it
+    (empty for a new build, or one written before lineage had a code version)."""
+    columns = {
+        row[0]
+        for row in con.execute(
+            "select column_name from duckdb_columns() where schema_name = 'audit' "
+            "and table_name = 'load_lineage'"
+        ).fetchall()
+    }
+    if "code_version" not in columns:
+        return {}
+    rows = con.execute(
+        "select raw_table, source_file, sha256, code_version, encoding, rows_in, rows_loaded, "
+        "rows_quarantined from audit.load_lineage"
+    ).fetchall()
+    names = ("raw_table", "source_file", "sha256", "code_version", "encoding", "rows_in", "rows_loaded")
+    return {(r[0], r[2]): dict(zip((*names, "rows_quarantined"), r, strict=True)) for r in rows}
+
+
+def unchanged_file(
+    previous: PreviousLoads, raw_table: str, path: Path, code: str, sha256: str | None = None
+) -> KeptFile | None:
+    """The KeptFile for ``path`` when the published build loaded a file with the same
+    bytes into ``raw_table`` with this code, else None."""
+    row = previous.get((raw_table, sha256 or sha256_of(path)))
+    if row is None or row["code_version"] != code:
+        return None
+    return KeptFile(
+        path,
+        row["source_file"],
+        row["sha256"],
+        row["encoding"],
+        row["rows_in"],
+        row["rows_loaded"],
+        row["rows_quarantined"],
+    )
+
+
 @dataclass
 class SourceBundle:
-    """The user's source files, read and checked against their contracts (not yet loaded)."""
+    """The user's source files, read and checked against their contracts (not yet loaded),
+    and those unchanged since the published build (kept, not read)."""
 
     directory: Path
     files: dict[str, LoadedFile] = field(default_factory=dict)
+    kept: dict[str, KeptFile] = field(default_factory=dict)
 
     @property
     def rows_in(self) -> int:
-        return sum(f.rows_in for f in self.files.values())
+        return sum(f.rows_in for f in self.files.values()) + sum(k.rows_in for k in self.kept.values())
 
     @property
     def rows_loaded(self) -> int:
-        return sum(f.good.height for f in self.files.values())
+        return sum(f.good.height for f in self.files.values()) + sum(
+            k.rows_loaded for k in self.kept.values()
+        )
 
     @property
     def rows_quarantined(self) -> int:
-        return sum(f.quarantine.height for f in self.files.values())
+        return sum(f.quarantine.height for f in self.files.values()) + sum(
+            k.rows_quarantined for k in self.kept.values()
+        )
 
 
 def find_source(directory: Path, file_name: str) -> Path | None:
@@ -63,19 +149,51 @@ def find_source(directory: Path, file_name: str) -> Path | None:
     return None
 
 
-def read_sources(directory: Path) -> SourceBundle:
-    """Read every source file of the input contract; raise ContractError before any write."""
+def read_sources(directory: Path, previous: PreviousLoads | None = None) -> SourceBundle:
+    """Read every source file of the input contract; raise ContractError before any write.
+    A file the published build loaded byte for byte (``previous``) is kept, not read."""
     if not directory.is_dir():
         raise ContractError(f"sources directory not found: {directory}")
     bundle = SourceBundle(directory)
+    code = ingest_code_version()
     for contract in SOURCE_CONTRACTS:
         path = find_source(directory, contract.file_name)
         if path is None:
             if contract.required_file:
                 raise ContractError(f"{contract.file_name}: required file not found in {directory}")
             continue
-        bundle.files[contract.file_name] = read_contract_file(path, contract)
+        kept = unchanged_file(previous or {}, contract.raw_table, path, code)
+        if kept is not None:
+            bundle.kept[contract.file_name] = kept
+        else:
+            bundle.files[contract.file_name] = read_contract_file(path, contract)
     return bundle
+
+
+def keep_raw_table(
+    con: duckdb.DuckDBPyConnection, table: str, kept: list[KeptFile], run_id: str, loaded_at: datetime
+) -> None:
+    """Keep ``raw.<table>`` of the build's copy of the published warehouse: only its
+    lineage changes, to this run and to where each file is now (the table name comes
+    from code, never from input)."""
+    if not table.isidentifier():
+        raise ValueError(f"unsafe identifier raw.{table}")
+    for file in kept:
+        if file.previous_path != str(file.path):
+            con.execute(
+                f"update raw.{table} set _source_file = ? where _source_file = ?",  # noqa: S608
+                [str(file.path), file.previous_path],
+            )
+    con.execute(f"update raw.{table} set _run_id = ?, _loaded_at = ?", [run_id, loaded_at])  # noqa: S608
+
+
+def kept_quarantine(con: duckdb.DuckDBPyConnection, kept: KeptFile) -> pl.DataFrame:
+    """The published build's quarantined rows of a kept file, under its current path."""
+    return con.execute(
+        "select ? as source_file, row_number, columns, reason, raw_row from audit.quarantine "
+        "where source_file = ? order by row_number",
+        [str(kept.path), kept.previous_path],
+    ).pl()
 
 
 def _with_lineage(
@@ -95,13 +213,40 @@ def _empty(contract: FileContract) -> pl.DataFrame:
 
 
 def load_sources(
-    con: duckdb.DuckDBPyConnection, bundle: SourceBundle, run_id: str, loaded_at: datetime
+    con: duckdb.DuckDBPyConnection,
+    bundle: SourceBundle,
+    run_id: str,
+    loaded_at: datetime,
+    previous: PreviousLoads | None = None,
 ) -> list[dict]:
-    """Load good rows into ``raw.*`` and bad rows into ``audit.quarantine``; return lineage rows."""
+    """Load good rows into ``raw.*`` and bad rows into ``audit.quarantine``; return lineage
+    rows. Files kept from the published build (``bundle.kept``, and the bundled rulings
+    when ``previous`` shows them unchanged) keep their rows and quarantined rows."""
     lineage = []
     quarantine_frames = []
+    code = ingest_code_version()
     for contract in (PRODUCTS, SHIPMENTS, RULINGS, OVERRIDES):
         loaded = bundle.files.get(contract.file_name)
+        kept = bundle.kept.get(contract.file_name)
+        if kept is not None:
+            keep_raw_table(con, contract.raw_table, [kept], run_id, loaded_at)
+            quarantine_frames.append(kept_quarantine(con, kept))
+            lineage.append(
+                _lineage_row(
+                    run_id,
+                    contract.raw_table,
+                    kept.path,
+                    kept.sha256,
+                    kept.rows_in,
+                    kept.rows_loaded,
+                    kept.rows_quarantined,
+                    loaded_at,
+                    kept.encoding,
+                    code=code,
+                    kept=True,
+                )
+            )
+            continue
         if loaded is not None:
             frame = _with_lineage(loaded.good, loaded.path, loaded.sha256, run_id, loaded_at)
             quarantine_frames.append(loaded.quarantine)
@@ -116,11 +261,31 @@ def load_sources(
                     loaded.quarantine.height,
                     loaded_at,
                     loaded.encoding,
+                    code=code,
                 )
             )
         elif contract is RULINGS:
-            frame = parse_atlas_rulings(BUNDLED_RULINGS)
             sha = sha256_of(BUNDLED_RULINGS)
+            kept = unchanged_file(previous or {}, contract.raw_table, BUNDLED_RULINGS, code, sha)
+            if kept is not None:
+                keep_raw_table(con, contract.raw_table, [kept], run_id, loaded_at)
+                lineage.append(
+                    _lineage_row(
+                        run_id,
+                        contract.raw_table,
+                        BUNDLED_RULINGS,
+                        sha,
+                        kept.rows_in,
+                        kept.rows_loaded,
+                        0,
+                        loaded_at,
+                        "utf-8",
+                        code=code,
+                        kept=True,
+                    )
+                )
+                continue
+            frame = parse_atlas_rulings(BUNDLED_RULINGS)
             frame = _with_lineage(frame, BUNDLED_RULINGS, sha, run_id, loaded_at)
             lineage.append(
                 _lineage_row(
@@ -133,6 +298,7 @@ def load_sources(
                     0,
                     loaded_at,
                     "utf-8",
+                    code=code,
                 )
             )
         else:
@@ -155,33 +321,49 @@ def load_sources(
 
 
 def load_reference(
-    con: duckdb.DuckDBPyConnection, override_dir: Path | None, run_id: str, loaded_at: datetime
+    con: duckdb.DuckDBPyConnection,
+    override_dir: Path | None,
+    run_id: str,
+    loaded_at: datetime,
+    previous: PreviousLoads | None = None,
 ) -> list[dict]:
-    """Parse each bundled (or user-replaced) reference file and load its raw table."""
-    by_table: dict[str, list[pl.DataFrame]] = {}
-    lineage = []
+    """Parse each bundled (or user-replaced) reference file and load its raw table. A raw
+    table whose files are all the ones the published build loaded (``previous``) is kept."""
+    code = ingest_code_version()
+    files: dict[str, list] = {}
     for ref in REFERENCE_FILES:
         path = ref.resolve(override_dir)
-        frame = ref.parse(path)
-        sha = sha256_of(path)
-        by_table.setdefault(ref.raw_table, []).append(_with_lineage(frame, path, sha, run_id, loaded_at))
-        lineage.append(
-            _lineage_row(
-                run_id,
-                ref.raw_table,
-                path,
-                sha,
-                frame.height,
-                frame.height,
-                0,
-                loaded_at,
-                "utf-8",
-                dataset=ref.dataset,
-                edition=ref.edition,
+        files.setdefault(ref.raw_table, []).append((ref, path, sha256_of(path)))
+    lineage = []
+    for table, entries in files.items():
+        kept = [unchanged_file(previous or {}, table, path, code, sha) for _, path, sha in entries]
+        if all(kept):
+            keep_raw_table(con, table, kept, run_id, loaded_at)
+            heights = [k.rows_loaded for k in kept]
+        else:
+            frames = [
+                _with_lineage(ref.parse(path), path, sha, run_id, loaded_at) for ref, path, sha in entries
+            ]
+            write_table(con, "raw", table, pl.concat(frames, how="vertical_relaxed"))
+            heights = [frame.height for frame in frames]
+        for (ref, path, sha), height in zip(entries, heights, strict=True):
+            lineage.append(
+                _lineage_row(
+                    run_id,
+                    table,
+                    path,
+                    sha,
+                    height,
+                    height,
+                    0,
+                    loaded_at,
+                    "utf-8",
+                    dataset=ref.dataset,
+                    edition=ref.edition,
+                    code=code,
+                    kept=all(kept),
+                )
             )
-        )
-    for table, frames in by_table.items():
-        write_table(con, "raw", table, pl.concat(frames, how="vertical_relaxed"))
     return lineage
 
 
@@ -197,6 +379,8 @@ def _lineage_row(
     encoding,
     dataset=None,
     edition=None,
+    code=None,
+    kept=False,
 ) -> dict:
     return {
         "run_id": run_id,
@@ -210,6 +394,8 @@ def _lineage_row(
         "rows_loaded": rows_loaded,
         "rows_quarantined": rows_quarantined,
         "loaded_at": loaded_at,
+        "code_version": code,
+        "kept": kept,
     }
 
 
@@ -251,6 +437,7 @@ def carry_history(con: duckdb.DuckDBPyConnection, published: Path) -> int:
 __all__ = [
     "ATLAS_ID_PREFIX",
     "ContractError",
+    "KeptFile",
     "SourceBundle",
     "carry_history",
     "load_reference",

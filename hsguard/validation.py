@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
@@ -28,6 +31,8 @@ RESULT_COLUMNS = {
     "unexpected_count": pl.Int64,
     "observed_value": pl.Utf8,
     "failing_keys": pl.Utf8,
+    "input_token": pl.Utf8,
+    "reused": pl.Boolean,
 }
 
 
@@ -38,6 +43,85 @@ class SuiteOutcome:
     blocking: bool
     results: pl.DataFrame
     findings: list[dict] | None = None  # failing rows of input suites: key, column, value, expectation
+    reused: bool = False  # the published run's results, its inputs being the same
+
+
+#: Stamps that differ from run to run on the same rows (every row holds the run's own).
+STAMP_COLUMNS = ("run_id", "loaded_at", "_run_id", "_loaded_at")
+
+RELATION = re.compile(r"\b(?:from|join)\s+([a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*)", re.IGNORECASE)
+
+
+def relations_read(query: str) -> list[str]:
+    """``schema.table`` names a suite's (fixed, code-owned) query reads, sorted."""
+    return sorted({name.lower() for name in RELATION.findall(query)})
+
+
+def validation_code_version() -> str:
+    """sha256 of the suites, this module and the GX version: results are reused only
+    when the same expectations were checked the same way."""
+    from expectations import suites
+
+    digest = hashlib.sha256()
+    for path in (Path(suites.__file__), Path(__file__)):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(f"great_expectations=={version('great_expectations')}".encode())
+    return digest.hexdigest()
+
+
+def suite_input_token(con: duckdb.DuckDBPyConnection, spec, code: str) -> str:
+    """md5 of the code version, the suite's query and, for every relation it reads, the
+    row count, the order-independent sum of row hashes (stamps left out: STAMP_COLUMNS)
+    and the number of null stamps: equal tokens mean the frame GX would see is the same
+    (but for the run's own stamp)."""
+    from expectations.suites import frame_query
+
+    parts = [code, frame_query(spec)]
+    for relation in relations_read(spec.query):
+        schema, table = relation.split(".")
+        columns = [
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() where database_name = current_database() "
+                "and schema_name = ? and table_name = ? order by column_index",
+                [schema, table],
+            ).fetchall()
+        ]
+        if not columns:
+            parts.append(f"{relation}=absent")
+            continue
+        stamps = [c for c in columns if c in STAMP_COLUMNS]
+        nulls = " + ".join(f'count(*) - count("{c}")' for c in stamps)
+        nulls = f"(select {nulls} from {relation})" if nulls else "0"  # noqa: S608
+        # names from the catalog of a relation named in code; quoted
+        row = con.execute(
+            f"select count(*), coalesce(sum(hash(t)), 0), {nulls} "  # noqa: S608
+            f"from (select columns(c -> c not in {STAMP_COLUMNS}) from {relation}) as t"
+        ).fetchone()
+        parts.append(f"{relation}={row[0]}:{row[1]}:{row[2]}:{','.join(columns)}")
+    return hashlib.md5("\n".join(parts).encode()).hexdigest()  # noqa: S324 - a fingerprint, not security
+
+
+def previous_results(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The published run's validation results and input findings, from the build (a copy
+    of the published warehouse until this run writes its own); empty when absent."""
+    present = {
+        (r[0], r[1])
+        for r in con.execute(
+            "select table_name, column_name from duckdb_columns() where database_name = current_database() "
+            "and schema_name = 'audit' and table_name in ('validation_results', 'validation_findings')"
+        ).fetchall()
+    }
+    if ("validation_results", "input_token") not in present or (
+        "validation_findings",
+        "suite",
+    ) not in present:
+        return pl.DataFrame(schema=RESULT_COLUMNS), pl.DataFrame(schema=FINDINGS_SCHEMA)
+    results = con.execute("select * from audit.validation_results where input_token is not null").pl()
+    findings = con.execute(
+        f"select {', '.join(FINDINGS_SCHEMA)} from audit.validation_findings"  # noqa: S608 - names from code
+    ).pl()
+    return results.select(list(RESULT_COLUMNS)), findings
 
 
 def prepare_context(work_dir: Path) -> Path:
@@ -55,19 +139,44 @@ def _context(root: Path):
     return gx.get_context(mode="file", project_root_dir=str(root))
 
 
-def run_suites(con: duckdb.DuckDBPyConnection, specs, run_id: str, work_dir: Path) -> list[SuiteOutcome]:
-    """Validate each suite's frame with a GX checkpoint; return one outcome per suite."""
+def run_suites(
+    con: duckdb.DuckDBPyConnection,
+    specs,
+    run_id: str,
+    work_dir: Path,
+    previous: tuple[pl.DataFrame, pl.DataFrame] | None = None,
+) -> list[SuiteOutcome]:
+    """Validate each suite's frame with a GX checkpoint; return one outcome per suite.
+
+    A suite whose input token (suite_input_token) is the one ``previous`` (the published
+    run's results and findings) recorded is not validated again: its results and
+    findings are the published run's, marked reused."""
     import great_expectations as gx
 
     from expectations.suites import build_suite, frame_query
 
-    context = _context(prepare_context(work_dir))
-    source = context.data_sources.add_or_update_pandas("hsguard_frames")
+    code = validation_code_version()
+    old_results, old_findings = previous if previous is not None else (None, None)
+    context = source = None
     outcomes = []
     existing = {row[0] for row in con.execute("select table_name from duckdb_tables()").fetchall()}
     for spec in specs:
         if spec.requires_table and spec.requires_table not in existing:
             continue
+        token = suite_input_token(con, spec, code)
+        if old_results is not None:
+            same = old_results.filter((pl.col("suite") == spec.name) & (pl.col("input_token") == token))
+            if not same.is_empty():
+                findings = old_findings.filter(pl.col("suite") == spec.name).to_dicts()
+                results = same.with_columns(pl.lit(run_id).alias("run_id"), pl.lit(True).alias("reused"))
+                success = bool(results["success"].all())
+                outcomes.append(
+                    SuiteOutcome(spec.name, success, spec.blocking, results, findings, reused=True)
+                )
+                continue
+        if context is None:
+            context = _context(prepare_context(work_dir))
+            source = context.data_sources.add_or_update_pandas("hsguard_frames")
         frame = con.execute(frame_query(spec)).df()
         try:
             asset = source.get_asset(spec.name)
@@ -124,6 +233,8 @@ def run_suites(con: duckdb.DuckDBPyConnection, specs, run_id: str, work_dir: Pat
                         "unexpected_count": detail.get("unexpected_count"),
                         "observed_value": _short_json(detail.get("observed_value")),
                         "failing_keys": _short_json(keys[:50]) if keys else None,
+                        "input_token": token,
+                        "reused": False,
                     }
                 )
         results = pl.DataFrame(rows, schema=RESULT_COLUMNS)
@@ -208,6 +319,15 @@ def flag_input_findings(con: duckdb.DuckDBPyConnection, findings: pl.DataFrame, 
     try:
         before = con.execute("select count(*) from marts.fct_classification_flags").fetchone()[0]
         con.execute(FINDINGS_TO_FLAGS, [run_id])
+        # the mart now holds more than dbt built: the next build must not reuse it as is
+        if con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'audit' "
+            "and table_name = 'model_fingerprints'"
+        ).fetchone()[0]:
+            con.execute(
+                "update audit.model_fingerprints set input_fingerprint = null, content_token = null "
+                "where node = 'model.hsguard.fct_classification_flags'"
+            )
         return con.execute("select count(*) from marts.fct_classification_flags").fetchone()[0] - before
     finally:
         con.unregister("_findings")

@@ -90,6 +90,21 @@ def remove_leftovers(paths: WarehousePaths) -> list[Path]:
     return removed
 
 
+def start_build(paths: WarehousePaths, run_id: str) -> bool:
+    """Create the run's build file: a copy of the published warehouse when there is one
+    (so that tables whose inputs did not change are kept as they are instead of being
+    loaded or computed again), else nothing (the run starts from an empty file).
+    Returns whether the build is a copy. The published file is only read."""
+    build = paths.build_file(run_id)
+    build.parent.mkdir(parents=True, exist_ok=True)
+    if not paths.published.is_file():
+        return False
+    partial = build.with_name(build.name + ".copying")
+    shutil.copyfile(paths.published, partial)
+    os.replace(partial, build)
+    return True
+
+
 def publish(paths: WarehousePaths, run_id: str) -> None:
     """Atomically replace the published warehouse with the finished build."""
     build = paths.build_file(run_id)

@@ -2,33 +2,40 @@
 
     A model materialised as `reusable_table` is built like an ordinary table, except in a
     nightly run that finds, in the published warehouse, the same model built from the
-    same inputs: then the published table is copied instead of recomputed (on an
-    unchanged catalogue the candidate models alone take minutes at 1M products).
+    same inputs. The nightly build starts as a copy of the published warehouse
+    (flows/nightly.py), so such a table is already there: it is kept as it is (only a
+    `run_id` stamp column is set to this run), instead of being recomputed (on an
+    unchanged catalogue the candidate models alone take minutes at 1M products). A
+    build that is not such a copy copies the published table instead.
 
     "The same inputs" is an input fingerprint, the md5 of
       - the project's code version (every model, macro, seed and dbt_project.yml file,
         the dbt, dbt-duckdb and DuckDB versions and the dbt vars, computed by the
         nightly flow: hsguard/dbt.py),
-      - the model's compiled SQL,
+      - the model's compiled SQL, with this run's id (HSGUARD_RUN_ID, stamped into a
+        few marts) replaced by a placeholder: the stamp is not an input,
       - a token for every relation it reads: for a table, seed or source the count and
         the order-independent sum of the hash of every row, with its column names and
-        types (a source's `_loaded_at`/`_run_id` lineage columns left out: they change
-        every night); for a view, the tokens of what the view reads, recursively; for a
-        table computed from tables and seeds only, its own input fingerprint (the same
-        inputs and SQL give the same rows, and hashing the largest candidate tables
-        would cost seconds at 1M products).
+        types (the run stamps `run_id`, `loaded_at`, `_run_id`, `_loaded_at` left out:
+        every row of a build holds that build's own); for a view, the tokens of what
+        the view reads, recursively; for a table of more than 2 million rows computed
+        from tables and seeds only, its own input fingerprint (the same inputs and SQL
+        give the same rows, and hashing the largest candidate tables would cost seconds
+        at 1M products).
     A table whose content did not change keeps its token even when its own inputs
     changed, so the models below it are still reused ("early cut-off": a new unit
-    price changes the products table but not the descriptions the candidates read).
+    price changes the products table but not int_products_classified, which every
+    check and candidate table reads).
 
     Never reused: a table whose SQL, or any view it reads, calls a clock or random
     function (current_date, now(), ...) or (views) reads an environment variable; a
-    table with a run-stamped column (run_id, loaded_at), including every mart that
-    stamps HSGUARD_RUN_ID (its SQL changes every run anyway); everything when dbt runs
-    without the nightly flow's HSGUARD_REUSE settings (dbt by hand, `hsguard suggest`),
-    and such a build also deletes the fingerprint of every table it rebuilds, so the
-    next nightly build does not copy a table built by hand (perhaps with other vars).
-    Every table's fingerprint, token and whether it was reused go to
+    table with a load-time column (`loaded_at`: dim_products carries the raw rows'
+    lineage); a table changed after dbt (the validate stage's INPUT_EXPECTATION_FAILED
+    flags: hsguard/validation.py forgets the mart's fingerprint); everything when dbt
+    runs without the nightly flow's HSGUARD_REUSE settings (dbt by hand, `hsguard
+    suggest`), and such a build also deletes the fingerprint of every table it
+    rebuilds, so the next nightly build does not reuse a table built by hand (perhaps
+    with other vars). Every table's fingerprint, token and whether it was reused go to
     audit.model_fingerprints, which the next night's build reads from the published file.
 
     Data tests get the same treatment (duckdb__get_test_sql below). Each node costs a
@@ -51,19 +58,31 @@
   {{ run_hooks(pre_hooks, inside_transaction=False) }}
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
+  {#- The build is a copy of the published warehouse: its table is the published one -#}
+  {%- set in_place = published is not none and settings.get('in_place') and existing_relation is not none
+                     and existing_relation.type == 'table' -%}
+  {%- set stamp = hsguard_sql_literal(settings['run_id']) if settings else none -%}
+
   {% call statement('main') -%}
-    {%- if published is not none -%}
+    {%- if in_place and published['stamped'] -%}
+      update {{ target_relation }} set run_id = {{ stamp }}
+    {%- elif in_place -%}
+      select 1 as kept
+    {%- elif published is not none -%}
       create table {{ intermediate_relation }} as
-      select * from hsguard_published.{{ adapter.quote(target_relation.schema) }}.{{ adapter.quote(target_relation.identifier) }}
+      select * {% if published['stamped'] %}replace ({{ stamp }} as run_id) {% endif -%}
+      from hsguard_published.{{ adapter.quote(target_relation.schema) }}.{{ adapter.quote(target_relation.identifier) }}
     {%- else -%}
       {{ create_table_as(False, intermediate_relation, compiled_code) }}
     {%- endif -%}
   {%- endcall %}
 
-  {% if existing_relation is not none %}
-    {{ adapter.rename_relation(existing_relation, backup_relation) }}
+  {% if not in_place %}
+    {% if existing_relation is not none %}
+      {{ adapter.rename_relation(existing_relation, backup_relation) }}
+    {% endif %}
+    {{ adapter.rename_relation(intermediate_relation, target_relation) }}
   {% endif %}
-  {{ adapter.rename_relation(intermediate_relation, target_relation) }}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
   {% do persist_docs(target_relation, model) %}
@@ -106,6 +125,9 @@
   {%- if hsguard_is_volatile(code) -%}{{ return(none) }}{%- endif -%}
   {%- set tokens = hsguard_parent_tokens(model.depends_on.nodes, settings) -%}
   {%- if tokens is none -%}{{ return(none) }}{%- endif -%}
+  {#- the run id stamped into a table is not an input: two runs on the same inputs
+      compute the same rows but for it (and a reused table gets the new one) -#}
+  {%- set code = code | replace(settings['run_id'], '<run id>') if settings.get('run_id') else code -%}
   {{ return(local_md5(([settings['code_version'], model.unique_id, code] + tokens) | join('\n'))) }}
 {% endmacro %}
 
@@ -193,7 +215,7 @@
       ~ hsguard_sql_literal(relation.database) ~ " and schema_name = " ~ hsguard_sql_literal(relation.schema)
       ~ " and table_name = " ~ hsguard_sql_literal(relation.identifier) ~ ")), null, "
       ~ hsguard_sql_literal(settings['code_version'])
-      ~ " from (select columns(c -> c not in ('_loaded_at', '_run_id')) from " ~ relation ~ ") as t "
+      ~ " from (select columns(c -> c not in ('_loaded_at', '_run_id', 'loaded_at', 'run_id')) from " ~ relation ~ ") as t "
       ~ "returning content_token") -%}
   {{ return(result.columns[0].values()[0]) }}
 {% endmacro %}
@@ -215,10 +237,13 @@
       "select count(*) filter (where input_fingerprint = " ~ hsguard_sql_literal(fingerprint) ~ "), "
       ~ "max(content_token), (select count(*) from duckdb_tables() where database_name = 'hsguard_published' "
       ~ "and schema_name = " ~ hsguard_sql_literal(relation.schema)
-      ~ " and table_name = " ~ hsguard_sql_literal(relation.identifier) ~ ") "
+      ~ " and table_name = " ~ hsguard_sql_literal(relation.identifier) ~ "), "
+      ~ "(select count(*) from duckdb_columns() where database_name = 'hsguard_published' "
+      ~ "and schema_name = " ~ hsguard_sql_literal(relation.schema)
+      ~ " and table_name = " ~ hsguard_sql_literal(relation.identifier) ~ " and column_name = 'run_id') "
       ~ "from hsguard_published.audit.model_fingerprints where node = " ~ hsguard_sql_literal(model.unique_id)) -%}
   {%- if found.columns[0].values()[0] == 0 or found.columns[2].values()[0] == 0 -%}{{ return(none) }}{%- endif -%}
-  {{ return({'token': found.columns[1].values()[0]}) }}
+  {{ return({'token': found.columns[1].values()[0], 'stamped': found.columns[3].values()[0] > 0}) }}
 {% endmacro %}
 
 
@@ -233,6 +258,10 @@
     {%- do run_query("delete from audit.model_fingerprints where node = " ~ hsguard_sql_literal(model.unique_id)) -%}
   {%- endif -%}
 {% endmacro %}
+
+
+{#- Tables with more rows than this are not hashed for their token (see below). -#}
+{% macro hsguard_hash_rows_max() %}{{ return(2000000) }}{% endmacro %}
 
 
 {#- True when every relation the model reads is a table model or a seed. -#}
@@ -250,9 +279,12 @@
 {% endmacro %}
 
 
-{#- One row in audit.model_fingerprints. A table with a run-stamped column is recorded
-    without a fingerprint, so the next build never reuses it. A table computed from
-    tables and seeds only gets its fingerprint as its token (not hashed). -#}
+{#- One row in audit.model_fingerprints. A table with a load-time column is recorded
+    without a fingerprint, so the next build never reuses it. A large table (more than
+    hsguard_hash_rows_max rows) computed from tables and seeds only gets its fingerprint
+    as its token instead of being hashed when a reader needs its token: hashing the
+    largest candidate tables costs seconds at 1M products, while a smaller table is
+    hashed, so that one which comes out unchanged lets its readers be reused. -#}
 {% macro hsguard_record_table(settings, relation, fingerprint, published) %}
   {%- set token = published['token'] if published is not none else none -%}
   {%- set fingerprint_token = 'fingerprint:' ~ fingerprint if (fingerprint and token is none and hsguard_reads_tables_only()) else none -%}
@@ -262,7 +294,8 @@
     select {{ hsguard_sql_literal(model.unique_id) }},
            case when stamped = 0 then {{ fingerprint_sql }} end,
            {% if token %}{{ hsguard_sql_literal(token) }}
-           {% elif fingerprint_token %}case when stamped = 0 then {{ hsguard_sql_literal(fingerprint_token) }} end
+           {% elif fingerprint_token %}case when stamped = 0 and (select count(*) from {{ relation }}) > {{ hsguard_hash_rows_max() }}
+                then {{ hsguard_sql_literal(fingerprint_token) }} end
            {% else %}null{% endif %},
            {{ 'true' if published is not none else 'false' }},
            {{ hsguard_sql_literal(settings['code_version']) }}
@@ -271,7 +304,7 @@
         where database_name = {{ hsguard_sql_literal(relation.database) }}
           and schema_name = {{ hsguard_sql_literal(relation.schema) }}
           and table_name = {{ hsguard_sql_literal(relation.identifier) }}
-          and lower(column_name) in ('run_id', 'loaded_at', '_run_id', '_loaded_at')
+          and lower(column_name) in ('loaded_at', '_run_id', '_loaded_at')
     )
   {%- endcall -%}
 {% endmacro %}

@@ -1,13 +1,15 @@
 """Reruns reuse what did not change, and end with the warehouse a full build gives.
 
-The nightly build copies a table from the published warehouse when its input
-fingerprint (code, compiled SQL, content of everything it reads) is the one the
-published build recorded, and does not run again a data test that passed there on the
-same inputs (macros/reuse.sql). Two real runs on the sources of the sample run with new
-unit values for five products and one product reclassified: (1) on a copy of the
-sample run's warehouse, (2) into an empty warehouse. Every model table of (1) must
-equal (2): the tables (1) copied, the ones it computed and the ones it computed because
-a table they read had changed.
+A nightly build starts as a copy of the published warehouse. It keeps a raw table
+whose file is byte for byte the one the published build loaded, keeps a table whose
+input fingerprint (code, compiled SQL, content of everything it reads) is the one the
+published build recorded (only its run stamp changes), does not run again a data test
+that passed there on the same inputs (macros/reuse.sql), and takes the published
+results of a GX suite whose input token is the same. Two real runs on the sources of
+the sample run with new unit values for five products and one product reclassified:
+(1) on the warehouse a run on the unchanged sources published, (2) into an empty
+warehouse. Every model
+table, raw table, quarantine row and validation result of (1) must equal (2).
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from tests.conftest import SAMPLE_DIR, run_args, run_cli
 
 pytestmark = pytest.mark.integration
 
-# Run-stamped columns: they name the run, so they differ between any two runs.
-RUN_STAMPED = ("run_id", "loaded_at")
+# Run-stamped columns: they name the run, so they differ between any two runs; and
+# the columns saying what a rerun kept or reused.
+RUN_STAMPED = ("run_id", "loaded_at", "_run_id", "_loaded_at", "quarantined_at", "kept", "reused")
 # Tables computed from the bundled reference data and seeds only.
 REFERENCE_ONLY = {
     "model.hsguard.int_tariff_lines_unioned",
@@ -47,15 +50,17 @@ READ_CODES = {
     "model.hsguard.int_candidate_tariff_scores",
     "model.hsguard.int_candidate_ranked",
 }
-# Tables that stamp the run or read a run-stamped column: built every run.
+# Tables that read the clock or every raw product row (int_flags_unioned: the stale
+# and duplicate checks), the products' lineage (dim_products) or what GX added to
+# after dbt (fct_classification_flags): built every run.
 ALWAYS_BUILT = {
     "model.hsguard.dim_products",
     "model.hsguard.int_flags_unioned",
     "model.hsguard.fct_classification_flags",
     "model.hsguard.fct_product_risk",
-    "model.hsguard.fct_product_candidates",
-    "model.hsguard.fct_license_determinations",
 }
+# Run-stamped marts whose inputs did not change: kept, with this run's stamp.
+STAMPED_KEPT = {"model.hsguard.fct_license_determinations"}
 
 
 def fingerprints(warehouse, kind: str = "model") -> dict[str, bool]:
@@ -63,10 +68,16 @@ def fingerprints(warehouse, kind: str = "model") -> dict[str, bool]:
     return {node: reused for node, reused in finish_reuse(warehouse) if node.startswith(kind + ".")}
 
 
+# Audit tables a rerun must write as a full build does (run stamps left out).
+AUDIT_COMPARED = ("quarantine", "validation_results", "validation_findings", "load_lineage")
+
+
 def model_tables(con) -> list[tuple[str, str]]:
     return con.execute(
         "select schema_name, table_name from duckdb_tables() where database_name = current_database() "
-        "and schema_name in ('intermediate', 'marts', 'seeds') order by all"
+        "and (schema_name in ('raw', 'intermediate', 'marts', 'seeds') or (schema_name = 'audit' "
+        "and list_contains(?, table_name))) order by all",
+        [list(AUDIT_COMPARED)],
     ).fetchall()
 
 
@@ -99,14 +110,21 @@ def differences(incremental, full) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture(scope="module")
-def rerun(sample_run, cli_env, tmp_path_factory) -> dict:
+def rerun(cli_env, tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("incremental")
     sources = root / "sources"
     shutil.copytree(SAMPLE_DIR, sources)
+    warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
+    published = run_cli(cli_env, *run_args(warehouse, reports, sources))  # last night
+    assert published.returncode == 0, published.stdout[-3000:] + published.stderr[-3000:]
+
     products = pl.read_csv(sources / "products.csv", infer_schema=False)
     skus = products["sku"].sort().to_list()
     classified = products.filter(pl.col("hts_code").is_not_null())["sku"].sort().to_list()
-    reclassified, donor = classified[20], classified[30]
+    # a product without shipments: its new code changes its candidates, not the licences
+    shipped = set(pl.read_csv(sources / "shipments.csv", infer_schema=False)["sku"].to_list())
+    unshipped = [sku for sku in classified if sku not in shipped]
+    reclassified, donor = unshipped[5], classified[30]
     donor_code = products.filter(pl.col("sku") == donor)["hts_code"][0]
     priced = set(skus[40:45])
     products = products.with_columns(
@@ -121,9 +139,6 @@ def rerun(sample_run, cli_env, tmp_path_factory) -> dict:
     )
     products.write_csv(sources / "products.csv")
 
-    warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
-    warehouse.parent.mkdir()
-    shutil.copyfile(sample_run["warehouse"], warehouse)
     incremental = run_cli(cli_env, *run_args(warehouse, reports, sources))
     assert incremental.returncode == 0, incremental.stdout[-3000:] + incremental.stderr[-3000:]
 
@@ -141,13 +156,52 @@ def rerun(sample_run, cli_env, tmp_path_factory) -> dict:
     }
 
 
-def test_tables_whose_inputs_did_not_change_are_copied(rerun):
+def test_tables_whose_inputs_did_not_change_are_kept(rerun):
     tables = rerun["tables"]
-    assert all(tables[node] for node in REFERENCE_ONLY | DESCRIPTIONS_ONLY), tables
+    assert all(tables[node] for node in REFERENCE_ONLY | DESCRIPTIONS_ONLY | STAMPED_KEPT), tables
     assert not any(tables[node] for node in READ_CODES | ALWAYS_BUILT), tables
     output = rerun["output"]
+    assert "build starts from a copy of the published warehouse" in output
     assert "unit tests skipped: the published warehouse was built from the same code" in output
     assert f"reused {sum(tables.values())} of {len(tables)} tables" in output
+
+
+def test_a_kept_stamped_table_carries_this_runs_stamp(rerun):
+    con = duckdb.connect(str(rerun["warehouse"]), read_only=True)
+    try:
+        run_id = con.execute("select max(run_id) from audit.run_history").fetchone()[0]
+        stamps = con.execute("select distinct run_id from marts.fct_license_determinations").fetchall()
+    finally:
+        con.close()
+    assert stamps == [(run_id,)]
+
+
+def test_unchanged_files_are_kept_and_changed_ones_loaded(rerun):
+    output = rerun["output"]
+    assert "shipments.csv: unchanged since the published run" in output
+    assert "products.csv: unchanged" not in output
+    con = duckdb.connect(str(rerun["warehouse"]), read_only=True)
+    try:
+        kept = dict(
+            con.execute(
+                "select raw_table, bool_and(kept) from audit.load_lineage group by raw_table"
+            ).fetchall()
+        )
+        run_id = con.execute("select max(run_id) from audit.run_history").fetchone()[0]
+        stamps = con.execute("select distinct _run_id from raw.erp_shipments").fetchall()
+    finally:
+        con.close()
+    assert kept["erp_shipments"] and kept["ref_hts_lines"] and not kept["erp_products"], kept
+    assert stamps == [(run_id,)]
+
+
+def test_gx_suites_on_unchanged_inputs_are_not_validated_again(rerun):
+    output = rerun["output"]
+    reused = "(same inputs as the published run: its results reused)"
+    assert f"GX suite input_shipments: passed {reused}" in output
+    assert f"GX suite reference_hts_lines: passed {reused}" in output
+    assert "GX suite input_products: failed (recorded)" in output  # new unit values: run again
+    assert f"GX suite input_products: failed (recorded) {reused}" not in output
 
 
 def test_data_tests_on_unchanged_inputs_are_not_run_again(rerun):
@@ -166,7 +220,7 @@ def test_a_build_into_an_empty_warehouse_reuses_nothing(rerun):
 
 def test_incremental_warehouse_equals_a_full_build(rerun):
     diff = differences(rerun["warehouse"], rerun["full_warehouse"])
-    assert len(diff) >= 40
+    assert len(diff) >= 60 and "raw.erp_shipments" in diff and "audit.validation_results" in diff
     assert {table: d for table, d in diff.items() if d != (0, 0)} == {}
 
 

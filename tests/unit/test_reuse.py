@@ -66,8 +66,13 @@ def published_with(path, code: str | None, tables=("dbt_node_results", "run_hist
 def test_a_published_build_of_the_same_code_is_reused_and_its_unit_tests_trusted(tmp_path):
     build, published = tmp_path / "build.duckdb", tmp_path / "published.duckdb"
     published_with(published, "v1")
-    plan = prepare_reuse(build, published, "v1")
-    assert plan.settings == {"code_version": "v1", "published": str(published)}
+    plan = prepare_reuse(build, published, "v1", "20261127T020000Z-abcdef", copied=True)
+    assert plan.settings == {
+        "code_version": "v1",
+        "run_id": "20261127T020000Z-abcdef",
+        "published": str(published),
+        "in_place": True,
+    }
     assert plan.same_code
     con = duckdb.connect(str(build))
     con.execute("insert into audit.model_fingerprints values ('model.a', 'f', 't', true, 'v1')")
@@ -80,9 +85,9 @@ def test_a_published_build_of_the_same_code_is_reused_and_its_unit_tests_trusted
 def test_nothing_is_reused_from_a_missing_or_older_warehouse(tmp_path):
     published = tmp_path / "published.duckdb"
     plan = prepare_reuse(tmp_path / "b1.duckdb", published, "v1")  # no warehouse yet
-    assert plan.settings == {"code_version": "v1"} and not plan.same_code
+    assert plan.settings == {"code_version": "v1", "run_id": "manual"} and not plan.same_code
     published_with(published, None)  # a warehouse from before fingerprints
-    assert prepare_reuse(tmp_path / "b2.duckdb", published, "v1").settings == {"code_version": "v1"}
+    assert "published" not in prepare_reuse(tmp_path / "b2.duckdb", published, "v1").settings
     published.unlink()
     published_with(published, "v1", tables=("run_history",))  # no dbt node results
     assert "published" not in prepare_reuse(tmp_path / "b3.duckdb", published, "v1").settings

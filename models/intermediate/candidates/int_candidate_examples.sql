@@ -58,7 +58,7 @@ ruling_codes as (
 products as (
 
     select products.sku, texts.text_key, products.description
-    from {{ ref('int_products_deduplicated') }} as products
+    from {{ ref('int_products_classified') }} as products
     inner join {{ ref('int_candidate_texts') }} as texts
         on {{ text_fingerprint('products.description') }} = texts.fingerprint
 

@@ -10,7 +10,7 @@ with
 products as (
 
     select sku, description
-    from {{ ref('int_products_deduplicated') }}
+    from {{ ref('int_products_classified') }}
     where description is not null
     {%- if var('candidates_only_skus', none) %}
         and sku in ({% for s in var('candidates_only_skus') %}'{{ s }}'{{ ',' if not loop.last }}{% endfor %})

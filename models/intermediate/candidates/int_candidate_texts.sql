@@ -10,7 +10,7 @@ with
 product_texts as (
 
     select {{ text_fingerprint('description') }} as fingerprint, description
-    from {{ ref('int_products_deduplicated') }}
+    from {{ ref('int_products_classified') }}
     where description is not null
 
 ),

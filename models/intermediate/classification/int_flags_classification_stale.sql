@@ -7,7 +7,7 @@ with
 products as (
 
     select sku, hts_code_raw, classified_date
-    from {{ ref('int_products_deduplicated') }}
+    from {{ ref('int_products_classified') }}
     where classified_date is not null
 
 ),

@@ -7,7 +7,7 @@ with
 products as (
 
     select sku, description
-    from {{ ref('int_products_deduplicated') }}
+    from {{ ref('int_products_classified') }}
 
 ),
 

@@ -8,7 +8,7 @@ with
 products as (
 
     select sku, ruling_ref
-    from {{ ref('int_products_deduplicated') }}
+    from {{ ref('int_products_classified') }}
     where ruling_ref is not null
 
 ),

@@ -6,7 +6,7 @@ with
 products as (
 
     select sku, ruling_ref, hts_code_raw
-    from {{ ref('int_products_deduplicated') }}
+    from {{ ref('int_products_classified') }}
     where ruling_ref is not null
 
 ),

@@ -59,7 +59,7 @@ lines as (
 
 products as (
 
-    select sku, description from {{ ref('int_products_deduplicated') }}
+    select sku, description from {{ ref('int_products_classified') }}
 
 ),
 

@@ -10,7 +10,7 @@ with
 products as (
 
     select sku, hts_code_raw, cn_code_raw, hs_code_raw
-    from {{ ref('int_products_deduplicated') }}
+    from {{ ref('int_products_classified') }}
 
 ),
 

@@ -5,7 +5,7 @@ with
 products as (
 
     select sku, description, eccn_raw
-    from {{ ref('int_products_deduplicated') }}
+    from {{ ref('int_products_classified') }}
 
 ),
 
