@@ -1,6 +1,7 @@
 """The nightly reconciliation: ingest -> transform -> validate -> report -> publish.
 
-Holds the warehouse's run lock for the whole run, builds into a private copy and
+Holds the warehouse's run lock for the whole run, builds into a private copy of the
+published warehouse (what did not change since is kept, the rest recomputed) and
 publishes only a finished, validated build. On any failure the published warehouse
 and ``reports/latest`` are untouched and the build's leftovers are removed.
 """
@@ -18,6 +19,7 @@ from flows.publish import publish
 from flows.report import report
 from flows.transform import transform
 from flows.validate import validate
+from hsguard.dbt import code_version
 from hsguard.faults import pause_point
 from hsguard.paths import DEFAULT_REPORTS, DEFAULT_WAREHOUSE, SAMPLE_DIR
 from hsguard.reporting import partial_dir, remove_partials
@@ -30,8 +32,11 @@ def nightly(
     sources: str = str(SAMPLE_DIR),
     warehouse: str = str(DEFAULT_WAREHOUSE),
     reports: str = str(DEFAULT_REPORTS),
+    full_refresh: bool = False,
 ) -> dict:
-    """Run the whole reconciliation on ``sources`` and publish ``warehouse``; returns the summary."""
+    """Run the whole reconciliation on ``sources`` and publish ``warehouse``; returns the
+    summary. ``full_refresh``: keep nothing from the published warehouse (every file is
+    loaded, every table computed, every suite validated; only the history is carried)."""
     run_id = new_run_id()
     started = utc_now()
     paths = WarehousePaths(Path(warehouse).resolve())
@@ -50,9 +55,12 @@ def nightly(
         build_dir.mkdir(parents=True)
         build_file = paths.build_file(run_id)
         try:
-            copied = start_build(paths, run_id)
+            copied = False if full_refresh else start_build(paths, run_id, code_version())
             if copied:
                 print(f"build starts from a copy of the published warehouse {paths.published.name}")
+            elif paths.published.is_file():
+                why = "--full-refresh" if full_refresh else "the published one was built by other code"
+                print(f"build starts from an empty file ({why}): nothing is kept")
             t = stage(1, "ingest")
             loaded = ingest(
                 str(Path(sources).resolve()), str(build_file), str(paths.published), run_id, copied
@@ -65,7 +73,7 @@ def nightly(
                 str(build_dir),
                 run_id,
                 str(paths.dbt_state_dir),
-                str(paths.published),
+                None if full_refresh else str(paths.published),
                 copied,
             )
             stage_seconds["transform"] = time.perf_counter() - t

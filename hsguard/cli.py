@@ -69,6 +69,14 @@ def run(
     sources: SourcesOpt = SAMPLE_DIR,
     warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
     reports: ReportsOpt = DEFAULT_REPORTS,
+    full_refresh: Annotated[
+        bool,
+        typer.Option(
+            "--full-refresh",
+            help="Keep nothing from the published warehouse: load every file, compute every "
+            "table, validate every suite (the run history is still carried).",
+        ),
+    ] = False,
 ) -> None:
     """Run the nightly reconciliation once and publish the warehouse and report."""
     preflight(sources)
@@ -78,7 +86,9 @@ def run(
 
     typer.echo(f"hsguard run: sources {sources} -> warehouse {warehouse}")
     try:
-        summary = nightly(sources=str(sources), warehouse=str(warehouse), reports=str(reports))
+        summary = nightly(
+            sources=str(sources), warehouse=str(warehouse), reports=str(reports), full_refresh=full_refresh
+        )
     except RunLockedError as exc:
         fail(str(exc), EXIT_LOCKED)
     except ContractError as exc:

@@ -34,7 +34,7 @@ class DbtOutcome:
     failures: list[str]
     # One dict per node: unique_id, resource_type, status, execution_seconds, rows_affected
     node_results: list[dict] = field(default_factory=list)
-    # Tables copied from the published warehouse (unchanged inputs) and tables computed;
+    # Tables taken from the published warehouse (unchanged inputs) and tables computed;
     # data tests not run again (passed last run on the same inputs) and data tests run
     reused: list[str] = field(default_factory=list)
     rebuilt: list[str] = field(default_factory=list)
@@ -157,6 +157,8 @@ def prepare_reuse(
             "create or replace table audit.model_fingerprints (node varchar, input_fingerprint varchar, "
             "content_token varchar, reused boolean, code_version varchar)"
         )
+        if copied:
+            remove_rows_added_after_dbt(con)
         con.execute("checkpoint")
     finally:
         con.close()
@@ -187,6 +189,23 @@ def prepare_reuse(
     return ReusePlan(settings | {"published": str(published), "in_place": copied}, same_code=same_code)
 
 
+#: Rows the validate stage adds to a dbt table after dbt (hsguard/validation.py): table,
+#: and the condition that selects them (no model produces such rows).
+ADDED_AFTER_DBT = (("marts", "fct_classification_flags", "check_code = 'INPUT_EXPECTATION_FAILED'"),)
+
+
+def remove_rows_added_after_dbt(con) -> None:
+    """In a copy of the published warehouse, take out what the published run's validate
+    stage added to dbt's tables, so each holds what dbt built and can be kept when its
+    inputs are unchanged (this run's validate stage adds its own rows again)."""
+    for schema, table, condition in ADDED_AFTER_DBT:  # names and conditions from code
+        present = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]
+        ).fetchone()[0]
+        if present:
+            con.execute(f"delete from {schema}.{table} where {condition}")  # noqa: S608
+
+
 def finish_reuse(database: Path) -> list[tuple[str, bool]]:
     """(node, reused) for every table and data test of the build."""
     import duckdb
@@ -214,8 +233,10 @@ def dbt_build(
     With ``state_dir`` (beside the warehouse), dbt starts from the parse the last
     successful build saved there, and this build's parse replaces it when it succeeds.
     With ``published``, tables whose inputs did not change since the published build are
-    copied from it (macros/reuse.sql), and the unit tests are skipped when the published
-    build ran on the same code: they read no data, so they would pass again."""
+    taken from it (macros/reuse.sql): kept as they are when the build is a copy of it
+    (``copied``), else copied; and the unit tests are skipped when the published build
+    ran on the same code: they read no data, so they would pass again. In a copy, the
+    relations no node builds any more are dropped afterwards."""
     saved = state_dir / PARTIAL_PARSE_FILE if state_dir is not None else None
     plan = prepare_reuse(database, published, code_version(), run_id, copied)
     command = ["build"]

@@ -1121,6 +1121,13 @@ def _section_data_quality(wh: _Warehouse, summary: dict, data_docs_index: str | 
             params,
         ).fetchone()
         section["expectations"], section["expectations_failed"], section["expectations_blocking"] = totals
+        section["suites_reused"] = None
+        if wh.catalog.has("audit.validation_results", "reused"):
+            section["suites_reused"] = con.execute(
+                "select count(distinct suite) filter (where reused), count(distinct suite) "  # noqa: S608
+                f"from audit.validation_results{where}",
+                params,
+            ).fetchone()
         clause = "not success or coalesce(unexpected_count, 0) > 0"
         section["validation"] = _records(
             con,

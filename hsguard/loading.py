@@ -228,6 +228,8 @@ def load_sources(
     for contract in (PRODUCTS, SHIPMENTS, RULINGS, OVERRIDES):
         loaded = bundle.files.get(contract.file_name)
         kept = bundle.kept.get(contract.file_name)
+        if kept is None and loaded is None and contract is RULINGS:  # the bundled rulings
+            kept = unchanged_file(previous or {}, contract.raw_table, BUNDLED_RULINGS, code)
         if kept is not None:
             keep_raw_table(con, contract.raw_table, [kept], run_id, loaded_at)
             quarantine_frames.append(kept_quarantine(con, kept))
@@ -266,25 +268,6 @@ def load_sources(
             )
         elif contract is RULINGS:
             sha = sha256_of(BUNDLED_RULINGS)
-            kept = unchanged_file(previous or {}, contract.raw_table, BUNDLED_RULINGS, code, sha)
-            if kept is not None:
-                keep_raw_table(con, contract.raw_table, [kept], run_id, loaded_at)
-                lineage.append(
-                    _lineage_row(
-                        run_id,
-                        contract.raw_table,
-                        BUNDLED_RULINGS,
-                        sha,
-                        kept.rows_in,
-                        kept.rows_loaded,
-                        0,
-                        loaded_at,
-                        "utf-8",
-                        code=code,
-                        kept=True,
-                    )
-                )
-                continue
             frame = parse_atlas_rulings(BUNDLED_RULINGS)
             frame = _with_lineage(frame, BUNDLED_RULINGS, sha, run_id, loaded_at)
             lineage.append(

@@ -319,15 +319,6 @@ def flag_input_findings(con: duckdb.DuckDBPyConnection, findings: pl.DataFrame, 
     try:
         before = con.execute("select count(*) from marts.fct_classification_flags").fetchone()[0]
         con.execute(FINDINGS_TO_FLAGS, [run_id])
-        # the mart now holds more than dbt built: the next build must not reuse it as is
-        if con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'audit' "
-            "and table_name = 'model_fingerprints'"
-        ).fetchone()[0]:
-            con.execute(
-                "update audit.model_fingerprints set input_fingerprint = null, content_token = null "
-                "where node = 'model.hsguard.fct_classification_flags'"
-            )
         return con.execute("select count(*) from marts.fct_classification_flags").fetchone()[0] - before
     finally:
         con.unregister("_findings")

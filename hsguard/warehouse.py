@@ -2,8 +2,9 @@
 
 A run never writes the published file. It builds a new DuckDB file in a private
 build directory beside it (same file name, so DuckDB's catalog name and every view
-stay valid), and only a finished, validated build replaces the published file with
-an atomic ``os.replace``. Readers holding the old file keep reading the old
+stay valid), starting as a copy of the published file when there is one (so that what
+did not change is kept), and only a finished, validated build replaces the published
+file with an atomic ``os.replace``. Readers holding the old file keep reading the old
 version; a run that fails or is killed leaves the published file untouched, and its
 leftovers are removed by the next run.
 """
@@ -90,19 +91,35 @@ def remove_leftovers(paths: WarehousePaths) -> list[Path]:
     return removed
 
 
-def start_build(paths: WarehousePaths, run_id: str) -> bool:
+def start_build(paths: WarehousePaths, run_id: str, code: str | None = None) -> bool:
     """Create the run's build file: a copy of the published warehouse when there is one
-    (so that tables whose inputs did not change are kept as they are instead of being
-    loaded or computed again), else nothing (the run starts from an empty file).
-    Returns whether the build is a copy. The published file is only read."""
+    built by the same dbt code (``code``, hsguard.dbt.code_version), so that what did not
+    change is kept instead of being loaded or computed again; else nothing (the run
+    starts from an empty file: after a code change no table could be kept, and the new
+    file is compact). Returns whether the build is a copy. The published file is only read."""
     build = paths.build_file(run_id)
     build.parent.mkdir(parents=True, exist_ok=True)
-    if not paths.published.is_file():
+    if not paths.published.is_file() or (code is not None and built_with(paths.published) != code):
         return False
     partial = build.with_name(build.name + ".copying")
     shutil.copyfile(paths.published, partial)
     os.replace(partial, build)
     return True
+
+
+def built_with(published: Path) -> str | None:
+    """The dbt code version the published warehouse was built with (None when unknown)."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        present = con.execute(
+            "select count(*) from duckdb_columns() where schema_name = 'audit' "
+            "and table_name = 'model_fingerprints' and column_name = 'code_version'"
+        ).fetchone()[0]
+        if not present:
+            return None
+        return con.execute("select max(code_version) from audit.model_fingerprints").fetchone()[0]
+    finally:
+        con.close()
 
 
 def publish(paths: WarehousePaths, run_id: str) -> None:

@@ -4,9 +4,11 @@
     nightly run that finds, in the published warehouse, the same model built from the
     same inputs. The nightly build starts as a copy of the published warehouse
     (flows/nightly.py), so such a table is already there: it is kept as it is (only a
-    `run_id` stamp column is set to this run), instead of being recomputed (on an
-    unchanged catalogue the candidate models alone take minutes at 1M products). A
-    build that is not such a copy copies the published table instead.
+    `run_id` stamp column is set to this run, and its comments are already there)
+    instead of being recomputed: on an unchanged catalogue the candidate models alone
+    take minutes at 1M products. (The rows the validate stage added to the flags mart
+    after dbt are taken out of the copy first: hsguard/dbt.py.) A build that is not
+    such a copy copies the published table instead.
 
     "The same inputs" is an input fingerprint, the md5 of
       - the project's code version (every model, macro, seed and dbt_project.yml file,
@@ -30,8 +32,7 @@
     Never reused: a table whose SQL, or any view it reads, calls a clock or random
     function (current_date, now(), ...) or (views) reads an environment variable; a
     table with a load-time column (`loaded_at`: dim_products carries the raw rows'
-    lineage); a table changed after dbt (the validate stage's INPUT_EXPECTATION_FAILED
-    flags: hsguard/validation.py forgets the mart's fingerprint); everything when dbt
+    lineage); everything when dbt
     runs without the nightly flow's HSGUARD_REUSE settings (dbt by hand, `hsguard
     suggest`), and such a build also deletes the fingerprint of every table it
     rebuilds, so the next nightly build does not reuse a table built by hand (perhaps
@@ -85,7 +86,7 @@
   {% endif %}
 
   {{ run_hooks(post_hooks, inside_transaction=True) }}
-  {% do persist_docs(target_relation, model) %}
+  {% if not in_place %}{% do persist_docs(target_relation, model) %}{% endif %}
   {% if settings %}
     {% do hsguard_record_table(settings, target_relation, fingerprint, published) %}
   {% else %}

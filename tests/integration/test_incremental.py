@@ -51,12 +51,11 @@ READ_CODES = {
     "model.hsguard.int_candidate_ranked",
 }
 # Tables that read the clock or every raw product row (int_flags_unioned: the stale
-# and duplicate checks), the products' lineage (dim_products) or what GX added to
-# after dbt (fct_classification_flags): built every run.
+# and duplicate checks) or the products' lineage (dim_products): built every run; the
+# risk mart reads the unit values, which changed.
 ALWAYS_BUILT = {
     "model.hsguard.dim_products",
     "model.hsguard.int_flags_unioned",
-    "model.hsguard.fct_classification_flags",
     "model.hsguard.fct_product_risk",
 }
 # Run-stamped marts whose inputs did not change: kept, with this run's stamp.

@@ -43,6 +43,40 @@ def test_a_build_starts_as_a_copy_of_the_published_warehouse(tmp_path):
     copy.close()
 
 
+def test_a_build_starts_empty_when_the_published_one_was_built_by_other_code(tmp_path):
+    """No table of another code version can be kept, so the run starts from a new,
+    compact file (a copy would only carry dead blocks along)."""
+    paths = WarehousePaths(tmp_path / "hsguard.duckdb")
+    con = duckdb.connect(str(paths.published))
+    con.execute("create schema audit")
+    con.execute("create table audit.model_fingerprints (node varchar, code_version varchar)")
+    con.execute("insert into audit.model_fingerprints values ('model.p.a', 'v1')")
+    con.close()
+    assert start_build(paths, "20261127T020000Z-aaaaaa", "v1") is True
+    assert start_build(paths, "20261127T030000Z-bbbbbb", "v2") is False
+    assert not paths.build_file("20261127T030000Z-bbbbbb").exists()
+
+
+def test_run_full_refresh_reaches_the_flow(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    import flows.nightly
+    from hsguard import cli
+
+    seen = {}
+
+    def fake_nightly(**kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(flows.nightly, "nightly", fake_nightly)
+    args = ["run", "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "r")]
+    CliRunner().invoke(cli.app, [*args, "--full-refresh"])
+    assert seen["full_refresh"] is True
+    CliRunner().invoke(cli.app, args)
+    assert seen["full_refresh"] is False
+
+
 def load(directory: Path, database: Path, run_id: str, previous=None):
     bundle = read_sources(directory, previous)
     con = duckdb.connect(str(database))
@@ -56,6 +90,16 @@ def load(directory: Path, database: Path, run_id: str, previous=None):
     return bundle
 
 
+def next_build(published: Path, build: Path):
+    """The next night's build (a copy of ``published``) and what the published one loaded."""
+    shutil.copyfile(published, build)
+    con = duckdb.connect(str(build), read_only=True)
+    try:
+        return build, previous_loads(con)
+    finally:
+        con.close()
+
+
 def test_a_byte_identical_file_keeps_its_raw_rows_and_quarantine(tmp_path):
     sources = tmp_path / "sources"
     shutil.copytree(SAMPLE_DIR, sources)
@@ -66,11 +110,7 @@ def test_a_byte_identical_file_keeps_its_raw_rows_and_quarantine(tmp_path):
     # the next night: prices change in products.csv, shipments.csv is the same file
     products = pl.read_csv(sources / "products.csv", infer_schema=False)
     products.with_columns(pl.lit("1.00").alias("unit_value_usd")).write_csv(sources / "products.csv")
-    second = tmp_path / "second.duckdb"
-    shutil.copyfile(first, second)
-    con = duckdb.connect(str(second), read_only=True)
-    previous = previous_loads(con)
-    con.close()
+    second, previous = next_build(first, tmp_path / "second.duckdb")
     bundle = load(sources, second, "run2", previous)
 
     assert set(bundle.kept) == {"shipments.csv", "rulings.csv", "overrides.csv"}
@@ -97,11 +137,7 @@ def test_a_kept_files_quarantined_rows_are_carried(tmp_path):
     shutil.copytree(SAMPLE_DIR, sources)
     first = tmp_path / "first.duckdb"
     full = load(sources, first, "run1")
-    second = tmp_path / "second.duckdb"
-    shutil.copyfile(first, second)
-    con = duckdb.connect(str(second), read_only=True)
-    previous = previous_loads(con)
-    con.close()
+    second, previous = next_build(first, tmp_path / "second.duckdb")
     bundle = read_sources(sources, previous)
     assert "products.csv" in bundle.kept
     con = duckdb.connect(str(second))
@@ -123,11 +159,7 @@ def test_a_file_moved_to_another_folder_is_kept_under_its_new_path(tmp_path):
     first = tmp_path / "first.duckdb"
     load(first_sources, first, "run1")
     shutil.copytree(SAMPLE_DIR, second_sources)
-    second = tmp_path / "second.duckdb"
-    shutil.copyfile(first, second)
-    con = duckdb.connect(str(second), read_only=True)
-    previous = previous_loads(con)
-    con.close()
+    second, previous = next_build(first, tmp_path / "second.duckdb")
     bundle = load(second_sources, second, "run2", previous)
     assert "products.csv" in bundle.kept and not bundle.files
     con = duckdb.connect(str(second), read_only=True)
