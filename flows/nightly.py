@@ -19,7 +19,7 @@ from flows.publish import publish
 from flows.report import report
 from flows.transform import transform
 from flows.validate import validate
-from hsguard.dbt import code_version
+from hsguard.dbt import code_version, published_code_version
 from hsguard.faults import pause_point
 from hsguard.paths import DEFAULT_REPORTS, DEFAULT_WAREHOUSE, SAMPLE_DIR
 from hsguard.reporting import partial_dir, remove_partials
@@ -55,7 +55,8 @@ def nightly(
         build_dir.mkdir(parents=True)
         build_file = paths.build_file(run_id)
         try:
-            copied = False if full_refresh else start_build(paths, run_id, code_version())
+            reusable = not full_refresh and published_code_version(paths.published) == code_version()
+            copied = start_build(paths, run_id, from_published=reusable)
             if copied:
                 print(f"build starts from a copy of the published warehouse {paths.published.name}")
             elif paths.published.is_file():

@@ -163,8 +163,22 @@ def prepare_reuse(
     finally:
         con.close()
     settings = {"code_version": code, "run_id": run_id}
-    if published is None or not published.is_file():
+    built_with = published_code_version(published)
+    if built_with is None:
         return ReusePlan(settings, same_code=False)
+    return ReusePlan(
+        settings | {"published": str(published), "in_place": copied}, same_code=built_with == code
+    )
+
+
+def published_code_version(published: Path | None) -> str | None:
+    """The code version (code_version()) the warehouse ``published`` was built with; None
+    when there is none, or it is from before fingerprints (it lacks a REUSE_TABLES table
+    or the code version column): then nothing of it can be reused."""
+    import duckdb
+
+    if published is None or not published.is_file():
+        return None
     con = duckdb.connect(str(published), read_only=True)
     try:
         present = {
@@ -174,19 +188,13 @@ def prepare_reuse(
             ).fetchall()
         }
         if not set(REUSE_TABLES) <= present:
-            return ReusePlan(settings, same_code=False)
+            return None
         columns = {r[0] for r in con.execute("describe audit.model_fingerprints").fetchall()}
         if "code_version" not in columns:
-            return ReusePlan(settings, same_code=False)
-        same_code = (
-            con.execute(
-                "select count(*) from audit.model_fingerprints where code_version = ?", [code]
-            ).fetchone()[0]
-            > 0
-        )
+            return None
+        return con.execute("select max(code_version) from audit.model_fingerprints").fetchone()[0]
     finally:
         con.close()
-    return ReusePlan(settings | {"published": str(published), "in_place": copied}, same_code=same_code)
 
 
 #: Rows the validate stage adds to a dbt table after dbt (hsguard/validation.py): table,

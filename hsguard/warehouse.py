@@ -91,35 +91,21 @@ def remove_leftovers(paths: WarehousePaths) -> list[Path]:
     return removed
 
 
-def start_build(paths: WarehousePaths, run_id: str, code: str | None = None) -> bool:
-    """Create the run's build file: a copy of the published warehouse when there is one
-    built by the same dbt code (``code``, hsguard.dbt.code_version), so that what did not
-    change is kept instead of being loaded or computed again; else nothing (the run
-    starts from an empty file: after a code change no table could be kept, and the new
-    file is compact). Returns whether the build is a copy. The published file is only read."""
+def start_build(paths: WarehousePaths, run_id: str, from_published: bool = True) -> bool:
+    """Create the run's build file: a copy of the published warehouse when there is one and
+    ``from_published`` (the nightly flow asks for it when the published warehouse was
+    built by the same dbt code, so that what did not change is kept instead of being
+    loaded or computed again); else nothing (the run starts from an empty file: after a
+    code change no table could be kept, and the new file is compact). Returns whether
+    the build is a copy. The published file is only read."""
     build = paths.build_file(run_id)
     build.parent.mkdir(parents=True, exist_ok=True)
-    if not paths.published.is_file() or (code is not None and built_with(paths.published) != code):
+    if not (from_published and paths.published.is_file()):
         return False
     partial = build.with_name(build.name + ".copying")
     shutil.copyfile(paths.published, partial)
     os.replace(partial, build)
     return True
-
-
-def built_with(published: Path) -> str | None:
-    """The dbt code version the published warehouse was built with (None when unknown)."""
-    con = duckdb.connect(str(published), read_only=True)
-    try:
-        present = con.execute(
-            "select count(*) from duckdb_columns() where schema_name = 'audit' "
-            "and table_name = 'model_fingerprints' and column_name = 'code_version'"
-        ).fetchone()[0]
-        if not present:
-            return None
-        return con.execute("select max(code_version) from audit.model_fingerprints").fetchone()[0]
-    finally:
-        con.close()
 
 
 def publish(paths: WarehousePaths, run_id: str) -> None:

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from expectations.suites import SuiteSpec
-from hsguard.dbt import drop_stale_relations
+from hsguard.dbt import drop_stale_relations, published_code_version
 from hsguard.loading import load_sources, previous_loads, read_sources
 from hsguard.paths import SAMPLE_DIR
 from hsguard.validation import (
@@ -51,9 +51,12 @@ def test_a_build_starts_empty_when_the_published_one_was_built_by_other_code(tmp
     con.execute("create schema audit")
     con.execute("create table audit.model_fingerprints (node varchar, code_version varchar)")
     con.execute("insert into audit.model_fingerprints values ('model.p.a', 'v1')")
+    con.execute("create table audit.dbt_node_results (run_id varchar)")
+    con.execute("create table audit.run_history (run_id varchar)")
     con.close()
-    assert start_build(paths, "20261127T020000Z-aaaaaa", "v1") is True
-    assert start_build(paths, "20261127T030000Z-bbbbbb", "v2") is False
+    built_with = published_code_version(paths.published)
+    assert start_build(paths, "20261127T020000Z-aaaaaa", built_with == "v1") is True
+    assert start_build(paths, "20261127T030000Z-bbbbbb", built_with == "v2") is False
     assert not paths.build_file("20261127T030000Z-bbbbbb").exists()
 
 
