@@ -43,7 +43,8 @@ final as (
                         || ': the zero was probably lost when the code was stored as a number.'
                     else '' end
         end as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from codes
     left join current_declarable

@@ -164,7 +164,8 @@ final as (
             || children.children_listed
             || case when children.child_count > {{ var('max_children_listed') }} then ', ...' else '' end
             || '.' as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from most_specific_match
     inner join children

@@ -77,6 +77,7 @@ final as (
             || '" under ' || {{ format_hts('ruling_code') }} || '; the declared ' || declared_code_raw
             || ' differs at the ' || divergence_level || ' level.' as evidence,
         cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no,
         divergence_level
 
     from compared

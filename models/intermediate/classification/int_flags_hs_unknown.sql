@@ -104,7 +104,8 @@ final as (
                     || nearest_existing.full_description || ').',
                 'Not even its heading ' || substr(unknown_codes.declared_code, 1, 4) || ' exists.'
             ) as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from unknown_codes
     inner join editions
