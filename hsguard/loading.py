@@ -218,8 +218,14 @@ def refusal(bundle: SourceBundle, max_share: float = DEFAULT_MAX_QUARANTINE_SHAR
     for name, loaded in bundle.files.items():
         if loaded.rows_in == 0 or loaded.quarantine.height / loaded.rows_in <= max_share:
             continue
+        contract = next(c for c in SOURCE_CONTRACTS if c.file_name == name)
+        row_level = [c.name for c in contract.columns if c.not_empty] + (
+            [contract.line_key[1]] if contract.line_key else []
+        )
         reasons = (
-            loaded.quarantine.select(pl.col("reason").str.split("; ").explode().str.replace(r":.*$", ""))
+            loaded.quarantine.select(pl.col("reason").str.split("; ").explode())
+            .filter(pl.col("reason").str.extract(r"^([^:]+):").is_in(row_level))
+            .select(pl.col("reason").str.extract(r"^([^:]+:[^:]+)").str.replace(r" (line|of) .*$", ""))
             .group_by("reason")
             .len()
             .sort(["len", "reason"], descending=[True, False])
