@@ -35,6 +35,8 @@ class FileContract:
     # (group column, line column): rows are lines of a group (a shipment's delivery
     # lines); the line column, when empty, is the row's position within its group
     line_key: tuple[str, str] | None = None
+    # a key no two kept rows may share (a later row repeating it is quarantined)
+    unique_key: tuple[str, ...] | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -93,6 +95,7 @@ RULINGS = FileContract(
         ColumnSpec("cn_code"),
         ColumnSpec("reasoning"),
     ),
+    unique_key=("ruling_id",),
 )
 
 OVERRIDE_DECISIONS = ("accepted_risk", "false_positive", "fixed")

@@ -225,7 +225,12 @@ def refusal(bundle: SourceBundle, max_share: float = DEFAULT_MAX_QUARANTINE_SHAR
         reasons = (
             loaded.quarantine.select(pl.col("reason").str.split("; ").explode())
             .filter(pl.col("reason").str.extract(r"^([^:]+):").is_in(row_level))
-            .select(pl.col("reason").str.extract(r"^([^:]+:[^:]+)").str.replace(r" (line|of) .*$", ""))
+            .select(
+                pl.when(pl.col("reason").str.contains("is already on row"))
+                .then(pl.col("reason").str.extract(r"^([^:]+)") + ": repeats an earlier row")
+                .otherwise(pl.col("reason").str.extract(r"^([^:]+:[^:]+)"))
+                .alias("reason")
+            )
             .group_by("reason")
             .len()
             .sort(["len", "reason"], descending=[True, False])

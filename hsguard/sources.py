@@ -379,8 +379,12 @@ def split_rows(
     is_bad = pl.col("_row_problems").list.len() > 0
     bad, kept = checked.filter(is_bad), checked.filter(~is_bad)
     if contract.line_key is not None:
-        kept, duplicates = _number_lines(kept, contract.line_key)
-        bad = pl.concat([bad, duplicates], how="vertical_relaxed").sort(ROW_NUMBER)
+        kept = _number_lines(kept, contract.line_key)
+        kept, repeats = _repeats(kept, [contract.line_key[0], f"_typed_{contract.line_key[1]}"])
+        bad = pl.concat([bad, repeats], how="vertical_relaxed").sort(ROW_NUMBER)
+    if contract.unique_key is not None:
+        kept, repeats = _repeats(kept, list(contract.unique_key))
+        bad = pl.concat([bad, repeats], how="vertical_relaxed").sort(ROW_NUMBER)
 
     quarantine = bad.select(
         pl.lit(str(path)).alias("source_file"),
@@ -437,29 +441,30 @@ REJECTION_SCHEMA = {
 }
 
 
-def _number_lines(rows: pl.DataFrame, line_key: tuple[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Give every line of a group its number: the line column as given (when it parsed),
-    else the row's position within its group in file order. Returns the numbered rows and
-    the rows whose group and number repeat an earlier row's (with their reason)."""
+def _number_lines(rows: pl.DataFrame, line_key: tuple[str, str]) -> pl.DataFrame:
+    """Give every line of a group its number (in ``_typed_<line column>``): the line
+    column as given (when it parsed), else the row's position within its group in file
+    order."""
     group, line = line_key
     given = pl.when(pl.col(f"_problem_{line}").is_null()).then(pl.col(f"_typed_{line}"))
     position = pl.col(ROW_NUMBER).rank("ordinal").over(group).cast(pl.Int64)
-    numbered = rows.with_columns(pl.coalesce(given, position).alias(f"_typed_{line}"))
-    first_row = pl.col(ROW_NUMBER).min().over(group, f"_typed_{line}")
-    numbered = numbered.with_columns(first_row.alias("_first_row"))
+    return rows.with_columns(pl.coalesce(given, position).alias(f"_typed_{line}"))
+
+
+def _repeats(rows: pl.DataFrame, key: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split off the rows whose ``key`` an earlier row already has (with the reason); the
+    first row of each key is kept."""
+    first_row = pl.col(ROW_NUMBER).min().over(key).alias("_first_row")
+    marked = rows.with_columns(first_row)
     is_repeat = pl.col(ROW_NUMBER) != pl.col("_first_row")
-    repeats = numbered.filter(is_repeat).with_columns(
-        pl.concat_list(
-            pl.col("_problems"),
-            pl.format(
-                "{}: line {} of {} {} is already on row {}",
-                pl.lit(line),
-                pl.col(f"_typed_{line}"),
-                pl.lit(group),
-                pl.col(group),
-                pl.col("_first_row"),
-            ),
-        ).alias("_problems")
+    shown = [c.removeprefix("_typed_") for c in key]
+    described = pl.format(
+        "{}: " + ", ".join(f"{name} {{}}" for name in shown) + " is already on row {}",
+        pl.lit(shown[-1]),
+        *[pl.col(c).cast(pl.Utf8) for c in key],
+        pl.col("_first_row"),
     )
-    keep = numbered.filter(~is_repeat).drop("_first_row")
-    return keep, repeats.drop("_first_row")
+    repeats = marked.filter(is_repeat).with_columns(
+        pl.concat_list(pl.col("_problems"), described).alias("_problems")
+    )
+    return marked.filter(~is_repeat).drop("_first_row"), repeats.drop("_first_row")

@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from tests.conftest import run_args, run_cli
+from tests.hostile_sources import random_folder, write_folder
 
 pytestmark = pytest.mark.integration
 
@@ -191,3 +192,32 @@ def test_a_file_mostly_quarantined_is_refused(erp_run, tmp_path, cli_env):
     assert "products.csv: 3 of 4 rows (75%) would be quarantined, more than 20%" in line
     assert "top reasons: sku: empty (3)" in line and "--accept-quarantine" in line
     assert query(warehouse, "select count(*), max(run_id) from audit.run_history") == before
+
+
+def test_a_hostile_source_folder_publishes_a_consistent_warehouse(tmp_path, cli_env):
+    """One whole hostile folder (every file, every column: control characters, NUL, very
+    long values, formulas, foreign numbers and dates; tests/hostile_sources.py) through
+    the real run: it publishes (exit 0; --accept-quarantine, since many rows lack a
+    required value), every file's rows are accounted for, nothing prints a traceback."""
+    import random
+
+    folder = random_folder(random.Random(2026), rows=40)
+    write_folder(tmp_path / "sources", folder)
+    warehouse = tmp_path / "wh" / "hsguard.duckdb"
+    result = run_cli(
+        cli_env, *run_args(warehouse, tmp_path / "reports", tmp_path / "sources"), "--accept-quarantine"
+    )
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    assert result.returncode == 0, output[-4000:]
+    lineage = query(
+        warehouse,
+        "select source_file, rows_in, rows_loaded, rows_quarantined from audit.load_lineage "
+        "where dataset is null and source_file like '%sources%'",
+    )
+    assert {Path(f).name for f, *_ in lineage} == set(folder)
+    for name, rows_in, loaded, quarantined in lineage:
+        assert rows_in == len(folder[Path(name).name]) == loaded + quarantined
+        assert loaded > 0, name
+    products = query(warehouse, "select count(*) from marts.dim_products")[0][0]
+    assert products == query(warehouse, "select count(distinct sku) from raw.erp_products")[0][0] > 0

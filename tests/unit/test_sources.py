@@ -192,6 +192,15 @@ def test_shipment_lines_are_numbered_and_a_repeated_line_is_quarantined(tmp_path
         ("S3", 1, "A", "DE"),
     ]
     assert loaded.quarantine["row_number"].to_list() == [5]
-    assert "line 7 of shipment_id S2 is already on row 4" in loaded.quarantine["reason"][0]
+    assert "line_no: shipment_id S2, line_no 7 is already on row 4" in loaded.quarantine["reason"][0]
     assert loaded.rejections.select("row_number", "column_name").rows() == [(6, "line_no")]
     assert loaded.rows_in == loaded.good.height + loaded.quarantine.height
+
+
+def test_a_repeated_ruling_id_is_quarantined_not_a_failed_run(tmp_path):
+    text = "ruling_id,authority,status,description\nN1,CBP,active,a\nN2,CBP,active,b\nN1,CBP,revoked,c\n"
+    loaded = read_contract_file(write(tmp_path, "rulings.csv", text), RULINGS)
+    assert loaded.good["ruling_id"].to_list() == ["N1", "N2"]
+    assert loaded.quarantine.select("row_number", "columns", "reason").rows() == [
+        (4, "ruling_id", "ruling_id: ruling_id N1 is already on row 2")
+    ]
