@@ -95,9 +95,12 @@ def ingest(
         lineage = load_sources(con, bundle, run_id, loaded_at, previous)
         con.execute("checkpoint")
         pause_point("ingest", Path(build_file).parent)  # half-loaded build on disk
-        lineage += load_reference(
-            con, reference_override if reference_override.is_dir() else None, run_id, loaded_at, previous
-        )
+        try:
+            lineage += load_reference(
+                con, reference_override if reference_override.is_dir() else None, run_id, loaded_at, previous
+            )
+        except ContractError as exc:  # a reference file that does not parse: the build is discarded
+            return {"refused": f"reference/{exc}"}
         write_table(con, "audit", "load_lineage", pl.DataFrame(lineage, schema_overrides=LINEAGE_SCHEMA))
         con.execute("checkpoint")
     finally:

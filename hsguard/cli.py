@@ -13,6 +13,7 @@ from hsguard.settings import apply_offline_defaults
 
 apply_offline_defaults()
 
+from hsguard.contracts import DEFAULT_MAX_QUARANTINE_SHARE  # noqa: E402
 from hsguard.paths import DEFAULT_REPORTS, DEFAULT_WAREHOUSE, SAMPLE_DIR  # noqa: E402
 
 app = typer.Typer(
@@ -111,7 +112,7 @@ def run(
     ] = False,
     decimal_comma: DecimalCommaOpt = False,
     date_format: DateFormatOpt = None,
-    max_quarantine: MaxQuarantineOpt = 0.2,
+    max_quarantine: MaxQuarantineOpt = DEFAULT_MAX_QUARANTINE_SHARE,
     accept_quarantine: AcceptQuarantineOpt = False,
 ) -> None:
     """Run the nightly reconciliation once and publish the warehouse and report."""

@@ -120,3 +120,7 @@ OVERRIDES = FileContract(
 )
 
 SOURCE_CONTRACTS: tuple[FileContract, ...] = (PRODUCTS, SHIPMENTS, RULINGS, OVERRIDES)
+
+#: Share of a file's rows that may be quarantined whole before the run refuses to
+#: publish (``hsguard run --max-quarantine``; fields nulled in kept rows do not count).
+DEFAULT_MAX_QUARANTINE_SHARE = 0.2

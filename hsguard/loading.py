@@ -14,7 +14,15 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from hsguard.contracts import OVERRIDES, PRODUCTS, RULINGS, SHIPMENTS, SOURCE_CONTRACTS, FileContract
+from hsguard.contracts import (
+    DEFAULT_MAX_QUARANTINE_SHARE,
+    OVERRIDES,
+    PRODUCTS,
+    RULINGS,
+    SHIPMENTS,
+    SOURCE_CONTRACTS,
+    FileContract,
+)
 from hsguard.paths import REFERENCE_DIR
 from hsguard.reference import ATLAS_ID_PREFIX, REFERENCE_FILES, parse_atlas_rulings
 from hsguard.sources import (
@@ -200,11 +208,6 @@ def read_sources(
         else:
             bundle.files[contract.file_name] = read_contract_file(path, contract, options)
     return bundle
-
-
-#: Share of a file's rows that may be quarantined whole before the run refuses to
-#: publish (``hsguard run --max-quarantine``; fields nulled in kept rows do not count).
-DEFAULT_MAX_QUARANTINE_SHARE = 0.2
 
 
 def refusal(bundle: SourceBundle, max_share: float = DEFAULT_MAX_QUARANTINE_SHARE) -> str | None:
@@ -411,6 +414,18 @@ def load_sources(
     return lineage
 
 
+def parse_reference(ref, path: Path) -> pl.DataFrame:
+    """``ref.parse(path)``; a file that does not parse (a user's replacement in
+    ``<sources>/reference/``, or a damaged bundle) is refused with one line naming it."""
+    try:
+        return ref.parse(path)
+    except ContractError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's, said in one line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ContractError(f"{path.name}: cannot be read as {ref.dataset}: {first}") from exc
+
+
 def load_reference(
     con: duckdb.DuckDBPyConnection,
     override_dir: Path | None,
@@ -433,7 +448,8 @@ def load_reference(
             heights = [k.rows_loaded for k in kept]
         else:
             frames = [
-                _with_lineage(ref.parse(path), path, sha, run_id, loaded_at) for ref, path, sha in entries
+                _with_lineage(parse_reference(ref, path), path, sha, run_id, loaded_at)
+                for ref, path, sha in entries
             ]
             write_table(con, "raw", table, pl.concat(frames, how="vertical_relaxed"))
             heights = [frame.height for frame in frames]

@@ -221,3 +221,14 @@ def test_a_hostile_source_folder_publishes_a_consistent_warehouse(tmp_path, cli_
         assert loaded > 0, name
     products = query(warehouse, "select count(*) from marts.dim_products")[0][0]
     assert products == query(warehouse, "select count(distinct sku) from raw.erp_products")[0][0] > 0
+
+
+def test_a_reference_replacement_that_does_not_parse_is_refused_in_one_line(tmp_path, cli_env):
+    sources = tmp_path / "sources"
+    (sources / "reference").mkdir(parents=True)
+    write_csv(sources / "products.csv", PRODUCT_HEADER, PRODUCTS)
+    (sources / "reference" / "country_chart.json").write_text("{not json", encoding="utf-8")
+    warehouse = tmp_path / "wh" / "hsguard.duckdb"
+    line = refused(run_cli(cli_env, *run_args(warehouse, tmp_path / "reports", sources)))
+    assert "reference/country_chart.json: cannot be read as Commerce Country Chart" in line
+    assert not warehouse.exists()
