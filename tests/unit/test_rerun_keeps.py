@@ -135,7 +135,7 @@ def test_a_byte_identical_file_keeps_its_raw_rows_and_quarantine(tmp_path):
     assert not read_sources(sources, changed).kept
 
 
-def test_a_kept_files_quarantined_rows_are_carried(tmp_path):
+def test_a_kept_files_quarantined_rows_and_nulled_values_are_carried(tmp_path):
     sources = tmp_path / "sources"
     shutil.copytree(SAMPLE_DIR, sources)
     first = tmp_path / "first.duckdb"
@@ -147,8 +147,12 @@ def test_a_kept_files_quarantined_rows_are_carried(tmp_path):
     try:
         load_sources(con, bundle, "run2", LOADED_AT, previous)
         rows = con.execute("select row_number, reason, run_id from audit.quarantine order by 1").fetchall()
+        nulled = con.execute(
+            "select raw_table, row_number, column_name, value, run_id from audit.field_rejections"
+        ).fetchall()
     finally:
         con.close()
+    assert nulled == [("erp_products", 199, "unit_value_usd", "n/a", "run2")]  # carried too
     expected = full.files["products.csv"].quarantine.sort("row_number")
     assert [r[:2] for r in rows] == list(zip(expected["row_number"], expected["reason"], strict=True))
     assert {r[2] for r in rows} == {"run2"}
