@@ -37,6 +37,10 @@ class FileContract:
     line_key: tuple[str, str] | None = None
     # a key no two kept rows may share (a later row repeating it is quarantined)
     unique_key: tuple[str, ...] | None = None
+    # the ERP extract itself: when more than DEFAULT_MAX_QUARANTINE_SHARE of its rows is
+    # quarantined the run refuses to publish (a loss that would hide findings); the small
+    # hand-kept files (rulings, overrides) report their quarantined rows and go on
+    guards_publish: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -60,6 +64,7 @@ PRODUCTS = FileContract(
         ColumnSpec("classified_at", kind="date"),
     ),
     required_file=True,
+    guards_publish=True,
 )
 
 SHIPMENTS = FileContract(
@@ -78,6 +83,7 @@ SHIPMENTS = FileContract(
         ColumnSpec("end_user"),
     ),
     line_key=("shipment_id", "line_no"),
+    guards_publish=True,
 )
 
 RULING_STATUSES = ("active", "revoked", "modified")

@@ -212,16 +212,18 @@ def read_sources(
 
 def refusal(bundle: SourceBundle, max_share: float = DEFAULT_MAX_QUARANTINE_SHARE) -> str | None:
     """Why these sources must not be published, in one line, or None. A product master
-    without a single product row, or a file with more than ``max_share`` of its rows
-    quarantined whole, would publish a warehouse that says little or nothing is wrong
-    because little or nothing was read."""
+    without a single product row, or a products or shipments file with more than
+    ``max_share`` of its rows quarantined whole, would publish a warehouse that says
+    little or nothing is wrong because little or nothing was read."""
     products = bundle.files.get(PRODUCTS.file_name)
     if products is not None and products.rows_in == 0:
         return f"{products.path.name}: no product rows (only a header); nothing to audit"
     for name, loaded in bundle.files.items():
-        if loaded.rows_in == 0 or loaded.quarantine.height / loaded.rows_in <= max_share:
-            continue
         contract = next(c for c in SOURCE_CONTRACTS if c.file_name == name)
+        if not contract.guards_publish or loaded.rows_in == 0:
+            continue
+        if loaded.quarantine.height / loaded.rows_in <= max_share:
+            continue
         row_level = [c.name for c in contract.columns if c.not_empty] + (
             [contract.line_key[1]] if contract.line_key else []
         )

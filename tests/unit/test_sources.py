@@ -204,3 +204,23 @@ def test_a_repeated_ruling_id_is_quarantined_not_a_failed_run(tmp_path):
     assert loaded.quarantine.select("row_number", "columns", "reason").rows() == [
         (4, "ruling_id", "ruling_id: ruling_id N1 is already on row 2")
     ]
+
+
+def test_refusal_guards_the_erp_extract_not_the_hand_kept_files(tmp_path):
+    from hsguard.loading import read_sources, refusal
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write(sources, "products.csv", "sku,description\nA,chair\nB,desk\nC,lamp\nD,stool\n")
+    # one of four reviewer decisions is unknown: reported, not a reason to refuse the night
+    write(
+        sources,
+        "overrides.csv",
+        "sku,check_code,decision,reason,reviewer,decided_at\n"
+        + "".join(f"{s},HS_MISSING,fixed,r,jd,2026-01-01\n" for s in "ABC")
+        + "D,HS_MISSING,ignore,r,jd,2026-01-01\n",
+    )
+    assert refusal(read_sources(sources)) is None
+    write(sources, "products.csv", "sku,description\nA,chair\n,desk\n,lamp\nD,stool\n")
+    assert refusal(read_sources(sources)).startswith("products.csv: 2 of 4 rows (50%)")
+    assert refusal(read_sources(sources), 0.5) is None
