@@ -412,7 +412,7 @@ def report(
     import json
 
     from flows.report import collect_summary
-    from hsguard.html_report import render_report
+    from hsguard.report_page import render_report
     from hsguard.reporting import write_report
     from hsguard.warehouse import connect
 
