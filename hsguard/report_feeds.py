@@ -32,6 +32,7 @@ FEEDS: dict[str, str] = {
     "rpt_input_files": "source_file",
     "rpt_reference_data": "dataset, edition, source_file",
     "rpt_quarantined_rows": "quarantined_row_id",
+    "rpt_field_rejections": "field_rejection_id",
     "rpt_input_rejected": "rejection_rank",
     "rpt_expectation_results": "expectation_result_id",
 }

@@ -271,8 +271,14 @@ def _section_data_quality(
         "quarantine_total": figure["quarantined_rows"],
         "quarantine_by_reason": [
             {"source_file": r["source_file"], "columns": r["columns"], "rows": r["rows_rejected"]}
-            for r in feeds.rows("rpt_input_rejected")
+            for r in feeds.rows("rpt_input_rejected", "rejection_kind = 'row_quarantined'")
         ],
+        "nulled_total": figure["values_nulled"],
+        "nulled_by_column": [
+            {"source_file": r["source_file"], "columns": r["columns"], "rows": r["rows_rejected"]}
+            for r in feeds.rows("rpt_input_rejected", "rejection_kind = 'value_nulled'")
+        ],
+        "nulled": feeds.rows("rpt_field_rejections", "field_rejection_id <= ?", [QUARANTINE_DETAIL_LIMIT]),
         "quarantine": feeds.rows(
             "rpt_quarantined_rows", "quarantined_row_id <= ?", [QUARANTINE_DETAIL_LIMIT]
         ),

@@ -1,6 +1,6 @@
-{#- Input rows rejected (quarantined) by this run, per file and column(s) at fault.
-    TODO: optional fields nulled by the contract (audit.field_rejections, being added)
-    belong here too once that table exists. -#}
+{#- Input rejected by this run, per file and column(s) at fault: rows quarantined (a
+    required value missing or bad: the row is not loaded) and values nulled (a bad
+    optional value: the row is loaded without it). -#}
 with
 
 quarantined_rows as (
@@ -10,18 +10,43 @@ quarantined_rows as (
     from {{ ref('rpt_quarantined_rows') }}
 ),
 
+field_rejections as (
+    select
+        source_file,
+        column_name
+    from {{ ref('rpt_field_rejections') }}
+),
+
+rejections as (
+    select
+        'row_quarantined' as rejection_kind,
+        source_file,
+        columns
+    from quarantined_rows
+    union all
+    select
+        'value_nulled' as rejection_kind,
+        source_file,
+        column_name as columns
+    from field_rejections
+),
+
 counted as (
     select
+        rejection_kind,
         source_file,
         columns,
         count(*) as rows_rejected
-    from quarantined_rows
-    group by source_file, columns
+    from rejections
+    group by rejection_kind, source_file, columns
 ),
 
 final as (
     select
-        row_number() over (order by rows_rejected desc, source_file, columns) as rejection_rank,
+        row_number() over (
+            order by rejection_kind, rows_rejected desc, source_file, columns
+        ) as rejection_rank,
+        rejection_kind,
         source_file,
         columns,
         rows_rejected,

@@ -39,6 +39,11 @@ quarantined_rows as (
     from {{ ref('rpt_quarantined_rows') }}
 ),
 
+field_rejections as (
+    select field_rejection_id
+    from {{ ref('rpt_field_rejections') }}
+),
+
 expectations as (
     select
         suite,
@@ -197,6 +202,9 @@ section_figures as (
     union all
     select 310, 'quarantined_rows', 'Input rows quarantined in this run', count(*), null, null, 'audit.quarantine'
     from quarantined_rows
+    union all
+    select 315, 'values_nulled', 'Bad values nulled in rows kept', count(*), null, null, 'audit.field_rejections'
+    from field_rejections
     union all
     select 320, 'expectations', 'Expectations evaluated', expectations, null, null, 'audit.validation_results'
     from validation
