@@ -39,8 +39,8 @@ FEEDS: dict[str, str] = {
 
 
 class MissingFeedError(RuntimeError):
-    """The warehouse lacks a report feed (built before report feeds existed, or by hand
-    without models/reports)."""
+    """The warehouse lacks a report feed, or holds one of other columns (built by other
+    hsguard code, or by hand without models/reports)."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,10 @@ class FeedReader:
         except duckdb.CatalogException as exc:
             raise MissingFeedError(
                 f"{SCHEMA}.{feed} is not in this warehouse: rebuild it with `hsguard run`"
+            ) from exc
+        except duckdb.BinderException as exc:
+            raise MissingFeedError(
+                f"{SCHEMA}.{feed} was built by other hsguard code: rebuild it with `hsguard run`"
             ) from exc
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
