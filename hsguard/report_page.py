@@ -223,9 +223,6 @@ def _review_queue(feeds: FeedReader, kpis: dict[str, dict], top_n: int) -> tuple
         "total_flagged": _count(kpis["review_queue_products"]["value"]),
         "top_n": top_n,
         "ordered_by": "risk score, then severity, then trade value exposed",
-        "has_risk": True,
-        "has_exposure": True,
-        "candidates_note": None,
     }
     return queue, queue_rows(items, candidates)
 
@@ -236,7 +233,6 @@ def _section_export_control(feeds: FeedReader, ctx: Context) -> None:
     source = "marts.fct_license_determinations (decision: licence required)"
     destinations = feeds.rows("rpt_licence_destinations")
     section: dict[str, Any] = {
-        "determinations_note": None,
         "by_check": by_check,
         "decisions": feeds.rows("rpt_licence_decisions"),
         "destinations": destinations,
