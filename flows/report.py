@@ -11,6 +11,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows.publish import ensure_run_history
+from flows.transform import record_node_results
 from hsguard.dbt import build_report_feeds
 from hsguard.faults import transient_failure_if_asked
 from hsguard.history import update_flag_history
@@ -44,15 +45,17 @@ def collect_summary(build_file: Path, base: dict) -> dict:
 
 
 def build_feeds(build_file: Path, run_id: str) -> None:
-    """dbt build of the report feeds on the build warehouse (after the flag history)."""
+    """dbt build of the report feeds on the build warehouse (after the flag history); their
+    nodes join the transform's in ``audit.dbt_node_results``."""
     con = connect(build_file)
     try:
         ensure_run_history(con)
         con.execute("checkpoint")
     finally:
         con.close()
-    nodes = build_report_feeds(build_file, build_file.parent, run_id)
-    print(f"  report feeds: {nodes} nodes built and tested (models/reports)")
+    node_results = build_report_feeds(build_file, build_file.parent, run_id)
+    record_node_results(build_file, run_id, node_results)
+    print(f"  report feeds: {len(node_results)} nodes built and tested (models/reports)")
 
 
 def record_flag_history(build_file: Path, run_id: str, started_at: str | None) -> None:

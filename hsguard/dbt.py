@@ -261,14 +261,15 @@ def dbt_build(
     )
 
 
-def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> int:
+def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict]:
     """``dbt build`` of the report feeds (models/reports: their tables, data tests and unit
     tests) on ``database``, once the run's flags, validation results and flag history are
     in it; raise DbtBuildError on failure. The feeds are stamped with ``run_id``, so none
-    is reused from the published build. Returns the number of nodes built and tested."""
+    is reused from the published build. Returns one node_result() per node built or tested
+    (the exposures, which dbt lists as no-ops, left out)."""
     result = invoke_dbt(["build", "--select", REPORT_FEEDS], database, work_dir, run_id=run_id)
     node_results, _ = checked_results(result, "dbt build of the report feeds")
-    return len(node_results)
+    return [node_result(r) for r in node_results if str(r.node.resource_type) != "exposure"]
 
 
 def checked_results(result, what: str) -> tuple[list, list[str]]:
