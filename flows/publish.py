@@ -15,6 +15,23 @@ from hsguard.runinfo import utc_now
 from hsguard.warehouse import WarehousePaths, connect, write_table
 from hsguard.warehouse import publish as swap_in
 
+#: The columns of ``audit.run_history``, one row per published run.
+RUN_HISTORY_SCHEMA: dict[str, pl.DataType] = {
+    "run_id": pl.Utf8(),
+    "status": pl.Utf8(),
+    "started_at": pl.Datetime("us", "UTC"),
+    "finished_at": pl.Datetime("us", "UTC"),
+    "sources": pl.Utf8(),
+    "rows_in": pl.Int64(),
+    "rows_loaded": pl.Int64(),
+    "rows_quarantined": pl.Int64(),
+    "products": pl.Int64(),
+    "flags_total": pl.Int64(),
+    "flags_by_severity": pl.Utf8(),
+    "stage_seconds": pl.Utf8(),
+    "reference_editions": pl.Utf8(),
+}
+
 
 def run_history_row(summary: dict, finished_at: datetime) -> pl.DataFrame:
     return pl.DataFrame(
@@ -37,8 +54,14 @@ def run_history_row(summary: dict, finished_at: datetime) -> pl.DataFrame:
                 ),
             }
         ],
-        schema_overrides={"started_at": pl.Datetime("us", "UTC"), "finished_at": pl.Datetime("us", "UTC")},
+        schema=RUN_HISTORY_SCHEMA,
     )
+
+
+def ensure_run_history(con) -> None:
+    """An empty ``audit.run_history`` in a build that has none (the first run: nothing was
+    carried from a published warehouse), so that the report feeds can read it."""
+    write_table(con, "audit", "run_history", pl.DataFrame(schema=RUN_HISTORY_SCHEMA), replace=False)
 
 
 @flow(name="publish", log_prints=True)

@@ -1,4 +1,5 @@
-"""Report: write ``reports/.partial-<run_id>/`` (summary and flags.csv) from the build warehouse."""
+"""Report: merge the flag history, build the report feeds (models/reports) and write
+``reports/.partial-<run_id>/`` (summary, flags.csv, report.html, review queue) from them."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.publish import ensure_run_history
+from flows.transform import record_node_results
+from hsguard.dbt import build_report_feeds
 from hsguard.faults import transient_failure_if_asked
 from hsguard.history import update_flag_history
-from hsguard.html_report import render_report
+from hsguard.report_feeds import FeedReader
+from hsguard.report_page import render_report
 from hsguard.reporting import partial_dir, summary_markdown, write_report
 from hsguard.runinfo import utc_now
 from hsguard.settings import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, is_transient_failure
@@ -20,31 +25,37 @@ from hsguard.warehouse import connect
 
 
 def collect_summary(build_file: Path, base: dict) -> dict:
-    """Counts for the run summary, read from the build warehouse (never recomputed elsewhere)."""
+    """Counts for the run summary, read from the report feeds of the build warehouse
+    (rpt_kpis, rpt_flags_by_check: the figures the report shows)."""
     con = connect(build_file, read_only=True)
     try:
-        products = con.execute("select count(*) from marts.dim_products").fetchone()[0]
-        by_severity = dict(
-            con.execute(
-                "select severity, count(*) from marts.fct_classification_flags "
-                "group by severity, severity_rank order by severity_rank desc"
-            ).fetchall()
-        )
-        by_check = [
-            {"check_code": c, "severity": s, "flags": n}
-            for c, s, n in con.execute(
-                "select check_code, severity, count(*) from marts.fct_classification_flags "
-                "group by check_code, severity, severity_rank order by severity_rank desc, check_code"
-            ).fetchall()
-        ]
+        feeds = FeedReader(con)
+        products = int(feeds.kpis()["products"]["value"])
+        flags_total = int(feeds.kpis()["flags_total"]["value"])
+        by_severity = feeds.flags_by_severity()
+        by_check = feeds.flags_by_check()
     finally:
         con.close()
     return base | {
         "products": products,
-        "flags_total": sum(by_severity.values()),
+        "flags_total": flags_total,
         "flags_by_severity": by_severity,
         "flags_by_check": by_check,
     }
+
+
+def build_feeds(build_file: Path, run_id: str) -> None:
+    """dbt build of the report feeds on the build warehouse (after the flag history); their
+    nodes join the transform's in ``audit.dbt_node_results``."""
+    con = connect(build_file)
+    try:
+        ensure_run_history(con)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    node_results = build_report_feeds(build_file, build_file.parent, run_id)
+    record_node_results(build_file, run_id, node_results)
+    print(f"  report feeds: {len(node_results)} nodes built and tested (models/reports)")
 
 
 def record_flag_history(build_file: Path, run_id: str, started_at: str | None) -> None:
@@ -89,6 +100,7 @@ def write_report_files(build_file: Path, target: Path, full: dict) -> Path:
 @flow(name="report", log_prints=True)
 def report(build_file: str, reports: str, run_id: str, summary: dict) -> dict:
     record_flag_history(Path(build_file), run_id, summary.get("started_at"))
+    build_feeds(Path(build_file), run_id)
     full = collect_summary(Path(build_file), summary)
     target = partial_dir(Path(reports), run_id)
     html = write_report_files(Path(build_file), target, full)

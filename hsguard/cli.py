@@ -413,7 +413,8 @@ def report(
     import json
 
     from flows.report import collect_summary
-    from hsguard.html_report import render_report
+    from hsguard.report_feeds import MissingFeedError
+    from hsguard.report_page import render_report
     from hsguard.reporting import write_report
     from hsguard.warehouse import connect
 
@@ -446,13 +447,16 @@ def report(
             for d, e, f, h, n in reference
         ],
     }
-    full = collect_summary(warehouse, base)
-    con = connect(warehouse, read_only=True)
     try:
-        write_report(con, out, full)
-        html = render_report(con, out, full)
-    finally:
-        con.close()
+        full = collect_summary(warehouse, base)
+        con = connect(warehouse, read_only=True)
+        try:
+            write_report(con, out, full)
+            html = render_report(con, out, full)
+        finally:
+            con.close()
+    except MissingFeedError as exc:
+        fail(str(exc))
     typer.echo(f"report regenerated: {html}")
 
 

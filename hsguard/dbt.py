@@ -16,6 +16,10 @@ RUN_ID_ENV = "HSGUARD_RUN_ID"
 REUSE_ENV = "HSGUARD_REUSE"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
+#: The report feeds (rpt_* models): built by the report stage, not by the transform's
+#: ``dbt build``, because they read what the validate stage and the flag history add.
+REPORT_FEEDS = "path:models/reports"
+
 #: What decides what a model computes, besides its inputs: every file of these folders
 #: and files of the dbt project, and the versions of these packages.
 CODE_PATHS = ("models", "macros", "seeds", "dbt_project.yml")
@@ -225,28 +229,19 @@ def dbt_build(
     taken from it (macros/reuse.sql): kept as they are when the build is a copy of it
     (``copied``), else copied; and the unit tests are skipped when the published build
     ran on the same code: they read no data, so they would pass again. In a copy, the
-    relations no node builds any more are dropped afterwards."""
+    relations no node builds any more are dropped afterwards. The report feeds are left
+    to build_report_feeds."""
     saved = state_dir / PARTIAL_PARSE_FILE if state_dir is not None else None
     plan = prepare_reuse(database, published, code_version(), run_id, copied)
-    command = ["build"]
+    command = ["build", "--exclude", REPORT_FEEDS]
     if plan.same_code:
         command += ["--exclude-resource-type", "unit_test"]
     result = invoke_dbt(
         command, database, work_dir, run_id=run_id, partial_parse_file=saved, reuse=plan.settings
     )
-    if result.exception is not None:
-        raise DbtBuildError(f"dbt could not run: {result.exception}")
-    node_results = list(getattr(result.result, "results", []) or [])
-    failures = [
-        f"{r.node.unique_id}: {' '.join(str(r.message or r.status).split())[:400]}"
-        for r in node_results
-        if str(r.status) in ("error", "fail", "runtime error")
-    ]
+    node_results, failures = checked_results(result, "dbt build")
     passed = sum(1 for r in node_results if str(r.status) in ("success", "pass"))
     warned = sum(1 for r in node_results if str(r.status) == "warn")
-    if failures or not result.success:
-        shown = "; ".join(failures[:5]) or "see dbt log"
-        raise DbtBuildError(f"dbt build failed ({len(failures)} node(s)): {shown}")
     if saved is not None:
         save_partial_parse(work_dir / "dbt_target" / PARTIAL_PARSE_FILE, saved)
     reused = finish_reuse(database)
@@ -264,6 +259,34 @@ def dbt_build(
         unit_tests_skipped=plan.same_code,
         dropped=dropped,
     )
+
+
+def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict]:
+    """``dbt build`` of the report feeds (models/reports: their tables, data tests and unit
+    tests) on ``database``, once the run's flags, validation results and flag history are
+    in it; raise DbtBuildError on failure. The feeds are stamped with ``run_id``, so none
+    is reused from the published build. Returns one node_result() per node built or tested
+    (the exposures, which dbt lists as no-ops, left out)."""
+    result = invoke_dbt(["build", "--select", REPORT_FEEDS], database, work_dir, run_id=run_id)
+    node_results, _ = checked_results(result, "dbt build of the report feeds")
+    return [node_result(r) for r in node_results if str(r.node.resource_type) != "exposure"]
+
+
+def checked_results(result, what: str) -> tuple[list, list[str]]:
+    """dbt's node results and failures (none: it raises DbtBuildError when there are any,
+    or when dbt could not run)."""
+    if result.exception is not None:
+        raise DbtBuildError(f"dbt could not run: {result.exception}")
+    node_results = list(getattr(result.result, "results", []) or [])
+    failures = [
+        f"{r.node.unique_id}: {' '.join(str(r.message or r.status).split())[:400]}"
+        for r in node_results
+        if str(r.status) in ("error", "fail", "runtime error")
+    ]
+    if failures or not result.success:
+        shown = "; ".join(failures[:5]) or "see dbt log"
+        raise DbtBuildError(f"{what} failed ({len(failures)} node(s)): {shown}")
+    return node_results, failures
 
 
 def drop_stale_relations(database: Path, manifest: Path) -> list[str]:

@@ -290,19 +290,19 @@ def _beside(path: Path, bundled_relative: str) -> Path:
 
 
 def _chart(path: Path) -> pl.DataFrame:
-    from hsguard.reference_export import parse_country_chart
+    from hsguard.export_control_reference import parse_country_chart
 
     return parse_country_chart(path, _beside(path, "export_control/us_ear/country_chart_iso2.json"))
 
 
 def _groups(path: Path) -> pl.DataFrame:
-    from hsguard.reference_export import parse_country_groups
+    from hsguard.export_control_reference import parse_country_groups
 
     return parse_country_groups(path, _beside(path, "export_control/us_ear/country_groups_iso2.json"))
 
 
 def _bridges(path: Path) -> pl.DataFrame:
-    from hsguard.reference_export import parse_export_control_bridges
+    from hsguard.export_control_reference import parse_export_control_bridges
 
     return parse_export_control_bridges(
         path,
@@ -313,9 +313,9 @@ def _bridges(path: Path) -> pl.DataFrame:
 
 def _export(name: str) -> Callable[[Path], pl.DataFrame]:
     def parse(path: Path) -> pl.DataFrame:
-        from hsguard import reference_export
+        from hsguard import export_control_reference
 
-        return getattr(reference_export, name)(path)
+        return getattr(export_control_reference, name)(path)
 
     return parse
 

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import duckdb
 
+from hsguard.report_exports import write_flag_exports
+
 PARTIAL_PREFIX = ".partial-"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 RUN_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}")
@@ -34,48 +35,6 @@ def remove_partials(reports: Path) -> None:
     if reports.is_dir():
         for entry in reports.glob(f"{PARTIAL_PREFIX}*"):
             shutil.rmtree(entry, ignore_errors=True)
-
-
-def neutralise_formula(value):
-    """Spreadsheet-safe text: a cell starting with = + - @ is prefixed with ' (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def write_csv(
-    con: duckdb.DuckDBPyConnection,
-    query: str,
-    path: Path,
-    order_by: str | None = None,
-    hidden: tuple[str, ...] = (),
-) -> int:
-    """Write the query's rows as CSV (header, comma, double quotes) with DuckDB's COPY, so
-    that a million flags never pass through Python; a text cell starting with = + - @
-    tab or CR is prefixed with ' (formula injection), as neutralise_formula does.
-    ``order_by`` may use ``hidden`` columns of the query, which are not written. Query,
-    order and names are fixed strings from code. Returns the number of rows written."""
-    described = con.execute(f"describe {query}").fetchall()  # noqa: S608 - query from code
-    prefixes = ", ".join(f"chr({ord(prefix)})" for prefix in FORMULA_PREFIXES)
-    cells = []
-    for name, column_type, *_ in described:
-        if name in hidden:
-            continue
-        quoted = '"' + name.replace('"', '""') + '"'
-        if column_type == "VARCHAR":
-            cells.append(
-                f"case when left({quoted}, 1) in ({prefixes}) then chr(39) || {quoted} "
-                f"else {quoted} end as {quoted}"
-            )
-        else:
-            cells.append(quoted)
-    order = f" order by {order_by}" if order_by else ""
-    target = "'" + str(path).replace("'", "''") + "'"
-    written = con.execute(
-        f"copy (select {', '.join(cells)} from ({query}) as query_rows{order}) "  # noqa: S608
-        f"to {target} (header true, delimiter ',', quote '\"', escape '\"')"
-    ).fetchone()
-    return int(written[0]) if written else 0
 
 
 def summary_markdown(summary: dict) -> str:
@@ -103,21 +62,9 @@ def summary_markdown(summary: dict) -> str:
 
 
 def write_report(con: duckdb.DuckDBPyConnection, target: Path, summary: dict) -> None:
+    """flags.csv, quarantine.csv, summary.json and summary.md into ``target``."""
     target.mkdir(parents=True, exist_ok=True)
-    write_csv(
-        con,
-        "select sku, check_code, severity, title, scheme, declared_code, suggested_code, evidence, "
-        "shipment_id, run_id, severity_rank, flag_id from marts.fct_classification_flags",
-        target / "flags.csv",
-        order_by="severity_rank desc, check_code, sku, flag_id",
-        hidden=("severity_rank", "flag_id"),
-    )
-    write_csv(
-        con,
-        "select source_file, row_number, columns, reason, raw_row from audit.quarantine",
-        target / "quarantine.csv",
-        order_by="source_file, row_number",
-    )
+    write_flag_exports(con, target)
     (target / "summary.json").write_text(json.dumps(summary, indent=2, default=str), encoding="utf-8")
     (target / "summary.md").write_text(summary_markdown(summary), encoding="utf-8")
 

@@ -157,7 +157,7 @@ class Tariff:
             self.cn_by_hs6.setdefault(code[:6], []).append(code)
         self.cn_codes = sorted(cn["code"].to_list())
 
-        from hsguard.reference_export import (
+        from hsguard.export_control_reference import (
             parse_ccl_eccns,
             parse_export_control_bridges,
             parse_screening_list,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -56,7 +57,11 @@ def test_dbt_node_results_record_every_node_of_the_run(published):
     assert flags[1] == "model" and flags[2] == "success" and flags[3] > 0
     assert {r[1] for r in rows} >= {"model", "seed", "test", "unit_test"}
     assert all(r[2] in ("success", "pass", "warn") for r in rows)
-    assert f"dbt build: {len(rows)} nodes" in published["output"]
+    # the transform's dbt build, then the report stage's build of the report feeds
+    built = int(re.search(r"dbt build: (\d+) nodes", published["output"]).group(1))
+    feeds = int(re.search(r"report feeds: (\d+) nodes", published["output"]).group(1))
+    assert built + feeds == len(rows) and feeds > 0
+    assert by_id["model.hsguard.rpt_kpis"][2] == "success"
 
 
 def test_second_process_reads_the_published_file(published):

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from hsguard.html_report import render_report
+from hsguard.report_page import render_report
 from tests.conftest import SAMPLE_DIR, run_cli
 
 pytestmark = pytest.mark.integration

@@ -7,8 +7,7 @@ import json
 import polars as pl
 import pytest
 
-from hsguard.paths import REFERENCE_DIR
-from hsguard.reference_export import (
+from hsguard.export_control_reference import (
     BRIDGE_SCHEMA,
     CCL_ECCN_SCHEMA,
     CCL_REQUIREMENT_SCHEMA,
@@ -31,6 +30,7 @@ from hsguard.reference_export import (
     parse_military_end_user_eccns,
     parse_screening_list,
 )
+from hsguard.paths import REFERENCE_DIR
 
 EAR = REFERENCE_DIR / "export_control" / "us_ear"
 BRIDGES = REFERENCE_DIR / "export_control" / "bridges"
