@@ -26,7 +26,7 @@
 {%- endmacro %}
 
 {#- Party names for screening: lower case, accents and punctuation removed, legal-form
-    words dropped (same list as hsguard.reference_export.normalise_party_name). -#}
+    words dropped (the only implementation: no Python copy). -#}
 {% macro normalise_party_name(column) -%}
     {{ return(adapter.dispatch('normalise_party_name', 'hsguard')(column)) }}
 {%- endmacro %}

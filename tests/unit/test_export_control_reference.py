@@ -18,7 +18,6 @@ from hsguard.export_control_reference import (
     MEU_SCHEMA,
     SCREENING_SCHEMA,
     ear_name_to_iso2,
-    normalise_party_name,
     parse_ccl_eccns,
     parse_ccl_license_requirements,
     parse_country_chart,
@@ -486,33 +485,3 @@ def test_screening_list(screening):
     # BIS lists have no entity numbers; "UK" in the source becomes GB.
     uk = screening.filter(pl.col("name") == "AC AVIATIE UK LIMITED").row(0, named=True)
     assert (uk["list_name"], uk["countries"], uk["entry_id"]) == ("Denied Persons List", "GB", "DPL-ROW1084")
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("BANK OF KUNLUN CO LTD", "bank of kunlun"),
-        ("China Telecom Corporation Limited", "china telecom"),
-        ("CHINA TELECOM CO., LTD", "china telecom"),
-        ("Joint Stock Company Russian Agricultural Bank", "russian agricultural bank"),
-        ("VTB BANK PUBLIC JOINT STOCK COMPANY", "vtb bank"),
-        ("JSC VTB BANK", "vtb bank"),
-        ("OOO «Romashka»", "romashka"),
-        ("ООО «Ромашка»", "ромашка"),
-        ("Société Générale S.A.", "societe generale"),
-        ("Müller-Lüdenscheidt GmbH & Co. KG", "muller ludenscheidt"),
-        ("AVIATION INDUSTRY CORPORATION OF CHINA, LTD.", "aviation industry corporation of china"),
-        ("  Huawei   Technologies Co., Ltd. ", "huawei technologies"),
-        ("O'Brien Trading Inc.", "obrien trading"),
-        ("LTD", "ltd"),
-    ],
-)
-def test_normalise_party_name(raw: str, expected: str):
-    assert normalise_party_name(raw) == expected
-
-
-def test_normalised_alt_names_meet_the_primary_name(screening):
-    # China Telecom's CMIC entry: all three spellings normalise to the same key.
-    row = screening.filter(pl.col("entry_id") == "CMIC-30882").row(0, named=True)
-    keys = {normalise_party_name(n) for n in [row["name"], *row["alt_names"].split(" | ")]}
-    assert keys == {"china telecom"}
