@@ -416,14 +416,19 @@ def load_sources(
     return lineage
 
 
+#: What a parser raises on a file of the wrong form (not on a fault of the code).
+MALFORMED_FILE_ERRORS = (ValueError, KeyError, TypeError, IndexError, AttributeError, pl.exceptions.PolarsError)
+
+
 def parse_reference(ref, path: Path) -> pl.DataFrame:
-    """``ref.parse(path)``; a file that does not parse (a user's replacement in
-    ``<sources>/reference/``, or a damaged bundle) is refused with one line naming it."""
+    """``ref.parse(path)``. A user's replacement in ``<sources>/reference/`` that does not
+    parse is refused with one line naming it; a bundled file that does not parse is a
+    defect of hsguard and raises as it is."""
     try:
         return ref.parse(path)
-    except ContractError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's, said in one line
+    except MALFORMED_FILE_ERRORS as exc:
+        if path.resolve().is_relative_to(REFERENCE_DIR.resolve()):
+            raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ContractError(f"{path.name}: cannot be read as {ref.dataset}: {first}") from exc
 
