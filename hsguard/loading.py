@@ -417,7 +417,14 @@ def load_sources(
 
 
 #: What a parser raises on a file of the wrong form (not on a fault of the code).
-MALFORMED_FILE_ERRORS = (ValueError, KeyError, TypeError, IndexError, AttributeError, pl.exceptions.PolarsError)
+MALFORMED_FILE_ERRORS = (
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    pl.exceptions.PolarsError,
+)
 
 
 def parse_reference(ref, path: Path) -> pl.DataFrame:
