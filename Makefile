@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.hsguard-installed
 
-.PHONY: setup run test test-fast bench docs lint clean
+.PHONY: setup run test test-fast bench docs lint lint-sql clean
 
 setup: $(STAMP)
 
@@ -19,7 +19,8 @@ $(STAMP): requirements.lock pyproject.toml
 run: setup
 	$(BIN)/hsguard run
 
-test: setup
+# SQL lint first: a lint error fails `make test` before any test runs.
+test: setup lint-sql
 	$(BIN)/python -m pytest
 
 test-fast: setup
@@ -34,6 +35,10 @@ docs: setup
 lint: setup
 	$(BIN)/ruff check hsguard flows expectations tests bench
 	$(BIN)/ruff format --check hsguard flows expectations tests bench
+
+# The models' and dbt tests' SQL, rules in .sqlfluff (files in .sqlfluffignore skipped).
+lint-sql: setup
+	$(BIN)/sqlfluff lint models tests/dbt --processes 2
 
 clean:
 	rm -rf target logs .pytest_cache .ruff_cache

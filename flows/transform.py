@@ -40,7 +40,10 @@ def transform(
         Path(published) if published else None,
         copied,
     )
-    print(f"  dbt build: {outcome.nodes} nodes, {outcome.passed} passed, {outcome.warned} warnings")
+    print(
+        f"  dbt build: {outcome.nodes} nodes, {outcome.passed} passed, "
+        f"{len(outcome.tests_reused)} reused (data tests not run again), {outcome.warned} warnings"
+    )
     if outcome.unit_tests_skipped:
         print("  unit tests skipped: the published warehouse was built from the same code")
     if outcome.reused or outcome.tests_reused:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Container
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -16,9 +17,11 @@ RUN_ID_ENV = "HSGUARD_RUN_ID"
 REUSE_ENV = "HSGUARD_REUSE"
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 
-#: The report feeds (rpt_* models): built by the report stage, not by the transform's
-#: ``dbt build``, because they read what the validate stage and the flag history add.
-REPORT_FEEDS = "path:models/reports"
+#: The report feeds (rpt_* models) and the staging views of the run records only they
+#: read (tag report_input): built by the report stage, not by the transform's ``dbt
+#: build``, because they read what the validate stage and the flag history add (and on a
+#: first run audit.run_history and audit.flag_history do not exist before it).
+REPORT_FEEDS = ("path:models/reports", "tag:report_input")
 
 #: What decides what a model computes, besides its inputs: every file of these folders
 #: and files of the dbt project, and the versions of these packages.
@@ -33,10 +36,12 @@ class DbtBuildError(RuntimeError):
 @dataclass
 class DbtOutcome:
     nodes: int
+    # Nodes dbt ran and passed; data tests not run again (reused) are not among them
     passed: int
     warned: int
     failures: list[str]
-    # One dict per node: unique_id, resource_type, status, execution_seconds, rows_affected
+    # One dict per node: unique_id, resource_type, status (dbt's, or REUSED_STATUS for a
+    # data test not run again), execution_seconds, rows_affected
     node_results: list[dict] = field(default_factory=list)
     # Tables taken from the published warehouse (unchanged inputs) and tables computed;
     # data tests not run again (passed last run on the same inputs) and data tests run
@@ -233,28 +238,30 @@ def dbt_build(
     to build_report_feeds."""
     saved = state_dir / PARTIAL_PARSE_FILE if state_dir is not None else None
     plan = prepare_reuse(database, published, code_version(), run_id, copied)
-    command = ["build", "--exclude", REPORT_FEEDS]
+    command = ["build", "--exclude", *REPORT_FEEDS]
     if plan.same_code:
         command += ["--exclude-resource-type", "unit_test"]
     result = invoke_dbt(
         command, database, work_dir, run_id=run_id, partial_parse_file=saved, reuse=plan.settings
     )
     node_results, failures = checked_results(result, "dbt build")
-    passed = sum(1 for r in node_results if str(r.status) in ("success", "pass"))
-    warned = sum(1 for r in node_results if str(r.status) == "warn")
     if saved is not None:
         save_partial_parse(work_dir / "dbt_target" / PARTIAL_PARSE_FILE, saved)
     reused = finish_reuse(database)
+    tests_reused = [node for node, was_reused in reused if was_reused and node.startswith("test.")]
+    results = [node_result(r, set(tests_reused)) for r in node_results]
+    passed = sum(1 for r in results if r["status"] in ("success", "pass"))
+    warned = sum(1 for r in results if r["status"] == "warn")
     dropped = drop_stale_relations(database, work_dir / "dbt_target" / "manifest.json") if copied else []
     return DbtOutcome(
         len(node_results),
         passed,
         warned,
         failures,
-        [node_result(r) for r in node_results],
+        results,
         reused=[node for node, was_reused in reused if was_reused and node.startswith("model.")],
         rebuilt=[node for node, was_reused in reused if not was_reused and node.startswith("model.")],
-        tests_reused=[node for node, was_reused in reused if was_reused and node.startswith("test.")],
+        tests_reused=tests_reused,
         tests_run=[node for node, was_reused in reused if not was_reused and node.startswith("test.")],
         unit_tests_skipped=plan.same_code,
         dropped=dropped,
@@ -267,7 +274,7 @@ def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict
     in it; raise DbtBuildError on failure. The feeds are stamped with ``run_id``, so none
     is reused from the published build. Returns one node_result() per node built or tested
     (the exposures, which dbt lists as no-ops, left out)."""
-    result = invoke_dbt(["build", "--select", REPORT_FEEDS], database, work_dir, run_id=run_id)
+    result = invoke_dbt(["build", "--select", *REPORT_FEEDS], database, work_dir, run_id=run_id)
     node_results, _ = checked_results(result, "dbt build of the report feeds")
     return [node_result(r) for r in node_results if str(r.node.resource_type) != "exposure"]
 
@@ -331,14 +338,25 @@ def save_partial_parse(written: Path, saved: Path) -> None:
     os.replace(partial, saved)
 
 
-def node_result(result) -> dict:
-    """What ``audit.dbt_node_results`` keeps of one node of dbt's run results."""
+#: The status ``audit.dbt_node_results`` records for a data test that was not run again
+#: because it passed in the published run on the same inputs (macros/reuse.sql): dbt
+#: reports it as a pass, but nothing was checked this run.
+REUSED_STATUS = "reused"
+
+
+def node_result(result, tests_reused: Container[str] = ()) -> dict:
+    """What ``audit.dbt_node_results`` keeps of one node of dbt's run results; a data test
+    of ``tests_reused`` (not run again) has the status REUSED_STATUS, not dbt's pass."""
     adapter = getattr(result, "adapter_response", None) or {}
     rows = adapter.get("rows_affected") if isinstance(adapter, dict) else None
+    unique_id = result.node.unique_id
+    status = str(result.status)
+    if unique_id in tests_reused and status == "pass":
+        status = REUSED_STATUS
     return {
-        "unique_id": result.node.unique_id,
+        "unique_id": unique_id,
         "resource_type": str(result.node.resource_type),
-        "status": str(result.status),
+        "status": status,
         "execution_seconds": round(float(result.execution_time or 0.0), 3),
         "rows_affected": int(rows) if isinstance(rows, int) and rows >= 0 else None,
     }

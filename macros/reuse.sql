@@ -313,8 +313,10 @@
 
 {#- Data tests: a test whose input fingerprint (code version, compiled SQL, tokens of
     what it reads) is that of a test the published run passed is not run again, since
-    it would read the same rows with the same SQL. It reports 0 failures and is
-    recorded with reused = true in audit.model_fingerprints. -#}
+    it would read the same rows with the same SQL (a test the published run reused in
+    turn counts as passed there: its inputs were those of an earlier pass). It reports 0
+    failures to dbt and is recorded with reused = true in audit.model_fingerprints, so
+    hsguard records it as `reused` in audit.dbt_node_results, never as a pass. -#}
 {% macro duckdb__get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) -%}
   {%- set settings = hsguard_build_settings() -%}
   {%- if settings and hsguard_reuse_test(settings, main_sql) -%}
@@ -335,7 +337,7 @@
         ~ "join hsguard_published.audit.dbt_node_results r on r.unique_id = f.node "
         ~ "where f.node = " ~ hsguard_sql_literal(model.unique_id)
         ~ " and f.input_fingerprint = " ~ hsguard_sql_literal(fingerprint)
-        ~ " and r.status = 'pass' and r.run_id = (select max(run_id) from hsguard_published.audit.run_history)"
+        ~ " and r.status in ('pass', 'reused') and r.run_id = (select max(run_id) from hsguard_published.audit.run_history)"
         ).columns[0].values()[0] -%}
     {%- set ns.passed = found > 0 -%}
   {%- endif -%}

@@ -16,7 +16,7 @@ validation_results as (
         observed_value,
         failing_keys,
         reused
-    from {{ source('audit', 'validation_results') }}
+    from {{ ref('stg_audit__validation_results') }}
 ),
 
 this_run as (

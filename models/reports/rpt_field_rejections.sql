@@ -12,7 +12,7 @@ field_rejections as (
         column_name,
         value,
         reason
-    from {{ source('audit', 'field_rejections') }}
+    from {{ ref('stg_audit__field_rejections') }}
 ),
 
 this_run as (

@@ -7,7 +7,7 @@ flag_history as (
         check_code,
         first_seen_run_id,
         last_seen_run_id
-    from {{ source('audit', 'flag_history') }}
+    from {{ ref('stg_audit__flag_history') }}
 ),
 
 runs as (

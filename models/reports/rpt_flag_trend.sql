@@ -9,7 +9,7 @@ run_history as (
         started_at,
         flags_total,
         flags_by_severity
-    from {{ source('audit', 'run_history') }}
+    from {{ ref('stg_audit__run_history') }}
 ),
 
 flags as (

@@ -12,7 +12,7 @@ load_lineage as (
         rows_in,
         rows_loaded,
         rows_quarantined
-    from {{ source('audit', 'load_lineage') }}
+    from {{ ref('stg_audit__load_lineage') }}
 ),
 
 this_run as (

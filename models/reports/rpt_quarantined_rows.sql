@@ -10,7 +10,7 @@ quarantine as (
         columns,
         reason,
         raw_row
-    from {{ source('audit', 'quarantine') }}
+    from {{ ref('stg_audit__quarantine') }}
 ),
 
 this_run as (

@@ -9,7 +9,7 @@ load_lineage as (
         dataset,
         edition,
         rows_loaded
-    from {{ source('audit', 'load_lineage') }}
+    from {{ ref('stg_audit__load_lineage') }}
 ),
 
 this_run as (

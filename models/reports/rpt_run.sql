@@ -9,7 +9,7 @@ run_history as (
         status,
         started_at,
         finished_at
-    from {{ source('audit', 'run_history') }}
+    from {{ ref('stg_audit__run_history') }}
 ),
 
 this_run as (

@@ -6,7 +6,8 @@ with
 
 examples as (
 
-    select line_id, eccn, destination_country, license_exception, expected_decision, expected_flag,
+    select
+        line_id, eccn, destination_country, license_exception, expected_decision, expected_flag,
         cast(null as varchar) as hs6
     from {{ ref('license_determination_examples') }}
 
@@ -23,7 +24,9 @@ per_line as (
     select
         line_id,
         max(case when line_decision in ('license_required', 'license_required_paragraph_dependent')
-            then 1 else 0 end) as required
+                then 1
+            else 0
+        end) as required
     from checks
     group by line_id
 
@@ -31,7 +34,8 @@ per_line as (
 
 embargoed as (
 
-    select distinct country_code from {{ ref('stg_ear__country_chart') }} where is_embargoed
+    select distinct country_code from {{ ref('stg_ear__country_chart') }}
+    where is_embargoed
 
 ),
 
@@ -55,5 +59,7 @@ decided as (
 select *
 from decided
 where decision != expected_decision
-    or ((decision in ('license_required', 'embargoed') and (license_exception is null or decision = 'embargoed'))
-        != expected_flag)
+    or (
+        (decision in ('license_required', 'embargoed') and (license_exception is null or decision = 'embargoed'))
+        != expected_flag
+    )

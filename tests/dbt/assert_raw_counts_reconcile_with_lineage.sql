@@ -12,17 +12,17 @@ lineage as (
 
 actual as (
 
-    select 'ref_hts_lines' as raw_table, count(*) as rows_in_table from {{ source('raw', 'ref_hts_lines') }}
+    select 'ref_hts_lines' as raw_table, count(*) as rows_in_table from {{ source('hts', 'ref_hts_lines') }}
     union all
-    select 'ref_hs_nomenclature', count(*) from {{ source('raw', 'ref_hs_nomenclature') }}
+    select 'ref_hs_nomenclature' as raw_table, count(*) as rows_in_table from {{ source('hs', 'ref_hs_nomenclature') }}
     union all
-    select 'ref_cn_lines', count(*) from {{ source('raw', 'ref_cn_lines') }}
+    select 'ref_cn_lines' as raw_table, count(*) as rows_in_table from {{ source('cn', 'ref_cn_lines') }}
     union all
-    select 'ref_hs_correlation', count(*) from {{ source('raw', 'ref_hs_correlation') }}
+    select 'ref_hs_correlation' as raw_table, count(*) as rows_in_table from {{ source('hs', 'ref_hs_correlation') }}
     union all
-    select 'ref_hts_revision_concordance', count(*) from {{ source('raw', 'ref_hts_revision_concordance') }}
+    select 'ref_hts_revision_concordance' as raw_table, count(*) as rows_in_table from {{ source('hts', 'ref_hts_revision_concordance') }}
     union all
-    select 'erp_products', count(*) from {{ source('raw', 'erp_products') }}
+    select 'erp_products' as raw_table, count(*) as rows_in_table from {{ source('erp', 'erp_products') }}
 
 )
 

@@ -212,6 +212,46 @@ def test_data_tests_on_unchanged_inputs_are_not_run_again(rerun):
     assert f"{sum(tests.values())} of {len(tests)} data tests passed there" in rerun["output"]
 
 
+def node_statuses(warehouse) -> dict[str, str]:
+    """unique_id -> status in audit.dbt_node_results, for the data tests of the last run."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        rows = con.execute(
+            "select unique_id, status from audit.dbt_node_results where resource_type = 'test' "
+            "and run_id = (select max(run_id) from audit.run_history)"
+        ).fetchall()
+    finally:
+        con.close()
+    return dict(rows)
+
+
+def test_data_tests_not_run_again_are_recorded_and_counted_as_reused_not_passed(rerun):
+    tests, statuses = rerun["tests"], node_statuses(rerun["warehouse"])
+    assert statuses.keys() == tests.keys()
+    assert {t for t, s in statuses.items() if s == "reused"} == {t for t, was in tests.items() if was}
+    assert {s for t, s in statuses.items() if not tests[t]} == {"pass"}
+    reused = sum(tests.values())
+    line = next(line for line in rerun["output"].splitlines() if "dbt build:" in line)
+    nodes, passed = (int(line.split(word)[0].split()[-1]) for word in (" nodes", " passed"))
+    assert f"{passed} passed, {reused} reused (data tests not run again)" in line, line
+    assert passed == nodes - reused, line  # a fresh build: every node passed, none reused
+    assert all(s == "pass" for s in node_statuses(rerun["full_warehouse"]).values())
+
+
+def test_a_data_test_reused_last_night_is_reused_again_on_the_same_inputs(rerun, cli_env, tmp_path):
+    """The published run recorded its reused tests as `reused`, not `pass`: they still
+    count as passed on those inputs, so a third night on the same sources reuses them
+    again instead of running them every other night."""
+    warehouse = tmp_path / "wh" / "hsguard.duckdb"
+    shutil.copytree(rerun["warehouse"].parent, warehouse.parent)
+    sources = rerun["warehouse"].parent.parent / "sources"
+    again = run_cli(cli_env, *run_args(warehouse, tmp_path / "reports", sources))
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    tests = fingerprints(warehouse, "test")
+    reused_before = {t for t, was in rerun["tests"].items() if was}
+    assert reused_before and all(tests[t] for t in reused_before), tests
+
+
 def test_a_build_into_an_empty_warehouse_reuses_nothing(rerun):
     assert rerun["full_tables"] and not any(rerun["full_tables"].values())
     assert len(rerun["full_tests"]) == len(rerun["tests"]) and not any(rerun["full_tests"].values())

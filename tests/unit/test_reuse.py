@@ -3,9 +3,11 @@ from the published warehouse (the copying itself: tests/integration/test_increme
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import duckdb
 
-from hsguard.dbt import REUSE_ENV, code_version, finish_reuse, invoke_dbt, prepare_reuse
+from hsguard.dbt import REUSE_ENV, code_version, finish_reuse, invoke_dbt, node_result, prepare_reuse
 
 
 def project(root):
@@ -114,3 +116,22 @@ def test_reuse_settings_reach_dbt_only_for_the_build_that_asked(tmp_path, monkey
 
     assert seen == ['{"code_version": "v1"}', None]
     assert REUSE_ENV not in os.environ
+
+
+def test_a_data_test_not_run_again_is_recorded_as_reused_not_passed():
+    def result(unique_id, resource_type, status):
+        node = SimpleNamespace(unique_id=unique_id, resource_type=resource_type)
+        return SimpleNamespace(node=node, status=status, execution_time=0.01, adapter_response={})
+
+    reused = {"test.hsguard.unique_a", "test.hsguard.failing_b"}
+    statuses = [
+        node_result(result(uid, kind, status), reused)["status"]
+        for uid, kind, status in (
+            ("test.hsguard.unique_a", "test", "pass"),  # reused: dbt said pass
+            ("test.hsguard.not_null_a", "test", "pass"),  # run this build
+            ("test.hsguard.failing_b", "test", "fail"),  # never hide a failure
+            ("model.hsguard.a", "model", "success"),
+        )
+    ]
+    assert statuses == ["reused", "pass", "fail", "success"]
+    assert node_result(result("test.hsguard.unique_a", "test", "pass"))["status"] == "pass"

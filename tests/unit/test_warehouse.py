@@ -1,7 +1,8 @@
 import duckdb
 import pytest
 
-from hsguard.reporting import finalise, neutralise_formula, partial_dir, remove_partials
+from hsguard.report_exports import neutralise_formula
+from hsguard.reporting import finalise, partial_dir, remove_partials
 from hsguard.warehouse import RunLockedError, WarehousePaths, publish, remove_leftovers, run_lock
 
 

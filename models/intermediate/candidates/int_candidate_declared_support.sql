@@ -23,7 +23,7 @@ declared as (
         and codes.declared_code = lines.declarable_code
         and lines.is_declarable
     where codes.code_status = 'well_formed'
-        and codes.scheme in (select distinct scheme from {{ ref('int_candidate_tariff_lines') }})
+        and codes.scheme in (select distinct candidate_lines.scheme from {{ ref('int_candidate_tariff_lines') }} as candidate_lines)
 
 ),
 

@@ -80,7 +80,8 @@ peer_codes as (
         products.description,
         schemes.scheme,
         case when declared.declared_scheme = schemes.scheme then declared.declared_code
-            else substr(declared.declared_code, 1, 6) end as code
+            else substr(declared.declared_code, 1, 6)
+        end as code
     from declared
     inner join products
         on declared.sku = products.sku
@@ -94,7 +95,8 @@ peer_members as (
 
     -- one declarable code per product and scheme (the smallest, as in
     -- int_candidate_variants, so that a product's own group is always known)
-    select peer_codes.sku, peer_codes.scheme, peer_codes.text_key, min(peer_codes.description) as description,
+    select
+        peer_codes.sku, peer_codes.scheme, peer_codes.text_key, min(peer_codes.description) as description,
         min(peer_codes.code) as code
     from peer_codes
     inner join candidate_codes

@@ -111,11 +111,14 @@ best_field as (
     select
         scheme, heading_code, token,
         max(case field when 'heading' then 1.0
-            when 'subheadings' then {{ var('candidates_weight_subtree', 0.6) }} else 0 end)
-            + max(case field when 'chapter' then {{ var('candidates_weight_chapter', 0.4) }} else 0 end)
-            - case when max(case field when 'negated' then 1 else 0 end) = 1
+            when 'subheadings' then {{ var('candidates_weight_subtree', 0.6) }} else 0
+        end)
+        + max(case field when 'chapter' then {{ var('candidates_weight_chapter', 0.4) }} else 0 end)
+        - case when max(case field when 'negated' then 1 else 0 end) = 1
                 and max(case when field in ('heading', 'chapter') then 1 else 0 end) = 0
-                then {{ var('candidates_weight_negated', 1.0) }} else 0 end as field_weight,
+                then {{ var('candidates_weight_negated', 1.0) }}
+            else 0
+        end as field_weight,
         -- the field that gave the weight (heading > subheadings > chapter > negated)
         min(case field when 'heading' then 1 when 'subheadings' then 2 when 'chapter' then 3 else 4 end) as field_order
     from occurrences
@@ -146,7 +149,8 @@ final as (
         best_field.heading_code,
         best_field.token,
         case best_field.field_order when 1 then 'heading' when 2 then 'subheadings'
-            when 3 then 'chapter' else 'negated' end as field,
+            when 3 then 'chapter' else 'negated'
+        end as field,
         best_field.field_weight,
         document_frequency.df,
         {{ idf('document_frequency.df', 'heading_counts.headings') }} as idf

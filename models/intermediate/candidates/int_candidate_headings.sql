@@ -180,7 +180,8 @@ ranked as (
 
 final as (
 
-    select text_key, scheme, heading_code, heading_score, chapter_share, norm, ranking_score,
+    select
+        text_key, scheme, heading_code, heading_score, chapter_share, norm, ranking_score,
         is_top_heading, is_neighbour_heading
     from ranked
     where is_top_heading or is_neighbour_heading

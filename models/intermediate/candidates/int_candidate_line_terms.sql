@@ -95,7 +95,8 @@ current_national_lines as (
 
 national_texts as (
 
-    select distinct scheme as national_scheme, substr(code, 1, 6) as subheading_code,
+    select distinct
+        scheme as national_scheme, substr(code, 1, 6) as subheading_code,
         {{ affirmed_text('description') }} as national_text
     from current_national_lines
 

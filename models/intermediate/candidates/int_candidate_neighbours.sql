@@ -116,6 +116,8 @@ example_norms as (
 
 ),
 
+
+
 {#- 1. proposals: pairs that share a word rare enough to be worth a look (df at most
     var candidates_neighbour_max_df, or one of the description's 2 rarest words) -#}
 query_probe_terms as (
@@ -147,6 +149,8 @@ shortlist as (
     {{ top_n_per_group('proposals', ['query_key'], 'probe_overlap desc, example_key', 4 * (var('candidates_neighbours', 6) + 2), 'proposal_rank') }}
 
 ),
+
+
 
 {#- 2. the exact similarity of the shortlisted pairs, over all their words -#}
 shared as (

@@ -12,9 +12,9 @@ products as (
     select sku, description
     from {{ ref('int_products_classified') }}
     where description is not null
-    {%- if var('candidates_only_skus', none) %}
+        {%- if var('candidates_only_skus', none) %}
         and sku in ({% for s in var('candidates_only_skus') %}'{{ s }}'{{ ',' if not loop.last }}{% endfor %})
-    {%- endif %}
+        {%- endif %}
 
 ),
 

@@ -62,7 +62,8 @@ candidate_lines as (
 
 lines as (
 
-    select scheme, candidate_code, code_display, heading_code, heading_display, heading_description,
+    select
+        scheme, candidate_code, code_display, heading_code, heading_display, heading_description,
         description, full_description, below_heading_text
     from {{ ref('int_candidate_tariff_lines') }}
 
@@ -79,7 +80,8 @@ query_terms as (
 
 heading_words as (
 
-    select distinct candidate_lines.text_key, candidate_lines.scheme, candidate_lines.candidate_code,
+    select distinct
+        candidate_lines.text_key, candidate_lines.scheme, candidate_lines.candidate_code,
         query_terms.word, heading_terms.field, heading_terms.idf
     from candidate_lines
     inner join query_terms
@@ -102,7 +104,8 @@ scheme_vocabulary as (
 
 path_words as (
 
-    select distinct candidate_lines.text_key, candidate_lines.scheme, candidate_lines.candidate_code,
+    select distinct
+        candidate_lines.text_key, candidate_lines.scheme, candidate_lines.candidate_code,
         query_terms.word, scheme_vocabulary.idf
     from candidate_lines
     inner join query_terms
@@ -120,7 +123,8 @@ path_words as (
 
 heading_word_lists as (
 
-    select text_key, scheme, candidate_code,
+    select
+        text_key, scheme, candidate_code,
         {{ dbt.listagg("'''' || word || ''''", "', '", 'order by idf desc, word') }} as words
     from (
         select text_key, scheme, candidate_code, word, max(idf) as idf
@@ -133,7 +137,8 @@ heading_word_lists as (
 
 path_word_lists as (
 
-    select text_key, scheme, candidate_code,
+    select
+        text_key, scheme, candidate_code,
         {{ dbt.listagg("'''' || word || ''''", "', '", 'order by idf desc, word') }} as words
     from (
         select text_key, scheme, candidate_code, word, max(idf) as idf
@@ -162,7 +167,9 @@ final as (
         -- the evidence sources of the candidate, always in this order
         trim(
             case when heading_word_lists.words is not null or path_word_lists.words is not null
-                or top_k.heading_score > 0 then 'tariff ' else '' end
+                    or top_k.heading_score > 0 then 'tariff '
+                else ''
+            end
             || case when top_k.ruling_score > 0 then 'ruling ' else '' end
             || case when top_k.peer_score > 0 then 'peer ' else '' end
             || case when top_k.correlation_score > 0 then 'correlation ' else '' end
@@ -170,44 +177,53 @@ final as (
         top_k.ruling_id,
         top_k.peer_sku,
         'Tariff text ' || top_k.scheme || ' ' || coalesce(lines.heading_display, top_k.heading_code) || ' "'
-            || substr(lines.heading_description, 1, 90) || case when length(lines.heading_description) > 90 then '..."' else '"' end
-            || coalesce(': matches ' || heading_word_lists.words, ': no word of the heading matches')
-            || '; line "' || substr(lines.below_heading_text, 1, 160)
-            || case when length(lines.below_heading_text) > 160 then '..."' else '"' end
-            || coalesce(': matches ' || path_word_lists.words, '')
-            || '.'
-            || case when top_k.ruling_score > 0 then
-                ' Ruling ' || top_k.ruling_id || ' (similarity ' || cast(round(top_k.ruling_similarity, 2) as varchar)
-                || coalesce(', shared words ' || ruling_words.matched_words, '') || ': "'
-                || substr(ruling_examples.description, 1, 100) || case when length(ruling_examples.description) > 100 then '...' else '' end
-                || '") classifies ' || {{ candidate_code_display('top_k.scheme', 'top_k.ruling_code') }}
-                || case when top_k.ruling_code = top_k.candidate_code then '' else ' (same ' ||
-                    case when substr(top_k.ruling_code, 1, 8) = substr(top_k.candidate_code, 1, 8) and length(top_k.ruling_code) >= 8 then '8-digit line'
-                        when substr(top_k.ruling_code, 1, 6) = substr(top_k.candidate_code, 1, 6) then 'subheading'
-                        else 'heading' end || ')' end
-                || '.'
-                else '' end
-            || case when top_k.peer_score > 0 then
-                ' ' || cast(top_k.peer_members as varchar)
-                || case when top_k.peer_is_own_group
-                    then ' other product(s) with the same description'
-                    else ' classified product(s) with a similar description (e.g. SKU ' || top_k.peer_sku
-                        || ', similarity ' || cast(round(top_k.peer_similarity, 2) as varchar) || ': "'
-                        || substr(peer_examples.description, 1, 80) || case when length(peer_examples.description) > 80 then '...' else '' end
-                        || '")'
+        || substr(lines.heading_description, 1, 90) || case when length(lines.heading_description) > 90 then '..."' else '"' end
+        || coalesce(': matches ' || heading_word_lists.words, ': no word of the heading matches')
+        || '; line "' || substr(lines.below_heading_text, 1, 160)
+        || case when length(lines.below_heading_text) > 160 then '..."' else '"' end
+        || coalesce(': matches ' || path_word_lists.words, '')
+        || '.'
+        || case when top_k.ruling_score > 0
+                then
+                    ' Ruling ' || top_k.ruling_id || ' (similarity ' || cast(round(top_k.ruling_similarity, 2) as varchar)
+                    || coalesce(', shared words ' || ruling_words.matched_words, '') || ': "'
+                    || substr(ruling_examples.description, 1, 100) || case when length(ruling_examples.description) > 100 then '...' else '' end
+                    || '") classifies ' || {{ candidate_code_display('top_k.scheme', 'top_k.ruling_code') }}
+                    || case when top_k.ruling_code = top_k.candidate_code then '' else ' (same '
+                            || case when substr(top_k.ruling_code, 1, 8) = substr(top_k.candidate_code, 1, 8) and length(top_k.ruling_code) >= 8 then '8-digit line'
+                                when substr(top_k.ruling_code, 1, 6) = substr(top_k.candidate_code, 1, 6) then 'subheading'
+                                else 'heading'
+                            end || ')'
                     end
-                || ' declare ' || {{ candidate_code_display('top_k.scheme', 'top_k.peer_code') }}
-                || case when top_k.peer_code = top_k.candidate_code then '' else ' (same '
-                    || case when substr(top_k.peer_code, 1, 6) = substr(top_k.candidate_code, 1, 6) then 'subheading' else 'heading' end || ')' end
-                || '.'
-                else '' end
-            || case when top_k.correlation_score > 0 then
-                ' The ' || top_k.correlation_source || ' maps the declared '
-                || {{ candidate_code_display('top_k.scheme', 'top_k.correlation_from_code') }}
-                || ', no longer a line of the current edition, to this line'
-                || case when top_k.correlation_replacements = 1 then ' (1:1).'
-                    else ' (one of ' || cast(top_k.correlation_replacements as varchar) || ' lines: a split, a human must choose).' end
-                else '' end
+                    || '.'
+            else ''
+        end
+        || case when top_k.peer_score > 0
+                then
+                    ' ' || cast(top_k.peer_members as varchar)
+                    || case when top_k.peer_is_own_group
+                            then ' other product(s) with the same description'
+                        else ' classified product(s) with a similar description (e.g. SKU ' || top_k.peer_sku
+                            || ', similarity ' || cast(round(top_k.peer_similarity, 2) as varchar) || ': "'
+                            || substr(peer_examples.description, 1, 80) || case when length(peer_examples.description) > 80 then '...' else '' end
+                            || '")'
+                    end
+                    || ' declare ' || {{ candidate_code_display('top_k.scheme', 'top_k.peer_code') }}
+                    || case when top_k.peer_code = top_k.candidate_code then '' else ' (same '
+                            || case when substr(top_k.peer_code, 1, 6) = substr(top_k.candidate_code, 1, 6) then 'subheading' else 'heading' end || ')'
+                    end
+                    || '.'
+            else ''
+        end
+        || case when top_k.correlation_score > 0
+                then
+                    ' The ' || top_k.correlation_source || ' maps the declared '
+                    || {{ candidate_code_display('top_k.scheme', 'top_k.correlation_from_code') }}
+                    || ', no longer a line of the current edition, to this line'
+                    || case when top_k.correlation_replacements = 1 then ' (1:1).'
+                        else ' (one of ' || cast(top_k.correlation_replacements as varchar) || ' lines: a split, a human must choose).'
+                    end
+            else '' end
             as evidence
 
     from top_k

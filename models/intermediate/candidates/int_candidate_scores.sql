@@ -51,13 +51,17 @@ votes as (
         examples.code,
         examples.text_key as example_text_key,
         neighbours.similarity,
-        coalesce(examples.example_type = 'peer'
+        coalesce(
+            examples.example_type = 'peer'
             and examples.text_key = variants.text_key
-            and examples.code = variants.own_code, false) as is_own_group,
+            and examples.code = variants.own_code, false
+        ) as is_own_group,
         examples.members
-            - case when examples.example_type = 'peer'
+        - case when examples.example_type = 'peer'
                 and examples.text_key = variants.text_key
-                and examples.code = variants.own_code then 1 else 0 end as members
+                and examples.code = variants.own_code then 1
+            else 0
+        end as members
     from variants
     inner join {{ ref('int_candidate_neighbours') }} as neighbours
         on variants.text_key = neighbours.query_key
@@ -100,6 +104,8 @@ voted_subheadings as (
 
 ),
 
+
+
 {#- A variant's candidates: the best lines by tariff text, the lines its own near
     examples point at (their line and the 2 best lines of their subheading), and the
     lines the correlation tables map its outdated declared code to. -#}
@@ -129,7 +135,6 @@ text_candidates as (
         or tariff.subheading_rank <= {{ var('candidates_tariff_subheadings', 12) }}
         or voted_codes.code is not null
         or (voted_subheadings.subheading_code is not null and tariff.rank_in_subheading <= 2)
-
 
 ),
 
@@ -188,13 +193,19 @@ supports as (
         round(top_votes.vote_weight * 0.25 * (
             power(top_votes.similarity, {{ e[0] }})
             + case when length(top_votes.code) >= 6
-                and substr(candidates.candidate_code, 1, 6) = substr(top_votes.code, 1, 6)
-                then power(top_votes.similarity, {{ e[1] }}) else 0 end
+                    and substr(candidates.candidate_code, 1, 6) = substr(top_votes.code, 1, 6)
+                    then power(top_votes.similarity, {{ e[1] }})
+                else 0
+            end
             + case when length(top_votes.code) >= 8
-                and substr(candidates.candidate_code, 1, 8) = substr(top_votes.code, 1, 8)
-                then power(top_votes.similarity, {{ e[2] }}) else 0 end
+                    and substr(candidates.candidate_code, 1, 8) = substr(top_votes.code, 1, 8)
+                    then power(top_votes.similarity, {{ e[2] }})
+                else 0
+            end
             + case when candidates.candidate_code = top_votes.code
-                then power(top_votes.similarity, {{ e[3] }}) else 0 end
+                    then power(top_votes.similarity, {{ e[3] }})
+                else 0
+            end
         ), 9) as support
     from candidates
     inner join top_votes

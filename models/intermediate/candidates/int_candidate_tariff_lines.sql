@@ -56,6 +56,8 @@ current_lines as (
 
 ),
 
+
+
 {#- Chapter titles: the scheme's own 2-digit lines, else the HS chapter titles (HTSUS
     has no chapter lines; its chapters are the HS chapters). -#}
 hs_chapters as (
@@ -67,6 +69,8 @@ hs_chapters as (
         and code_level = 2
 
 ),
+
+
 
 {#- HS texts of the same heading and subheading: HTSUS and CN are national subdivisions
     of the HS, and the WCO wording often names what the national text leaves to
@@ -109,7 +113,8 @@ candidate_lines as (
         current_lines.edition,
         current_lines.code,
         case when current_lines.scheme = 'HTSUS' then current_lines.reporting_code
-            else current_lines.code end as candidate_code,
+            else current_lines.code
+        end as candidate_code,
         current_lines.code_display,
         substr(current_lines.code, 1, 2) as chapter_code,
         substr(current_lines.code, 1, 4) as heading_code,
@@ -141,7 +146,7 @@ final as (
         case
             when headings.heading_full_description is not null
                 and substr(candidate_lines.full_description, 1, length(headings.heading_full_description))
-                    = headings.heading_full_description
+                = headings.heading_full_description
                 then ltrim(substr(candidate_lines.full_description, length(headings.heading_full_description) + 1), ' >')
             else candidate_lines.full_description
         end as below_heading_text,

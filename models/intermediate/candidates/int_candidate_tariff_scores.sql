@@ -34,7 +34,8 @@ query_terms as (
 
 selected_headings as (
 
-    select text_key, scheme, heading_code, heading_score, chapter_share, norm,
+    select
+        text_key, scheme, heading_code, heading_score, chapter_share, norm,
         case when is_top_heading then 1 else 0 end as is_top_heading
     from {{ ref('int_candidate_headings') }}
 
@@ -69,7 +70,8 @@ lines as (
 
 line_terms as (
 
-    select line_terms.scheme, line_terms.heading_code, line_terms.candidate_code, line_terms.token,
+    select
+        line_terms.scheme, line_terms.heading_code, line_terms.candidate_code, line_terms.token,
         line_terms.is_negated, line_terms.is_foreign, scheme_vocabulary.idf
     from {{ ref('int_candidate_line_terms') }} as line_terms
     inner join scheme_vocabulary
@@ -94,12 +96,14 @@ path_hits as (
         selected_headings.scheme,
         line_terms.heading_code,
         line_terms.candidate_code,
-        round(sum(query_terms.weight * line_terms.idf
+        round(sum(
+            query_terms.weight * line_terms.idf
             * case
                 when line_terms.is_negated then -{{ var('candidates_weight_negated', 1.0) }}
                 when line_terms.is_foreign then {{ var('candidates_weight_foreign', 0.5) }}
                 else 1
-            end), 9) as path_score,
+            end
+        ), 9) as path_score,
         round(sum(case when line_terms.is_negated or line_terms.is_foreign then 0 else line_terms.idf end), 9) as path_matched_idf
     from selected_headings
     inner join query_terms
@@ -111,6 +115,8 @@ path_hits as (
     group by selected_headings.text_key, selected_headings.scheme, line_terms.heading_code, line_terms.candidate_code
 
 ),
+
+
 
 {#- Lines scored for a description: those whose chain matches its words at least var
     candidates_path_reach as well as the best line of the heading, plus the least
@@ -164,7 +170,8 @@ scored_lines as (
         where path_hits.path_score >= {{ var('candidates_path_reach', 0.5) }} * best_paths.best_path_score
         union all
         -- the least specific lines of every heading looked at
-        select selected_headings.text_key, selected_headings.scheme, least_specific_lines.candidate_code,
+        select
+            selected_headings.text_key, selected_headings.scheme, least_specific_lines.candidate_code,
             1 as is_tariff_line
         from selected_headings
         inner join least_specific_lines
@@ -174,7 +181,8 @@ scored_lines as (
         union all
         -- every line of a subheading a near example is classified in (all of them, so
         -- which example pointed there changes nothing in how they are ranked)
-        select neighbour_subheadings.text_key, neighbour_subheadings.scheme, lines.candidate_code,
+        select
+            neighbour_subheadings.text_key, neighbour_subheadings.scheme, lines.candidate_code,
             0 as is_tariff_line
         from (
             select distinct text_key, scheme, substr(code, 1, 6) as subheading_code from neighbour_codes
@@ -204,7 +212,7 @@ scored as (
                 selected_headings.heading_score
                 + {{ var('candidates_weight_path', 0.6) }} * coalesce(path_hits.path_score, 0)
                 - {{ var('candidates_weight_unmatched', 0.05) }}
-                    * (coalesce(path_totals.path_idf, 0) - coalesce(path_hits.path_matched_idf, 0))
+                * (coalesce(path_totals.path_idf, 0) - coalesce(path_hits.path_matched_idf, 0))
             ) / nullif(selected_headings.norm, 0)
             + {{ var('candidates_weight_chapter_score', 0.3) }} * selected_headings.chapter_share,
             9
@@ -228,6 +236,8 @@ scored as (
 
 ),
 
+
+
 {#- tariff_rank and subheading_rank rank the lines found by tariff text alone in the
     best headings: near examples never change them (leave-one-out: a ruling's own
     code must not enter a list because the ruling itself was a neighbour).
@@ -239,13 +249,15 @@ ranked as (
     select
         scored.*,
         case when is_top_heading = 1 and is_tariff_line = 1 then row_number() over (
-            partition by text_key, scheme, (is_top_heading = 1 and is_tariff_line = 1)
-            order by tariff_score desc, unmatched_idf, candidate_code
-        ) end as tariff_rank,
+                    partition by text_key, scheme, (is_top_heading = 1 and is_tariff_line = 1)
+                    order by tariff_score desc, unmatched_idf, candidate_code
+                )
+        end as tariff_rank,
         case when is_tariff_line = 1 then row_number() over (
-            partition by text_key, scheme, substr(candidate_code, 1, 6), is_tariff_line
-            order by tariff_score desc, unmatched_idf, candidate_code
-        ) end as tariff_rank_in_subheading,
+                    partition by text_key, scheme, substr(candidate_code, 1, 6), is_tariff_line
+                    order by tariff_score desc, unmatched_idf, candidate_code
+                )
+        end as tariff_rank_in_subheading,
         row_number() over (
             partition by text_key, scheme, substr(candidate_code, 1, 6) order by tariff_score desc, unmatched_idf, candidate_code
         ) as rank_in_subheading
@@ -260,9 +272,10 @@ subheading_ranked as (
     select
         ranked.*,
         case when is_top_heading = 1 and tariff_rank_in_subheading = 1 then row_number() over (
-            partition by text_key, scheme, (is_top_heading = 1 and tariff_rank_in_subheading = 1)
-            order by tariff_score desc, unmatched_idf, candidate_code
-        ) end as subheading_rank
+                    partition by text_key, scheme, (is_top_heading = 1 and tariff_rank_in_subheading = 1)
+                    order by tariff_score desc, unmatched_idf, candidate_code
+                )
+        end as subheading_rank
     from ranked
 
 ),

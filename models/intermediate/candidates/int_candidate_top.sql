@@ -84,9 +84,10 @@ top_k as (
             + {{ coefficients[1] }} * score
             + {{ coefficients[2] }} * (score - coalesce(
                 case when rank = 1
-                    then max(case when rank = 2 then score end) over (partition by variant_key)
+                        then max(case when rank = 2 then score end) over (partition by variant_key)
                     else max(case when rank = 1 then score end) over (partition by variant_key)
-                end, 0))
+                end, 0
+            ))
         ))) as raw_confidence
     from ranked
 

@@ -38,9 +38,11 @@ declared as (
 
 own_codes as (
 
-    select distinct declared.sku, schemes.scheme,
+    select distinct
+        declared.sku, schemes.scheme,
         case when declared.declared_scheme = schemes.scheme then declared.declared_code
-            else substr(declared.declared_code, 1, 6) end as own_code
+            else substr(declared.declared_code, 1, 6)
+        end as own_code
     from declared
     inner join schemes
         on declared.declared_scheme = schemes.scheme
@@ -89,7 +91,8 @@ self_rulings as (
     {%- if var('candidates_exclude_self_rulings', false) %}
     select ruling_id from {{ ref('stg_rulings__rulings') }}
     {%- else %}
-    select ruling_id from {{ ref('stg_rulings__rulings') }} where 1 = 0
+    select ruling_id from {{ ref('stg_rulings__rulings') }}
+    where 1 = 0
     {%- endif %}
 
 ),
@@ -104,7 +107,8 @@ product_variants as (
         outdated_codes.outdated_code,
         self_rulings.ruling_id as self_ruling_id,
         dense_rank() over (
-            order by products.text_key, schemes.scheme, own_peer_codes.own_code,
+            order by
+                products.text_key, schemes.scheme, own_peer_codes.own_code,
                 outdated_codes.outdated_code, self_rulings.ruling_id
         ) as variant_key
     from products

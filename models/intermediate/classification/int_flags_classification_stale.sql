@@ -48,7 +48,7 @@ assessed as (
         products.classified_date,
         {{ dbt.datediff('products.classified_date', 'current_date', 'day') }} as age_days,
         changed_lines.code is not null
-            and products.classified_date < current_edition.valid_from as predates_revision
+        and products.classified_date < current_edition.valid_from as predates_revision
 
     from products
     cross join current_edition
@@ -68,11 +68,11 @@ final as (
         hts_code_raw as declared_code,
         cast(null as varchar) as suggested_code,
         'Classified on ' || cast(classified_date as varchar) || ' ('
-            || cast(age_days as varchar) || ' days ago). '
-            || case
-                when predates_revision then 'Its line was changed by an HTSUS revision since; review it.'
-                else 'Older than the review age of {{ var("stale_after_years") }} years; review it.'
-            end as evidence,
+        || cast(age_days as varchar) || ' days ago). '
+        || case
+            when predates_revision then 'Its line was changed by an HTSUS revision since; review it.'
+            else 'Older than the review age of {{ var("stale_after_years") }} years; review it.'
+        end as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no
 

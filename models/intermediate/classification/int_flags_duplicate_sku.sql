@@ -49,8 +49,8 @@ final as (
         cast(null as varchar) as declared_code,
         cast(null as varchar) as suggested_code,
         'SKU ' || sku || ' appears ' || cast(occurrences as varchar) || ' times with different data (rows '
-            || rows_listed || ' of the product file); the checks use the first row, all rows are kept in '
-            || 'raw.erp_products.' as evidence,
+        || rows_listed || ' of the product file); the checks use the first row, all rows are kept in '
+        || 'raw.erp_products.' as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no
 

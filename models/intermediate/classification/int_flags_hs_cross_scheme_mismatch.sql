@@ -14,13 +14,15 @@ codes as (
 
 htsus as (
 
-    select sku, declared_code_raw, declared_code from codes where scheme = 'HTSUS'
+    select sku, declared_code_raw, declared_code from codes
+    where scheme = 'HTSUS'
 
 ),
 
 cn as (
 
-    select sku, declared_code_raw, declared_code from codes where scheme = 'CN'
+    select sku, declared_code_raw, declared_code from codes
+    where scheme = 'CN'
 
 ),
 
@@ -33,9 +35,9 @@ final as (
         cn.declared_code_raw as declared_code,
         cast(null as varchar) as suggested_code,
         'HTSUS ' || htsus.declared_code_raw || ' is HS subheading ' || substr(htsus.declared_code, 1, 6)
-            || ' but CN ' || cn.declared_code_raw || ' is HS subheading ' || substr(cn.declared_code, 1, 6)
-            || '; the first six digits are the same for the same goods in every HS country, so one of the '
-            || 'two codes is wrong.' as evidence,
+        || ' but CN ' || cn.declared_code_raw || ' is HS subheading ' || substr(cn.declared_code, 1, 6)
+        || '; the first six digits are the same for the same goods in every HS country, so one of the '
+        || 'two codes is wrong.' as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no
 

@@ -30,18 +30,20 @@ final as (
         codes.declared_code_raw as declared_code,
         current_declarable.declarable_code as suggested_code,
         case codes.code_status
-            when 'malformed_characters' then
-                codes.scheme || ' code ''' || codes.declared_code_raw || ''' contains characters other than digits '
-                || 'after removing dots, spaces and dashes; nothing is guessed (the letter O is not a zero).'
+            when 'malformed_characters'
+                then
+                    codes.scheme || ' code ''' || codes.declared_code_raw || ''' contains characters other than digits '
+                    || 'after removing dots, spaces and dashes; nothing is guessed (the letter O is not a zero).'
             else
                 codes.scheme || ' code ''' || codes.declared_code_raw || ''' has '
                 || cast(length(codes.declared_code) as varchar)
                 || ' digits; ' || codes.scheme || ' codes have ' || cast(codes.expected_length as varchar) || '.'
                 || case when current_declarable.declarable_code is not null
-                    then ' With its leading zero restored it is the declarable line '
-                        || current_declarable.declarable_code
-                        || ': the zero was probably lost when the code was stored as a number.'
-                    else '' end
+                        then ' With its leading zero restored it is the declarable line '
+                            || current_declarable.declarable_code
+                            || ': the zero was probably lost when the code was stored as a number.'
+                    else ''
+                end
         end as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no

@@ -16,7 +16,7 @@ final as (
         cast(null as varchar) as declared_code,
         cast(null as varchar) as suggested_code,
         'No ' || scheme || ' code is recorded for this product; the company declares in '
-            || scheme || ', so every product needs one (GRI 1).' as evidence,
+        || scheme || ', so every product needs one (GRI 1).' as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no
 

@@ -16,7 +16,8 @@ codes as (
 
 lines as (
 
-    select scheme, code, code_display, description, full_description, is_declarable, is_product_line,
+    select
+        scheme, code, code_display, description, full_description, is_declarable, is_product_line,
         declarable_code
     from {{ ref('int_tariff_lines_current') }}
 
@@ -59,6 +60,8 @@ codes_not_declarable as (
         and outdated_flags.sku is null
 
 ),
+
+
 
 {#- Each subdivided line padded with zeros to each code length declared in its scheme
     (equality joins below: padding inside the join condition made the database compare
@@ -104,6 +107,8 @@ most_specific_match as (
     where specificity_rank = 1
 
 ),
+
+
 
 {#- Declarable lines with their prefix of each length a matched line has (equality join
     below instead of comparing substrings of every declarable line). -#}
@@ -153,17 +158,18 @@ final as (
         most_specific_match.declared_code_raw as declared_code,
         case when children.child_count = 1 then children.first_child end as suggested_code,
         most_specific_match.scheme || ' '
-            || case when most_specific_match.scheme = 'HTSUS'
+        || case when most_specific_match.scheme = 'HTSUS'
                 then {{ format_hts('most_specific_match.declared_code') }}
-                else most_specific_match.declared_code end
-            || ' is line ' || most_specific_match.line_code_display
-            || ' written with zeros, and that line is subdivided ('
-            || most_specific_match.line_full_description
-            || '). GRI 6: declare the most specific line; its '
-            || cast(children.child_count as varchar) || ' declarable line(s): '
-            || children.children_listed
-            || case when children.child_count > {{ var('max_children_listed') }} then ', ...' else '' end
-            || '.' as evidence,
+            else most_specific_match.declared_code
+        end
+        || ' is line ' || most_specific_match.line_code_display
+        || ' written with zeros, and that line is subdivided ('
+        || most_specific_match.line_full_description
+        || '). GRI 6: declare the most specific line; its '
+        || cast(children.child_count as varchar) || ' declarable line(s): '
+        || children.children_listed
+        || case when children.child_count > {{ var('max_children_listed') }} then ', ...' else '' end
+        || '.' as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no
 

@@ -89,15 +89,17 @@ final as (
         outdated.declared_code_raw as declared_code,
         case when replacements.replacement_count = 1 then replacements.first_replacement end as suggested_code,
         outdated.scheme || ' ' || outdated.declared_code || ' was a line of the ' || outdated.last_edition
-            || ' edition (' || outdated.old_description || ') and is not a declarable line of the current edition. '
-            || case
-                when replacements.replacement_count = 1 then
+        || ' edition (' || outdated.old_description || ') and is not a declarable line of the current edition. '
+        || case
+            when replacements.replacement_count = 1
+                then
                     'The ' || replacements.change_source || ' maps it 1:1 to ' || replacements.first_replacement || '.'
-                when replacements.replacement_count > 1 then
+            when replacements.replacement_count > 1
+                then
                     'The ' || replacements.change_source || ' splits it (' || replacements.relationship
                     || ') into ' || replacements.replacements_listed || ': a human must choose (GRI 6).'
-                else 'No bundled correlation table maps it; reclassify from the current edition.'
-            end as evidence,
+            else 'No bundled correlation table maps it; reclassify from the current edition.'
+        end as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no
 

@@ -71,7 +71,7 @@ final as (
         described.declared_code_raw as declared_code,
         cast(null as varchar) as suggested_code,
         'Same description as ' || cast(peers.other_count as varchar) || ' product(s) classified in another '
-            || 'HS subheading: ' || peers.others_listed || '. The same goods take one classification.'
+        || 'HS subheading: ' || peers.others_listed || '. The same goods take one classification.'
             as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no

@@ -70,20 +70,20 @@ final as (
         compared.sku,
         'HS_RULING_CONFLICT' as check_code,
         'HTSUS' as scheme,
-        declared_code_raw as declared_code,
+        compared.declared_code_raw as declared_code,
         -- suggest the ruling's code only when it is a declarable line of the current edition
         current_declarable.declarable_code as suggested_code,
-        'The product cites ruling ' || ruling_ref || ', which classifies "' || ruling_description
-            || '" under ' || {{ format_hts('ruling_code') }} || '; the declared ' || declared_code_raw
-            || ' differs at the ' || divergence_level || ' level.' as evidence,
+        'The product cites ruling ' || compared.ruling_ref || ', which classifies "' || compared.ruling_description
+        || '" under ' || {{ format_hts('compared.ruling_code') }} || '; the declared ' || compared.declared_code_raw
+        || ' differs at the ' || compared.divergence_level || ' level.' as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no,
-        divergence_level
+        compared.divergence_level
 
     from compared
     left join current_declarable
         on rpad(compared.ruling_code, 10, '0') = current_declarable.declarable_code
-    where divergence_level is not null
+    where compared.divergence_level is not null
 
 )
 

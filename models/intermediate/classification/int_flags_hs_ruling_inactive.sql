@@ -27,10 +27,11 @@ final as (
         products.hts_code_raw as declared_code,
         cast(null as varchar) as suggested_code,
         case
-            when rulings.ruling_id is null then
-                'The product cites ruling ' || products.ruling_ref
-                || ', which is not among the loaded rulings; a classification cannot rest on a ruling '
-                || 'that cannot be produced.'
+            when rulings.ruling_id is null
+                then
+                    'The product cites ruling ' || products.ruling_ref
+                    || ', which is not among the loaded rulings; a classification cannot rest on a ruling '
+                    || 'that cannot be produced.'
             else
                 'The product cites ' || rulings.authority || ' ruling ' || products.ruling_ref
                 || ', whose status is ' || rulings.status || '; only a ruling in force binds.'

@@ -42,7 +42,8 @@ same_chapter as (
 
 candidate_chapters as (
 
-    select sku, scheme,
+    select
+        sku, scheme,
         {{ dbt.listagg('chapter_code', "', '", 'order by chapter_code') }} as chapters
     from (select distinct sku, scheme, substr(candidate_code, 1, 2) as chapter_code from candidates) as c
     group by sku, scheme
@@ -72,17 +73,17 @@ final as (
         support.declared_code_raw as declared_code,
         best.candidate_code as suggested_code,
         'The description "' || substr(products.description, 1, 120)
-            || case when length(products.description) > 120 then '..."' else '"' end
-            || ' points away from the declared ' || support.scheme || ' ' || declared_line.code_display
-            || ' ("' || declared_line.full_description || '"): its heading '
-            || support.declared_heading_code || ' scores '
-            || cast(cast(floor(100 * support.declared_heading_share) as integer) as varchar)
-            || '% of the best-matching heading on the description''s words (GRI 1), and none of the '
-            || cast(candidate_counts.candidate_count as varchar) || ' best candidates is in chapter '
-            || substr(support.declared_code, 1, 2) || ' (they are in chapter(s) ' || candidate_chapters.chapters
-            || '). Best candidate: ' || best.candidate_code_display || ' ("'
-            || best_line.full_description || '", confidence '
-            || cast(cast(round(100 * best.confidence) as integer) as varchar) || '%).' as evidence,
+        || case when length(products.description) > 120 then '..."' else '"' end
+        || ' points away from the declared ' || support.scheme || ' ' || declared_line.code_display
+        || ' ("' || declared_line.full_description || '"): its heading '
+        || support.declared_heading_code || ' scores '
+        || cast(cast(floor(100 * support.declared_heading_share) as integer) as varchar)
+        || '% of the best-matching heading on the description''s words (GRI 1), and none of the '
+        || cast(candidate_counts.candidate_count as varchar) || ' best candidates is in chapter '
+        || substr(support.declared_code, 1, 2) || ' (they are in chapter(s) ' || candidate_chapters.chapters
+        || '). Best candidate: ' || best.candidate_code_display || ' ("'
+        || best_line.full_description || '", confidence '
+        || cast(cast(round(100 * best.confidence) as integer) as varchar) || '%).' as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no
 
@@ -92,7 +93,8 @@ final as (
         and support.scheme = best.scheme
         and best.rank = 1
     inner join (
-        select sku, scheme, count(*) as candidate_count from candidates group by sku, scheme
+        select sku, scheme, count(*) as candidate_count from candidates
+        group by sku, scheme
     ) as candidate_counts
         on support.sku = candidate_counts.sku
         and support.scheme = candidate_counts.scheme

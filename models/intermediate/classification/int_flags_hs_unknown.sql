@@ -43,6 +43,8 @@ unknown_codes as (
 
 ),
 
+
+
 {#- The 8-, 6- and 4-digit prefixes of each unknown code, one row each, so that the
     lookup below is an equality join (an IN list in the join condition made the
     database compare every unknown code with every line of its scheme). -#}
@@ -52,9 +54,9 @@ prefixes as (
     from (
         select sku, scheme, declared_code, substr(declared_code, 1, 8) as prefix from unknown_codes
         union all
-        select sku, scheme, declared_code, substr(declared_code, 1, 6) from unknown_codes
+        select sku, scheme, declared_code, substr(declared_code, 1, 6) as prefix from unknown_codes
         union all
-        select sku, scheme, declared_code, substr(declared_code, 1, 4) from unknown_codes
+        select sku, scheme, declared_code, substr(declared_code, 1, 4) as prefix from unknown_codes
     ) as all_prefixes
 
 ),
@@ -95,15 +97,16 @@ final as (
         unknown_codes.declared_code_raw as declared_code,
         cast(null as varchar) as suggested_code,
         unknown_codes.scheme || ' ' || editions.edition || ' has no line '
-            || case when unknown_codes.scheme = 'HTSUS'
+        || case when unknown_codes.scheme = 'HTSUS'
                 then {{ format_hts('unknown_codes.declared_code') }}
-                else unknown_codes.declared_code end
-            || '. '
-            || coalesce(
-                'Nearest existing line: ' || nearest_existing.code_display || ' ('
-                    || nearest_existing.full_description || ').',
-                'Not even its heading ' || substr(unknown_codes.declared_code, 1, 4) || ' exists.'
-            ) as evidence,
+            else unknown_codes.declared_code
+        end
+        || '. '
+        || coalesce(
+            'Nearest existing line: ' || nearest_existing.code_display || ' ('
+            || nearest_existing.full_description || ').',
+            'Not even its heading ' || substr(unknown_codes.declared_code, 1, 4) || ' exists.'
+        ) as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no
 

@@ -10,7 +10,7 @@ with
 findings as (
 
     select suite, expectation, raw_table, row_number, column_name, value
-    from {{ source('audit', 'validation_findings') }}
+    from {{ ref('stg_audit__validation_findings') }}
 
 ),
 

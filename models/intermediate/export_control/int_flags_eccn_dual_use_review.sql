@@ -23,6 +23,8 @@ review_lists as (
 
 ),
 
+
+
 {#- Each product's HS prefix at every level a list entry has (an equality join below;
     comparing substrings in the join condition made the database pair every product
     with every list entry). -#}
@@ -81,9 +83,9 @@ final as (
         eccn_raw as declared_code,
         cast(null as varchar) as suggested_code,
         'HS ' || code || ' is on the ' || list_name || coalesce(' (tier ' || tier || ')', '')
-            || ' list, but the ECCN is ' || coalesce(eccn_raw, 'missing')
-            || ': goods of this kind are often controlled, confirm the ECCN. List entry: '
-            || coalesce(left(description, 160), '') || '. Reliability: ' || reliability as evidence,
+        || ' list, but the ECCN is ' || coalesce(eccn_raw, 'missing')
+        || ': goods of this kind are often controlled, confirm the ECCN. List entry: '
+        || coalesce(left(description, 160), '') || '. Reliability: ' || reliability as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no,
         signal_level as divergence_level

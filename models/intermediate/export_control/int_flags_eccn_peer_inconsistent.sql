@@ -48,7 +48,7 @@ final as (
         eccns.eccn_raw as declared_code,
         cast(null as varchar) as suggested_code,
         'Same description as ' || cast(peers.other_count as varchar) || ' product(s) with another ECCN: '
-            || peers.others_listed || '. One item has one export classification.' as evidence,
+        || peers.others_listed || '. One item has one export classification.' as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no
 

@@ -23,10 +23,10 @@ final as (
         lines.eccn as declared_code,
         cast(null as varchar) as suggested_code,
         case when matches.match_kind = 'exact' then 'Exact' else 'Near' end || ' match: end user "' || lines.end_user || '" ~ "'
-            || matches.matched_name || '" (' || matches.list_name || ', entry ' || matches.entry_id
-            || coalesce(', ' || matches.countries, '') || ', similarity '
-            || cast(round(matches.similarity, 3) as varchar)
-            || '; Consolidated Screening List 2026-07-31). Stop and review before shipping.' as evidence,
+        || matches.matched_name || '" (' || matches.list_name || ', entry ' || matches.entry_id
+        || coalesce(', ' || matches.countries, '') || ', similarity '
+        || cast(round(matches.similarity, 3) as varchar)
+        || '; Consolidated Screening List 2026-07-31). Stop and review before shipping.' as evidence,
         lines.shipment_id,
         lines.line_no
 

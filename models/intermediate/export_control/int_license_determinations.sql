@@ -101,25 +101,31 @@ final as (
         decided.*,
         license_ref is not null or license_exception is not null as is_covered,
         case
-            when decision = 'embargoed' then
-                destination_country || ' is an embargoed destination (Country Groups E:1/E:2; EAR Part 746): '
-                || 'a licence is required for any item, EAR99 included, and is generally denied.'
-            when decision = 'undetermined' then
-                'No usable ECCN (' || coalesce(eccn, 'missing') || '): the licence requirement cannot be determined.'
-            when destination_country in ('RU', 'BY') and eccn = 'EAR99' and decision = 'license_required' then
-                'EAR99 item whose HS-6 ' || hs6 || ' is on EAR ' || part746_supplements
-                || ': licence required for Russia and Belarus (EAR 746.8).'
-            when destination_country in ('RU', 'BY') and decision = 'license_required' then
-                'Any item on the Commerce Control List needs a licence for Russia and Belarus (EAR 746.8(a)(1)). '
-                || coalesce(requirement_evidence, '')
-            when eccn = 'EAR99' then 'EAR99 to ' || destination_country || ': no licence required (NLR), '
-                || 'provided no end-use/end-user prohibition (EAR Part 744) applies.'
+            when decision = 'embargoed'
+                then
+                    destination_country || ' is an embargoed destination (Country Groups E:1/E:2; EAR Part 746): '
+                    || 'a licence is required for any item, EAR99 included, and is generally denied.'
+            when decision = 'undetermined'
+                then
+                    'No usable ECCN (' || coalesce(eccn, 'missing') || '): the licence requirement cannot be determined.'
+            when destination_country in ('RU', 'BY') and eccn = 'EAR99' and decision = 'license_required'
+                then
+                    'EAR99 item whose HS-6 ' || hs6 || ' is on EAR ' || part746_supplements
+                    || ': licence required for Russia and Belarus (EAR 746.8).'
+            when destination_country in ('RU', 'BY') and decision = 'license_required'
+                then
+                    'Any item on the Commerce Control List needs a licence for Russia and Belarus (EAR 746.8(a)(1)). '
+                    || coalesce(requirement_evidence, '')
+            when eccn = 'EAR99'
+                then 'EAR99 to ' || destination_country || ': no licence required (NLR), '
+                    || 'provided no end-use/end-user prohibition (EAR Part 744) applies.'
             else 'ECCN ' || eccn || ' to ' || destination_country || ': ' || coalesce(requirement_evidence, 'no requirement lines')
         end
         || case
             when license_ref is not null then ' Licence ' || license_ref || ' recorded.'
-            when license_exception is not null then ' Licence exception ' || license_exception
-                || ' claimed (recorded, not verified by hsguard).'
+            when license_exception is not null
+                then ' Licence exception ' || license_exception
+                    || ' claimed (recorded, not verified by hsguard).'
             else ''
         end as evidence
 

@@ -29,7 +29,7 @@ entry_names as (
     from entries
     union all
     select entry_id, list_name, countries, name as listed_name, trim(alias.alias_name) as matched_name
-    from entries, unnest(string_split(alt_names, ' | ')) as alias(alias_name)
+    from entries, unnest(string_split(alt_names, ' | ')) as alias (alias_name)
     where alt_names is not null
 
 ),

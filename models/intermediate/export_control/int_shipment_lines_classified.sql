@@ -7,7 +7,8 @@ with
 
 shipments as (
 
-    select shipment_id, line_no, sku, destination_country, ship_date, quantity, value_usd,
+    select
+        shipment_id, line_no, sku, destination_country, ship_date, quantity, value_usd,
         nullif(trim(license_ref), '') as license_ref,
         upper(nullif(trim(license_exception), '')) as license_exception,
         nullif(trim(end_user), '') as end_user

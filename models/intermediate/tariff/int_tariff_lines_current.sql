@@ -25,7 +25,7 @@ final as (
         is_declarable,
         reporting_code as declarable_code,
         -- chapter 99 (HTSUS) holds additional duties, never a product's own line
-        not (scheme = 'HTSUS' and substr(code, 1, 2) = '99') as is_product_line
+        not(scheme = 'HTSUS' and substr(code, 1, 2) = '99') as is_product_line
 
     from lines
     where (scheme = 'HTSUS' and edition = '{{ var("hts_edition") }}')

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ref_export_control_bridges') }}
+    select * from {{ source('bridges', 'ref_export_control_bridges') }}
 
 ),
 

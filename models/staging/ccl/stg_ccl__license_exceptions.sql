@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ref_license_exceptions') }}
+    select * from {{ source('ccl', 'ref_license_exceptions') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ref_ccl_license_requirements') }}
+    select * from {{ source('ccl', 'ref_ccl_license_requirements') }}
 
 ),
 

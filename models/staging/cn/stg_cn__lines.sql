@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ref_cn_lines') }}
+    select * from {{ source('cn', 'ref_cn_lines') }}
 
 ),
 

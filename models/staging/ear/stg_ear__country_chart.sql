@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ref_country_chart') }}
+    select * from {{ source('ear', 'ref_country_chart') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ref_ear746_hs_lists') }}
+    select * from {{ source('ear', 'ref_ear746_hs_lists') }}
 
 ),
 

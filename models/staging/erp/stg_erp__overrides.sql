@@ -6,7 +6,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'erp_overrides') }}
+    select * from {{ source('erp', 'erp_overrides') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'erp_products') }}
+    select * from {{ source('erp', 'erp_products') }}
 
 ),
 

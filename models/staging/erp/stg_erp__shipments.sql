@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'erp_shipments') }}
+    select * from {{ source('erp', 'erp_shipments') }}
 
 ),
 

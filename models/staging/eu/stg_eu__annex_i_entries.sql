@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ref_eu_annex_i') }}
+    select * from {{ source('eu', 'ref_eu_annex_i') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ref_hs_nomenclature') }}
+    select * from {{ source('hs', 'ref_hs_nomenclature') }}
 
 ),
 

@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ref_hts_lines') }}
+    select * from {{ source('hts', 'ref_hts_lines') }}
 
 ),
 

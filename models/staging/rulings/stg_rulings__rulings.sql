@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'rulings') }}
+    select * from {{ source('rulings', 'rulings') }}
 
 ),
 

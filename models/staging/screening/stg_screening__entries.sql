@@ -2,7 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('raw', 'ref_screening_entries') }}
+    select * from {{ source('screening', 'ref_screening_entries') }}
 
 ),
 

@@ -1,0 +1,13 @@
+{{ config(tags=['report_input']) }}
+
+{#- audit.run_history, written by the flows (Python); read by the report feeds through this view. -#}
+
+with
+
+source as (
+
+    select * from {{ source('audit', 'run_history') }}
+
+)
+
+select * from source
