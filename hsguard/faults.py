@@ -2,6 +2,9 @@
 
 With ``HSGUARD_PAUSE_AT=<stage>`` a run stops at that stage's pause point, writes
 ``<build dir>/.paused-<stage>`` and sleeps, so a test can SIGKILL it at a known moment.
+Several stages may be named (comma-separated): the run then pauses at each in turn and
+goes on when the test writes ``<build dir>/.resume-<stage>``, so one run can be looked
+at in every stage and killed at the last (a kill test needs no full run per stage).
 """
 
 from __future__ import annotations
@@ -14,10 +17,13 @@ ENV = "HSGUARD_PAUSE_AT"
 
 
 def pause_point(stage: str, build_dir: Path) -> None:
-    if os.environ.get(ENV) != stage:
+    if stage not in {s.strip() for s in os.environ.get(ENV, "").split(",")}:
         return
     (build_dir / f".paused-{stage}").write_text(str(os.getpid()), encoding="utf-8")
-    time.sleep(float(os.environ.get("HSGUARD_PAUSE_SECONDS", "300")))
+    resume = build_dir / f".resume-{stage}"
+    deadline = time.monotonic() + float(os.environ.get("HSGUARD_PAUSE_SECONDS", "300"))
+    while time.monotonic() < deadline and not resume.exists():
+        time.sleep(0.05)
 
 
 FAULT_ENV = "HSGUARD_FAULT"

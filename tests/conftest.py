@@ -1,8 +1,13 @@
-"""Shared fixtures: an isolated Prefect home and a helper to run the real CLI."""
+"""Shared fixtures: an isolated Prefect home, helpers to run the real CLI, and one
+published build of the bundled sample per session (``sample_run``) that tests read,
+or copy (``published_copy``, ``copy_published``) when they need a published warehouse
+to start from. Only tests whose subject is the run itself make a run of their own."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,12 +19,73 @@ SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 
 
 @pytest.fixture(scope="session")
-def cli_env(tmp_path_factory) -> dict[str, str]:
-    """Environment for CLI subprocesses: a private Prefect home (temporary server, no network)."""
+def prefect_server(tmp_path_factory) -> str:
+    """A real Prefect server (``prefect server start`` on a free loopback port, its own
+    home and database) for the whole session; yields its API URL. CLI runs pointed at it
+    (``cli_env``) skip the ~10 s start of a temporary server each; the temporary server
+    (no PREFECT_API_URL, what a user gets by default) is still used by ``sample_run``
+    and by ``hsguard serve`` in test_serve. Stopped at the end of the session."""
+    import socket
+    import time
+    import urllib.request
+
+    home = tmp_path_factory.mktemp("prefect_server_home")
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env |= {
+        "PREFECT_HOME": str(home),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_UI_ENABLED": "false",
+    }
+    log = (home / "server.log").open("w")
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("prefect")),
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.time() + 120
+        while True:
+            assert server.poll() is None, (home / "server.log").read_text()[-3000:]
+            assert time.time() < deadline, "Prefect server did not answer within 120 s"
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def cli_env(tmp_path_factory, prefect_server) -> dict[str, str]:
+    """Environment for CLI subprocesses: a private Prefect home and the session's Prefect
+    server (``prefect_server``; no network beyond loopback). Drop PREFECT_API_URL from a
+    copy to have a run start its own temporary server instead."""
     home = tmp_path_factory.mktemp("prefect_home")
     env = dict(os.environ)
-    env.pop("PREFECT_API_URL", None)
     env.pop("HSGUARD_PAUSE_AT", None)
+    env["PREFECT_API_URL"] = prefect_server
     env["PREFECT_HOME"] = str(home)
     env["PYTHONUNBUFFERED"] = "1"
     return env
@@ -35,6 +101,7 @@ def run_args(warehouse, reports, sources=SAMPLE_DIR) -> list[str]:
 
 
 def run_cli(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run ``hsguard *args`` in a subprocess from the project root; output captured."""
     return subprocess.run(
         hsguard_cmd(*args), env=env, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT
     )
@@ -42,13 +109,17 @@ def run_cli(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.C
 
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory, cli_env) -> dict:
-    """One real `hsguard run` on the bundled sample, shared by the integration modules
-    that only read its warehouse and report (tests that change anything copy them)."""
-    import json
-
+    """One real `hsguard run` on the bundled sample for the whole session, shared by every
+    test that only reads a published build. Keys: ``warehouse`` (the published
+    ``.../wh/hsguard.duckdb``), ``reports`` (with ``latest``), ``root`` (their parent, for
+    files a reader writes beside them), ``summary`` (latest/summary.json) and ``output``
+    (the run's stdout + stderr). Run with Prefect's temporary server, as a user's first
+    run is. Never write to it: copy it (``published_copy``)."""
     root = tmp_path_factory.mktemp("sample_run")
     warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
-    result = run_cli(cli_env, *run_args(warehouse, reports))
+    # as a user runs it: no PREFECT_API_URL, so Prefect's temporary server
+    ephemeral = {k: v for k, v in cli_env.items() if k != "PREFECT_API_URL"}
+    result = run_cli(ephemeral, *run_args(warehouse, reports))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     summary = json.loads((reports / "latest" / "summary.json").read_text(encoding="utf-8"))
     return {
@@ -58,3 +129,32 @@ def sample_run(tmp_path_factory, cli_env) -> dict:
         "summary": summary,
         "output": result.stdout + result.stderr,
     }
+
+
+def copy_published(published: dict, root: Path) -> dict:
+    """A private, writable copy of a published build (``sample_run``) under ``root``:
+    ``root/wh/hsguard.duckdb`` with its dbt state (``.hsguard.duckdb.dbt-state``, the saved
+    parse) and ``root/reports`` (``latest`` is a relative link, so it points into the
+    copy). The run lock file and any build directory are not copied. A copy is a valid
+    published warehouse in its new folder: nothing in it records where it lives (a rerun
+    is given the published path; views name the catalog, i.e. the file name, kept here).
+    Returns the keys of ``sample_run`` (``output`` is the original run's) with the new
+    paths."""
+    source_dir = Path(published["warehouse"]).parent
+    warehouse = root / "wh" / Path(published["warehouse"]).name
+    shutil.copytree(
+        source_dir,
+        warehouse.parent,
+        ignore=shutil.ignore_patterns("*.lock", ".hsguard-build-*", "*.wal"),
+    )
+    reports = root / "reports"
+    shutil.copytree(published["reports"], reports, symlinks=True)
+    return published | {"warehouse": warehouse, "reports": reports, "root": root}
+
+
+@pytest.fixture
+def published_copy(sample_run, tmp_path) -> dict:
+    """The test's own writable copy of the session's published sample build (see
+    ``copy_published``): a warehouse to rerun on, kill a run over, or change by hand,
+    without a first run of its own. Keys as ``sample_run``; paths under ``tmp_path``."""
+    return copy_published(sample_run, tmp_path / "published")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -194,73 +193,136 @@ def test_missing_sku_column_is_refused_and_warehouse_unchanged(published, cli_en
     assert (before.st_ino, before.st_mtime_ns) == (after.st_ino, after.st_mtime_ns)
 
 
-def _kill_when(cmd_env, warehouse: Path, reports: Path, ready) -> None:
-    proc = subprocess.Popen(
-        hsguard_cmd(*run_args(warehouse, reports)),
-        env=cmd_env,
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.time() + 240
-    try:
-        while not ready():
-            assert proc.poll() is None, "run ended before reaching the kill point"
-            assert time.time() < deadline, "kill point never reached"
-            time.sleep(0.05)
-        os.killpg(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=60)
+def _build_dirs(warehouse: Path) -> list[Path]:
+    return list(warehouse.parent.glob(".hsguard-build-*"))
+
+
+def _paused_at(warehouse: Path, stage: str) -> Path | None:
+    """The build directory of a run paused at ``stage`` (HSGUARD_PAUSE_AT), if any."""
+    for build in _build_dirs(warehouse):
+        if (build / f".paused-{stage}").exists():
+            return build
+    return None
+
+
+def _building_a_model(warehouse: Path) -> Path | None:
+    """The build directory of a run whose dbt has started building a table, if any."""
+    for build in _build_dirs(warehouse):
+        try:
+            if "START sql reusable_table model" in (build / "dbt_logs" / "dbt.log").read_text(
+                errors="replace"
+            ):
+                return build
+        except OSError:  # no log yet, or a leftover the run is removing
+            pass
+    return None
+
+
+def _kill_after(cmd_env, warehouse: Path, reports: Path, log: Path, points) -> None:
+    """Start ``hsguard run`` and go through ``points``, a list of (stage, ready, inspect):
+    wait until ``ready()`` gives the run's build directory, call ``inspect(build)``; at
+    every point but the last the run, paused at ``stage`` (HSGUARD_PAUSE_AT names it),
+    is told to resume; at the last it is SIGKILLed."""
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            hsguard_cmd(*run_args(warehouse, reports)),
+            env=cmd_env,
+            cwd=PROJECT_ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            for number, (stage, ready, inspect) in enumerate(points, start=1):
+                deadline = time.time() + 240
+                while (build := ready()) is None:
+                    assert proc.poll() is None, "run ended before reaching the kill point\n" + log.read_text()
+                    assert time.time() < deadline, "kill point never reached\n" + log.read_text()
+                    time.sleep(0.05)
+                inspect(build)
+                if number < len(points):
+                    (build / f".resume-{stage}").write_text("go on", encoding="utf-8")
+            os.killpg(proc.pid, signal.SIGKILL)
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
 
 
-@pytest.mark.parametrize("stage", ["ingest", "dbt"])
-def test_killed_run_leaves_published_warehouse_untouched_and_next_run_succeeds(
-    published, cli_env, tmp_path, stage
+def _paused(warehouse: Path, stage: str, inspect) -> tuple:
+    """A kill point of ``_kill_after``: the run paused at ``stage``."""
+    return (stage, lambda: _paused_at(warehouse, stage), inspect)
+
+
+def test_killed_runs_leave_published_warehouse_untouched_and_next_run_succeeds(
+    published_copy, cli_env, tmp_path
 ):
-    warehouse = tmp_path / "wh" / "hsguard.duckdb"
-    reports = tmp_path / "reports"
-    warehouse.parent.mkdir()
-    shutil.copyfile(published["warehouse"], warehouse)
-    shutil.copytree(published["reports"], reports, symlinks=True)
+    """The fault matrix: a run SIGKILLed during ingest (half-loaded build), one killed
+    while dbt builds a model, and one looked at after validation, after its report is
+    written (not yet latest) and at publish (run recorded in the build, not yet swapped
+    in), killed there. After each, the published warehouse and reports/latest are as
+    they were and the killed run's build directory is left; every run removes the
+    leftovers it finds, and the next run cleans all of them and publishes."""
+    warehouse, reports = published_copy["warehouse"], published_copy["reports"]
     before = warehouse.read_bytes()
     flags_before = table_count(warehouse, "marts.fct_classification_flags")
     latest_before = os.readlink(reports / "latest")
-    env = dict(cli_env)
 
-    def build_dirs():
-        return list(warehouse.parent.glob(".hsguard-build-*"))
+    def untouched(stage: str) -> None:
+        assert warehouse.read_bytes() == before, stage
+        assert table_count(warehouse, "marts.fct_classification_flags") == flags_before, stage
+        assert os.readlink(reports / "latest") == latest_before, stage
 
-    if stage == "ingest":
-        env["HSGUARD_PAUSE_AT"] = "ingest"
+    def killed(stage: str) -> None:
+        untouched(stage)
+        assert _build_dirs(warehouse), f"{stage}: the killed run's build directory should still be there"
 
-        def ready():
-            return any((d / ".paused-ingest").exists() for d in build_dirs())
-    else:
+    # during ingest
+    log = tmp_path / "ingest.log"
+    paused = [_paused(warehouse, "ingest", lambda build: untouched("ingest (paused)"))]
+    _kill_after(dict(cli_env, HSGUARD_PAUSE_AT="ingest"), warehouse, reports, log, paused)
+    killed("ingest")
 
-        def ready():
-            for d in build_dirs():
-                log = d / "dbt_logs" / "dbt.log"
-                if log.exists() and "START sql reusable_table model" in log.read_text(errors="replace"):
-                    return True
-            return False
+    # during dbt (no pause point: killed as soon as dbt starts building a table)
+    log = tmp_path / "dbt.log"
+    building = [("dbt", lambda: _building_a_model(warehouse), lambda build: None)]  # kill at once
+    _kill_after(dict(cli_env), warehouse, reports, log, building)
+    killed("dbt")
+    assert "removed leftovers of an unfinished run" in log.read_text()
 
-    _kill_when(env, warehouse, reports, ready)
+    # after validation, after the report, at publish: one run, paused at each, killed at the last
+    def report_written(build: Path) -> None:
+        untouched("report")
+        assert list(reports.glob(".partial-*")), "the report is written to a partial folder first"
 
-    assert warehouse.read_bytes() == before
-    assert table_count(warehouse, "marts.fct_classification_flags") == flags_before
-    assert os.readlink(reports / "latest") == latest_before
-    assert build_dirs(), "the killed run's build directory should still be there for the next run to clean"
+    log = tmp_path / "late.log"
+    _kill_after(
+        dict(cli_env, HSGUARD_PAUSE_AT="validate,report,publish"),
+        warehouse,
+        reports,
+        log,
+        [
+            _paused(warehouse, "validate", lambda build: untouched("validate")),
+            _paused(warehouse, "report", report_written),
+            _paused(warehouse, "publish", lambda build: untouched("publish")),
+        ],
+    )
+    killed("publish")
+    assert "removed leftovers of an unfinished run" in log.read_text()
+    assert list(reports.glob(".partial-*")), "the run killed after its report left a partial report"
 
     result = run_cli(cli_env, *run_args(warehouse, reports))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "removed leftovers of an unfinished run" in result.stdout + result.stderr
-    assert not build_dirs()
+    assert not _build_dirs(warehouse)
+    assert not list(reports.glob(".partial-*"))
     assert table_count(warehouse, "audit.run_history") == 2
     assert os.readlink(reports / "latest") != latest_before
     con = duckdb.connect(str(warehouse), read_only=True)
-    try:  # node timings of both published runs, none of the killed one
+    try:  # node timings of both published runs, none of the killed ones
         runs = con.execute(
             "select count(distinct run_id), count(distinct run_id) filter (where run_id in "
             "(select run_id from audit.run_history)) from audit.dbt_node_results"
@@ -332,12 +394,8 @@ def test_defects_a_dbt_check_flags_are_not_flagged_again_by_gx(published):
     assert findings == 0 and inputs >= 3
 
 
-def test_failing_mart_expectation_stops_the_run_before_publishing(published, cli_env, tmp_path):
-    warehouse = tmp_path / "wh" / "hsguard.duckdb"
-    reports = tmp_path / "reports"
-    warehouse.parent.mkdir()
-    shutil.copyfile(published["warehouse"], warehouse)
-    shutil.copytree(published["reports"], reports, symlinks=True)
+def test_failing_mart_expectation_stops_the_run_before_publishing(published_copy, cli_env):
+    warehouse, reports = published_copy["warehouse"], published_copy["reports"]
     before = warehouse.read_bytes()
     latest = os.readlink(reports / "latest")
     env = dict(cli_env, HSGUARD_FAULT="bad_mart_row")
@@ -349,10 +407,8 @@ def test_failing_mart_expectation_stops_the_run_before_publishing(published, cli
     assert not list(warehouse.parent.glob(".hsguard-build-*"))
 
 
-def test_second_concurrent_run_exits_at_once_with_a_clear_message(published, cli_env, tmp_path):
-    warehouse = tmp_path / "wh" / "hsguard.duckdb"
-    warehouse.parent.mkdir()
-    shutil.copyfile(published["warehouse"], warehouse)
+def test_second_concurrent_run_exits_at_once_with_a_clear_message(published_copy, cli_env, tmp_path):
+    warehouse = published_copy["warehouse"]
     first = subprocess.Popen(
         hsguard_cmd(
             *run_args(warehouse, tmp_path / "reports"),
@@ -422,35 +478,6 @@ def test_docs_command_builds_dbt_docs_with_lineage_from_raw_sources(published, c
     }
 
 
-def test_kills_during_gx_report_and_publish_leave_the_warehouse_untouched(published, cli_env, tmp_path):
-    """The rest of the fault matrix (ingest and dbt are above): SIGKILL after validation,
-    after the report is written (not yet latest), and at publish (run recorded in the
-    build, not yet swapped in). Then one run cleans every leftover and publishes."""
-    warehouse = tmp_path / "wh" / "hsguard.duckdb"
-    reports = tmp_path / "reports"
-    warehouse.parent.mkdir()
-    shutil.copyfile(published["warehouse"], warehouse)
-    shutil.copytree(published["reports"], reports, symlinks=True)
-    before = warehouse.read_bytes()
-    latest_before = os.readlink(reports / "latest")
-    for stage in ("validate", "report", "publish"):
-        env = dict(cli_env, HSGUARD_PAUSE_AT=stage)
-
-        def ready(stage=stage):
-            return any(warehouse.parent.glob(f".hsguard-build-*/.paused-{stage}"))
-
-        _kill_when(env, warehouse, reports, ready)
-        assert warehouse.read_bytes() == before, stage
-        assert os.readlink(reports / "latest") == latest_before, stage
-        assert table_count(warehouse, "marts.fct_classification_flags") > 0
-    assert list(reports.glob(".partial-*")), "the run killed after its report left a partial report"
-    result = run_cli(cli_env, *run_args(warehouse, reports))
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert not list(warehouse.parent.glob(".hsguard-build-*"))
-    assert not list(reports.glob(".partial-*"))
-    assert os.readlink(reports / "latest") != latest_before
-
-
 READER = r"""
 import json, sys, time
 from pathlib import Path
@@ -492,17 +519,15 @@ else:  # a new connection for every look (DuckDB shares one instance per file an
 """
 
 
-def test_transient_failures_are_retried_and_readers_see_one_version(published, cli_env, tmp_path):
+def test_transient_failures_are_retried_and_readers_see_one_version(published_copy, cli_env, tmp_path):
     """A run whose source reading and report writing each fail once (HSGUARD_FAULT
     transient_read,transient_report) retries them (Prefect task retries), loads every row
     once and publishes; meanwhile a reader polling the warehouse read-only sees the old
     or the new version, never a mix, and a connection held open keeps the old one."""
     import sys
 
-    warehouse = tmp_path / "wh" / "hsguard.duckdb"
+    warehouse = published_copy["warehouse"]
     reports = tmp_path / "reports"
-    warehouse.parent.mkdir()
-    shutil.copyfile(published["warehouse"], warehouse)
     stop, held_out, polled_out = tmp_path / "stop", tmp_path / "held.json", tmp_path / "polled.json"
     readers = [
         subprocess.Popen([sys.executable, "-c", READER, mode, str(warehouse), str(stop), str(out)])

@@ -14,24 +14,28 @@ from tests.conftest import PROJECT_ROOT, SAMPLE_DIR, hsguard_cmd
 pytestmark = pytest.mark.integration
 
 
-def test_serve_runs_the_nightly_deployment_on_its_cron_schedule(cli_env, tmp_path):
-    # the suite's Prefect home: its database is migrated already, so the server starts
-    # sooner and the first cron minute is caught more often (the wait for it is most of
-    # this test's time)
+def test_serve_runs_the_nightly_deployment_on_its_cron_schedule(cli_env, published_copy, tmp_path):
+    # the suite's Prefect home: its database is migrated already, so the server starts sooner
     env = dict(cli_env)
+    env.pop("PREFECT_API_URL")  # as a user starts it: serve starts its own local server
     env["PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS"] = "5"  # schedule promptly in the test
     env["PREFECT_RUNNER_POLL_FREQUENCY"] = "2"  # and pick the scheduled run up promptly
-    reports = tmp_path / "reports"
+    # last night's published build (a copy of the session's): the served run is a rerun,
+    # as every night but the first is
+    warehouse, reports = published_copy["warehouse"], published_copy["reports"]
+    latest_before = os.readlink(reports / "latest")
     log = (tmp_path / "serve.log").open("w")
     proc = subprocess.Popen(
         hsguard_cmd(
             "serve",
             "--cron",
-            "* * * * *",
+            # every 10 seconds (croniter's sixth field): a real cron schedule whose first
+            # tick comes within seconds, not up to a minute, of the server being ready
+            "* * * * * */10",
             "--sources",
             str(SAMPLE_DIR),
             "--warehouse",
-            str(tmp_path / "wh" / "hsguard.duckdb"),
+            str(warehouse),
             "--reports",
             str(reports),
         ),
@@ -43,10 +47,10 @@ def test_serve_runs_the_nightly_deployment_on_its_cron_schedule(cli_env, tmp_pat
     )
     try:
         deadline = time.time() + 300
-        while not (reports / "latest" / "summary.json").exists():
+        while os.readlink(reports / "latest") == latest_before:
             assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
             assert time.time() < deadline, (tmp_path / "serve.log").read_text()[-3000:]
-            time.sleep(2)
+            time.sleep(0.5)
     finally:
         os.kill(proc.pid, signal.SIGINT)  # Ctrl-C, as the command tells its user
         try:
@@ -62,4 +66,5 @@ def test_serve_runs_the_nightly_deployment_on_its_cron_schedule(cli_env, tmp_pat
     output = (tmp_path / "serve.log").read_text()
     assert "started a local Prefect server" in output
     assert "[5/5] publish" in output
-    assert (tmp_path / "wh" / "hsguard.duckdb").exists()
+    assert warehouse.exists()
+    assert (reports / "latest" / "summary.json").exists()
