@@ -10,6 +10,7 @@ from prefect.cache_policies import NO_CACHE
 
 from hsguard.faults import pause_point, transient_failure_if_asked
 from hsguard.loading import (
+    DEFAULT_MAX_QUARANTINE_SHARE,
     LINEAGE_SCHEMA,
     PreviousLoads,
     SourceBundle,
@@ -18,9 +19,11 @@ from hsguard.loading import (
     load_sources,
     previous_loads,
     read_sources,
+    refusal,
 )
 from hsguard.runinfo import utc_now
 from hsguard.settings import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, is_transient_failure
+from hsguard.sources import ContractError, ParseOptions
 from hsguard.warehouse import connect, write_table
 
 
@@ -30,21 +33,41 @@ from hsguard.warehouse import connect, write_table
     retry_delay_seconds=TASK_RETRY_DELAY_SECONDS,
     retry_condition_fn=is_transient_failure,
 )
-def read_inputs(sources: Path, build_dir: Path, previous: PreviousLoads) -> SourceBundle:
+def read_inputs(
+    sources: Path, build_dir: Path, previous: PreviousLoads, options: ParseOptions
+) -> SourceBundle | str:
     """Read and contract-check every source file. Nothing is written yet, so a transient
-    failure (an export being replaced, a network share hiccup) is retried; a refused
-    file (ContractError) or a missing one is not."""
+    failure (an export being replaced, a network share hiccup) is retried. A file that
+    cannot be loaded at all is not an error of the run but of its input: the one-line
+    reason is returned (no exception, so no traceback)."""
     transient_failure_if_asked("transient_read", build_dir)
-    return read_sources(sources, previous)
+    try:
+        return read_sources(sources, previous, options)
+    except ContractError as exc:
+        return str(exc)
 
 
 @flow(name="ingest", log_prints=True)
-def ingest(sources: str, build_file: str, published: str, run_id: str, copied: bool = False) -> dict:
-    """Load raw tables, quarantine bad rows, record lineage; returns the load summary.
+def ingest(
+    sources: str,
+    build_file: str,
+    published: str,
+    run_id: str,
+    copied: bool = False,
+    decimal_comma: bool = False,
+    date_format: str | None = None,
+    max_quarantine: float = DEFAULT_MAX_QUARANTINE_SHARE,
+    accept_quarantine: bool = False,
+) -> dict:
+    """Load raw tables, quarantine bad rows, record lineage; returns the load summary, or
+    ``{"refused": reason}`` when the input must not be published (nothing written).
 
     ``copied``: the build file is a copy of the published warehouse (flows/nightly.py),
     so it already holds the run history, and the files the published build loaded byte
-    for byte keep their raw tables instead of being read again."""
+    for byte keep their raw tables instead of being read again. ``decimal_comma`` and
+    ``date_format``: how the exports write numbers and dates (hsguard.sources). A file
+    with more than ``max_quarantine`` of its rows quarantined whole is refused unless
+    ``accept_quarantine``."""
     previous: PreviousLoads = {}
     if copied:
         con = connect(Path(build_file), read_only=True)
@@ -52,7 +75,15 @@ def ingest(sources: str, build_file: str, published: str, run_id: str, copied: b
             previous = previous_loads(con)
         finally:
             con.close()
-    bundle = read_inputs(Path(sources), Path(build_file).parent, previous)
+    bundle = read_inputs(
+        Path(sources), Path(build_file).parent, previous, ParseOptions(decimal_comma, date_format)
+    )
+    if isinstance(bundle, str):
+        return {"refused": bundle}
+    refused = refusal(bundle, 1.0 if accept_quarantine else max_quarantine)
+    if refused:
+        hint = "" if accept_quarantine else " (rerun with --accept-quarantine to publish anyway)"
+        return {"refused": refused + hint}
     loaded_at = utc_now()
     reference_override = Path(sources) / "reference"
     con = connect(Path(build_file))
@@ -64,17 +95,21 @@ def ingest(sources: str, build_file: str, published: str, run_id: str, copied: b
         lineage = load_sources(con, bundle, run_id, loaded_at, previous)
         con.execute("checkpoint")
         pause_point("ingest", Path(build_file).parent)  # half-loaded build on disk
-        lineage += load_reference(
-            con, reference_override if reference_override.is_dir() else None, run_id, loaded_at, previous
-        )
+        try:
+            lineage += load_reference(
+                con, reference_override if reference_override.is_dir() else None, run_id, loaded_at, previous
+            )
+        except ContractError as exc:  # a reference file that does not parse: the build is discarded
+            return {"refused": f"reference/{exc}"}
         write_table(con, "audit", "load_lineage", pl.DataFrame(lineage, schema_overrides=LINEAGE_SCHEMA))
         con.execute("checkpoint")
     finally:
         con.close()
     for name, loaded in bundle.files.items():
+        nulled = f", {loaded.rejections.height} bad value(s) nulled" if loaded.rejections.height else ""
         print(
             f"  {name}: {loaded.rows_in} rows in, {loaded.good.height} loaded, "
-            f"{loaded.quarantine.height} quarantined"
+            f"{loaded.quarantine.height} quarantined{nulled}"
         )
     for name, kept in bundle.kept.items():
         print(
@@ -88,6 +123,7 @@ def ingest(sources: str, build_file: str, published: str, run_id: str, copied: b
         "rows_in": bundle.rows_in,
         "rows_loaded": bundle.rows_loaded,
         "rows_quarantined": bundle.rows_quarantined,
+        "fields_rejected": fields_rejected(Path(build_file)),
         "runs_in_history": carried,
         "reference": [
             {
@@ -101,3 +137,12 @@ def ingest(sources: str, build_file: str, published: str, run_id: str, copied: b
             if r["dataset"]
         ],
     }
+
+
+def fields_rejected(build_file: Path) -> int:
+    """Bad values nulled in kept rows, of every file of the run (kept files included)."""
+    con = connect(build_file, read_only=True)
+    try:
+        return con.execute("select count(*) from audit.field_rejections").fetchone()[0]
+    finally:
+        con.close()

@@ -19,8 +19,10 @@ from flows.publish import publish
 from flows.report import report
 from flows.transform import transform
 from flows.validate import validate
+from flows.validate_inputs import validate_inputs
 from hsguard.dbt import code_version, published_code_version
 from hsguard.faults import pause_point
+from hsguard.loading import DEFAULT_MAX_QUARANTINE_SHARE
 from hsguard.paths import DEFAULT_REPORTS, DEFAULT_WAREHOUSE, SAMPLE_DIR
 from hsguard.reporting import partial_dir, remove_partials
 from hsguard.runinfo import new_run_id, utc_now
@@ -33,10 +35,16 @@ def nightly(
     warehouse: str = str(DEFAULT_WAREHOUSE),
     reports: str = str(DEFAULT_REPORTS),
     full_refresh: bool = False,
+    decimal_comma: bool = False,
+    date_format: str | None = None,
+    max_quarantine: float = DEFAULT_MAX_QUARANTINE_SHARE,
+    accept_quarantine: bool = False,
 ) -> dict:
     """Run the whole reconciliation on ``sources`` and publish ``warehouse``; returns the
-    summary. ``full_refresh``: keep nothing from the published warehouse (every file is
-    loaded, every table computed, every suite validated; only the history is carried)."""
+    summary, or ``{"refused": reason, ...}`` when the input was refused (nothing is
+    published, the published warehouse is untouched). ``full_refresh``: keep nothing from
+    the published warehouse (every file is loaded, every table computed, every suite
+    validated; only the history is carried). The other options: flows/ingest.py."""
     run_id = new_run_id()
     started = utc_now()
     paths = WarehousePaths(Path(warehouse).resolve())
@@ -62,10 +70,22 @@ def nightly(
             elif paths.published.is_file():
                 why = "--full-refresh" if full_refresh else "the published one was built by other code"
                 print(f"build starts from an empty file ({why}): nothing is kept")
-            t = stage(1, "ingest")
+            t = stage(1, "ingest and validate inputs")
             loaded = ingest(
-                str(Path(sources).resolve()), str(build_file), str(paths.published), run_id, copied
+                str(Path(sources).resolve()),
+                str(build_file),
+                str(paths.published),
+                run_id,
+                copied,
+                decimal_comma=decimal_comma,
+                date_format=date_format,
+                max_quarantine=max_quarantine,
+                accept_quarantine=accept_quarantine,
             )
+            if "refused" in loaded:
+                shutil.rmtree(build_dir, ignore_errors=True)
+                return {"run_id": run_id, "refused": loaded["refused"]}
+            loaded |= validate_inputs(str(build_file), str(build_dir), run_id)
             stage_seconds["ingest"] = time.perf_counter() - t
 
             t = stage(2, "transform (dbt build)")

@@ -13,6 +13,7 @@ from hsguard.settings import apply_offline_defaults
 
 apply_offline_defaults()
 
+from hsguard.contracts import DEFAULT_MAX_QUARANTINE_SHARE  # noqa: E402
 from hsguard.paths import DEFAULT_REPORTS, DEFAULT_WAREHOUSE, SAMPLE_DIR  # noqa: E402
 
 app = typer.Typer(
@@ -36,6 +37,38 @@ SourcesOpt = Annotated[
     ),
 ]
 WarehouseOpt = Annotated[Path, typer.Option("--warehouse", help="Published DuckDB file.")]
+DecimalCommaOpt = Annotated[
+    bool,
+    typer.Option(
+        "--decimal-comma",
+        help="The exports write a lone comma as the decimal separator: 1,234 is 1.234 and 1.234 "
+        "is 1234 (without it: 1,234 is 1234; 12,5 and 1.234,56 are read either way).",
+    ),
+]
+DateFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date-format",
+        help="How the exports write dates, as a strftime pattern (e.g. %d.%m.%Y); ISO "
+        "YYYY-MM-DD is always read. Without it, any other form is a bad value.",
+    ),
+]
+MaxQuarantineOpt = Annotated[
+    float,
+    typer.Option(
+        "--max-quarantine",
+        min=0.0,
+        max=1.0,
+        help="Refuse to publish (exit 2) when more than this share of a file's rows is "
+        "quarantined whole (values nulled in kept rows do not count).",
+    ),
+]
+AcceptQuarantineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--accept-quarantine", help="Publish even when more rows than --max-quarantine are quarantined."
+    ),
+]
 ReportsOpt = Annotated[Path, typer.Option("--reports", help="Folder for run reports.")]
 
 
@@ -77,6 +110,10 @@ def run(
             "table, validate every suite (the run history is still carried).",
         ),
     ] = False,
+    decimal_comma: DecimalCommaOpt = False,
+    date_format: DateFormatOpt = None,
+    max_quarantine: MaxQuarantineOpt = DEFAULT_MAX_QUARANTINE_SHARE,
+    accept_quarantine: AcceptQuarantineOpt = False,
 ) -> None:
     """Run the nightly reconciliation once and publish the warehouse and report."""
     preflight(sources)
@@ -87,7 +124,14 @@ def run(
     typer.echo(f"hsguard run: sources {sources} -> warehouse {warehouse}")
     try:
         summary = nightly(
-            sources=str(sources), warehouse=str(warehouse), reports=str(reports), full_refresh=full_refresh
+            sources=str(sources),
+            warehouse=str(warehouse),
+            reports=str(reports),
+            full_refresh=full_refresh,
+            decimal_comma=decimal_comma,
+            date_format=date_format,
+            max_quarantine=max_quarantine,
+            accept_quarantine=accept_quarantine,
         )
     except RunLockedError as exc:
         fail(str(exc), EXIT_LOCKED)
@@ -95,6 +139,8 @@ def run(
         fail(f"input refused: {exc}", EXIT_INPUT_REFUSED)
     except Exception as exc:  # noqa: BLE001 - one line for the user, details are in the log above
         fail(f"run failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    if "refused" in summary:
+        fail(f"input refused, nothing published: {summary['refused']}", EXIT_INPUT_REFUSED)
     print_summary(summary)
 
 
@@ -103,7 +149,7 @@ def print_summary(summary: dict) -> None:
     typer.echo(f"run {summary['run_id']} published in {summary['seconds']:.0f}s")
     typer.echo(
         f"  rows in {summary['rows_in']}: loaded {summary['rows_loaded']}, "
-        f"quarantined {summary['rows_quarantined']}"
+        f"quarantined {summary['rows_quarantined']}, bad values nulled {summary.get('fields_rejected', 0)}"
     )
     typer.echo(f"  products {summary['products']}, flags {summary['flags_total']}")
     for severity, count in summary["flags_by_severity"].items():

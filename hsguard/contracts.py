@@ -15,8 +15,15 @@ class ColumnSpec:
     name: str
     required: bool = False  # the column must be present in the header
     not_empty: bool = False  # a row with an empty value is quarantined
-    kind: str = "text"  # text | number | date
-    allowed: tuple[str, ...] = ()  # accepted values (case-insensitive); others are quarantined
+    kind: str = "text"  # text | number | integer | date | timestamp | country
+    allowed: tuple[str, ...] = ()  # accepted values (case-insensitive)
+
+
+# What happens to a value that breaks its column's rule (hsguard/sources.py):
+# - in a column with ``not_empty`` (the row's key and required facts) the whole row is
+#   quarantined (audit.quarantine) with the reason;
+# - in any other column the field is nulled, the row is kept and the value is recorded
+#   with the reason in audit.field_rejections, so the product is still checked and screened.
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,11 @@ class FileContract:
     raw_table: str
     columns: tuple[ColumnSpec, ...]
     required_file: bool = False
+    # (group column, line column): rows are lines of a group (a shipment's delivery
+    # lines); the line column, when empty, is the row's position within its group
+    line_key: tuple[str, str] | None = None
+    # a key no two kept rows may share (a later row repeating it is quarantined)
+    unique_key: tuple[str, ...] | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -43,7 +55,7 @@ PRODUCTS = FileContract(
         ColumnSpec("eccn"),
         ColumnSpec("ruling_ref"),
         ColumnSpec("product_family"),
-        ColumnSpec("country_of_origin"),
+        ColumnSpec("country_of_origin", kind="country"),
         ColumnSpec("unit_value_usd", kind="number"),
         ColumnSpec("classified_at", kind="date"),
     ),
@@ -55,8 +67,9 @@ SHIPMENTS = FileContract(
     "erp_shipments",
     (
         ColumnSpec("shipment_id", required=True, not_empty=True),
+        ColumnSpec("line_no", kind="integer"),
         ColumnSpec("sku", required=True, not_empty=True),
-        ColumnSpec("destination_country", required=True, not_empty=True),
+        ColumnSpec("destination_country", required=True, not_empty=True, kind="country"),
         ColumnSpec("ship_date", required=True, kind="date"),
         ColumnSpec("quantity", required=True, kind="number"),
         ColumnSpec("value_usd", required=True, kind="number"),
@@ -64,6 +77,7 @@ SHIPMENTS = FileContract(
         ColumnSpec("license_exception"),
         ColumnSpec("end_user"),
     ),
+    line_key=("shipment_id", "line_no"),
 )
 
 RULING_STATUSES = ("active", "revoked", "modified")
@@ -81,6 +95,7 @@ RULINGS = FileContract(
         ColumnSpec("cn_code"),
         ColumnSpec("reasoning"),
     ),
+    unique_key=("ruling_id",),
 )
 
 OVERRIDE_DECISIONS = ("accepted_risk", "false_positive", "fixed")
@@ -97,7 +112,7 @@ OVERRIDES = FileContract(
         ColumnSpec("decision", required=True, not_empty=True, allowed=OVERRIDE_DECISIONS),
         ColumnSpec("reason", required=True, not_empty=True),
         ColumnSpec("reviewer", required=True, not_empty=True),
-        ColumnSpec("decided_at", required=True, not_empty=True, kind="date"),
+        ColumnSpec("decided_at", required=True, not_empty=True, kind="timestamp"),
         ColumnSpec("scheme"),
         ColumnSpec("shipment_id"),
         ColumnSpec("declared_code"),
@@ -105,3 +120,7 @@ OVERRIDES = FileContract(
 )
 
 SOURCE_CONTRACTS: tuple[FileContract, ...] = (PRODUCTS, SHIPMENTS, RULINGS, OVERRIDES)
+
+#: Share of a file's rows that may be quarantined whole before the run refuses to
+#: publish (``hsguard run --max-quarantine``; fields nulled in kept rows do not count).
+DEFAULT_MAX_QUARANTINE_SHARE = 0.2

@@ -160,8 +160,6 @@ def prepare_reuse(
             "create or replace table audit.model_fingerprints (node varchar, input_fingerprint varchar, "
             "content_token varchar, reused boolean, code_version varchar)"
         )
-        if copied:
-            remove_rows_added_after_dbt(con)
         con.execute("checkpoint")
     finally:
         con.close()
@@ -198,23 +196,6 @@ def published_code_version(published: Path | None) -> str | None:
         return con.execute("select max(code_version) from audit.model_fingerprints").fetchone()[0]
     finally:
         con.close()
-
-
-#: Rows the validate stage adds to a dbt table after dbt (hsguard/validation.py): table,
-#: and the condition that selects them (no model produces such rows).
-ADDED_AFTER_DBT = (("marts", "fct_classification_flags", "check_code = 'INPUT_EXPECTATION_FAILED'"),)
-
-
-def remove_rows_added_after_dbt(con) -> None:
-    """In a copy of the published warehouse, take out what the published run's validate
-    stage added to dbt's tables, so each holds what dbt built and can be kept when its
-    inputs are unchanged (this run's validate stage adds its own rows again)."""
-    for schema, table, condition in ADDED_AFTER_DBT:  # names and conditions from code
-        present = con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?", [schema, table]
-        ).fetchone()[0]
-        if present:
-            con.execute(f"delete from {schema}.{table} where {condition}")  # noqa: S608
 
 
 def finish_reuse(database: Path) -> list[tuple[str, bool]]:

@@ -14,10 +14,29 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from hsguard.contracts import OVERRIDES, PRODUCTS, RULINGS, SHIPMENTS, SOURCE_CONTRACTS, FileContract
+from hsguard.contracts import (
+    DEFAULT_MAX_QUARANTINE_SHARE,
+    OVERRIDES,
+    PRODUCTS,
+    RULINGS,
+    SHIPMENTS,
+    SOURCE_CONTRACTS,
+    FileContract,
+)
 from hsguard.paths import REFERENCE_DIR
 from hsguard.reference import ATLAS_ID_PREFIX, REFERENCE_FILES, parse_atlas_rulings
-from hsguard.sources import ROW_NUMBER, ContractError, LoadedFile, confined, read_contract_file, sha256_of
+from hsguard.sources import (
+    DEFAULT_OPTIONS,
+    REJECTION_SCHEMA,
+    ROW_NUMBER,
+    ContractError,
+    LoadedFile,
+    ParseOptions,
+    confined,
+    contract_schema,
+    read_contract_file,
+    sha256_of,
+)
 from hsguard.warehouse import write_table
 
 BUNDLED_RULINGS = REFERENCE_DIR / "rulings" / "atlas_cross_rulings_validation.jsonl"
@@ -32,15 +51,28 @@ QUARANTINE_SCHEMA = {
     "quarantined_at": pl.Datetime("us", "UTC"),
 }
 
+FIELD_REJECTION_SCHEMA = {
+    "run_id": pl.Utf8,
+    "raw_table": pl.Utf8,
+    "source_file": pl.Utf8,
+    "row_number": pl.Int64,
+    "column_name": pl.Utf8,
+    "value": pl.Utf8,
+    "reason": pl.Utf8,
+    "rejected_at": pl.Datetime("us", "UTC"),
+}
+"""audit.field_rejections: one row per bad value in a kept row (the field was nulled)."""
+
 
 #: The modules that decide what a file loads as (contracts, reading, parsing).
 INGEST_MODULES = ("contracts.py", "sources.py", "loading.py", "reference.py")
 
 
-def ingest_code_version() -> str:
-    """sha256 of the ingest code and the Polars and DuckDB versions: a raw table is kept
-    from the published build only when the same code loaded the same file."""
-    digest = hashlib.sha256()
+def ingest_code_version(options: ParseOptions = DEFAULT_OPTIONS) -> str:
+    """sha256 of the ingest code, the parse options and the Polars and DuckDB versions: a
+    raw table is kept from the published build only when the same code read the same file
+    the same way."""
+    digest = hashlib.sha256(options.fingerprint().encode())
     here = Path(__file__).resolve().parent
     for name in INGEST_MODULES:
         digest.update(name.encode() + b"\0" + hashlib.sha256((here / name).read_bytes()).digest())
@@ -119,6 +151,7 @@ class SourceBundle:
     directory: Path
     files: dict[str, LoadedFile] = field(default_factory=dict)
     kept: dict[str, KeptFile] = field(default_factory=dict)
+    options: ParseOptions = DEFAULT_OPTIONS
 
     @property
     def rows_in(self) -> int:
@@ -136,6 +169,11 @@ class SourceBundle:
             k.rows_quarantined for k in self.kept.values()
         )
 
+    @property
+    def fields_rejected(self) -> int:
+        """Bad values nulled in rows that were kept (files read tonight)."""
+        return sum(f.rejections.height for f in self.files.values())
+
 
 def find_source(directory: Path, file_name: str) -> Path | None:
     """``file_name`` in ``directory``, matched case-insensitively (ERP exports vary);
@@ -149,13 +187,15 @@ def find_source(directory: Path, file_name: str) -> Path | None:
     return None
 
 
-def read_sources(directory: Path, previous: PreviousLoads | None = None) -> SourceBundle:
+def read_sources(
+    directory: Path, previous: PreviousLoads | None = None, options: ParseOptions = DEFAULT_OPTIONS
+) -> SourceBundle:
     """Read every source file of the input contract; raise ContractError before any write.
     A file the published build loaded byte for byte (``previous``) is kept, not read."""
     if not directory.is_dir():
         raise ContractError(f"sources directory not found: {directory}")
-    bundle = SourceBundle(directory)
-    code = ingest_code_version()
+    bundle = SourceBundle(directory, options=options)
+    code = ingest_code_version(options)
     for contract in SOURCE_CONTRACTS:
         path = find_source(directory, contract.file_name)
         if path is None:
@@ -166,8 +206,47 @@ def read_sources(directory: Path, previous: PreviousLoads | None = None) -> Sour
         if kept is not None:
             bundle.kept[contract.file_name] = kept
         else:
-            bundle.files[contract.file_name] = read_contract_file(path, contract)
+            bundle.files[contract.file_name] = read_contract_file(path, contract, options)
     return bundle
+
+
+def refusal(bundle: SourceBundle, max_share: float = DEFAULT_MAX_QUARANTINE_SHARE) -> str | None:
+    """Why these sources must not be published, in one line, or None. A product master
+    without a single product row, or a file with more than ``max_share`` of its rows
+    quarantined whole, would publish a warehouse that says little or nothing is wrong
+    because little or nothing was read."""
+    products = bundle.files.get(PRODUCTS.file_name)
+    if products is not None and products.rows_in == 0:
+        return f"{products.path.name}: no product rows (only a header); nothing to audit"
+    for name, loaded in bundle.files.items():
+        if loaded.rows_in == 0 or loaded.quarantine.height / loaded.rows_in <= max_share:
+            continue
+        contract = next(c for c in SOURCE_CONTRACTS if c.file_name == name)
+        row_level = [c.name for c in contract.columns if c.not_empty] + (
+            [contract.line_key[1]] if contract.line_key else []
+        )
+        reasons = (
+            loaded.quarantine.select(pl.col("reason").str.split("; ").explode())
+            .filter(pl.col("reason").str.extract(r"^([^:]+):").is_in(row_level))
+            .select(
+                pl.when(pl.col("reason").str.contains("is already on row"))
+                .then(pl.col("reason").str.extract(r"^([^:]+)") + ": repeats an earlier row")
+                .otherwise(pl.col("reason").str.extract(r"^([^:]+:[^:]+)"))
+                .alias("reason")
+            )
+            .group_by("reason")
+            .len()
+            .sort(["len", "reason"], descending=[True, False])
+            .head(3)
+            .rows()
+        )
+        top = ", ".join(f"{reason} ({count})" for reason, count in reasons)
+        return (
+            f"{name}: {loaded.quarantine.height} of {loaded.rows_in} rows "
+            f"({loaded.quarantine.height / loaded.rows_in:.0%}) would be quarantined, more than "
+            f"{max_share:.0%}; top reasons: {top}"
+        )
+    return None
 
 
 def keep_raw_table(
@@ -196,6 +275,22 @@ def kept_quarantine(con: duckdb.DuckDBPyConnection, kept: KeptFile) -> pl.DataFr
     ).pl()
 
 
+def kept_rejections(con: duckdb.DuckDBPyConnection, kept: KeptFile) -> pl.DataFrame:
+    """The published build's field rejections of a kept file, under its current path
+    (none when the published build predates audit.field_rejections)."""
+    present = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'audit' and table_name = 'field_rejections'"
+    ).fetchone()[0]
+    if not present:
+        return pl.DataFrame(schema=REJECTION_SCHEMA)
+    return con.execute(
+        "select ? as source_file, row_number, column_name, value, reason from audit.field_rejections "
+        "where source_file = ? order by row_number, column_name",
+        [str(kept.path), kept.previous_path],
+    ).pl()
+
+
 def _with_lineage(
     frame: pl.DataFrame, path: Path, sha256: str, run_id: str, loaded_at: datetime
 ) -> pl.DataFrame:
@@ -208,8 +303,7 @@ def _with_lineage(
 
 
 def _empty(contract: FileContract) -> pl.DataFrame:
-    schema = {name: pl.Utf8 for name in contract.column_names} | {ROW_NUMBER: pl.Int64}
-    return pl.DataFrame(schema=schema)
+    return pl.DataFrame(schema=contract_schema(contract))
 
 
 def load_sources(
@@ -224,7 +318,8 @@ def load_sources(
     when ``previous`` shows them unchanged) keep their rows and quarantined rows."""
     lineage = []
     quarantine_frames = []
-    code = ingest_code_version()
+    rejection_frames = []
+    code = ingest_code_version(bundle.options)
     for contract in (PRODUCTS, SHIPMENTS, RULINGS, OVERRIDES):
         loaded = bundle.files.get(contract.file_name)
         kept = bundle.kept.get(contract.file_name)
@@ -233,6 +328,9 @@ def load_sources(
         if kept is not None:
             keep_raw_table(con, contract.raw_table, [kept], run_id, loaded_at)
             quarantine_frames.append(kept_quarantine(con, kept))
+            rejection_frames.append(
+                kept_rejections(con, kept).with_columns(pl.lit(contract.raw_table).alias("raw_table"))
+            )
             lineage.append(
                 _lineage_row(
                     run_id,
@@ -252,6 +350,9 @@ def load_sources(
         if loaded is not None:
             frame = _with_lineage(loaded.good, loaded.path, loaded.sha256, run_id, loaded_at)
             quarantine_frames.append(loaded.quarantine)
+            rejection_frames.append(
+                loaded.rejections.with_columns(pl.lit(contract.raw_table).alias("raw_table"))
+            )
             lineage.append(
                 _lineage_row(
                     run_id,
@@ -268,7 +369,9 @@ def load_sources(
             )
         elif contract is RULINGS:
             sha = sha256_of(BUNDLED_RULINGS)
-            frame = parse_atlas_rulings(BUNDLED_RULINGS)
+            frame = parse_atlas_rulings(BUNDLED_RULINGS).cast(
+                {k: v for k, v in contract_schema(RULINGS).items() if k != ROW_NUMBER}
+            )
             frame = _with_lineage(frame, BUNDLED_RULINGS, sha, run_id, loaded_at)
             lineage.append(
                 _lineage_row(
@@ -300,7 +403,27 @@ def load_sources(
         pl.lit(loaded_at).cast(pl.Datetime("us", "UTC")).alias("quarantined_at"),
     ).select(list(QUARANTINE_SCHEMA))
     write_table(con, "audit", "quarantine", quarantine)
+    rejections = pl.concat(
+        [pl.DataFrame(schema=REJECTION_SCHEMA | {"raw_table": pl.Utf8}), *rejection_frames],
+        how="vertical_relaxed",
+    ).with_columns(
+        pl.lit(run_id).alias("run_id"),
+        pl.lit(loaded_at).cast(pl.Datetime("us", "UTC")).alias("rejected_at"),
+    )
+    write_table(con, "audit", "field_rejections", rejections.select(list(FIELD_REJECTION_SCHEMA)))
     return lineage
+
+
+def parse_reference(ref, path: Path) -> pl.DataFrame:
+    """``ref.parse(path)``; a file that does not parse (a user's replacement in
+    ``<sources>/reference/``, or a damaged bundle) is refused with one line naming it."""
+    try:
+        return ref.parse(path)
+    except ContractError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's, said in one line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ContractError(f"{path.name}: cannot be read as {ref.dataset}: {first}") from exc
 
 
 def load_reference(
@@ -325,7 +448,8 @@ def load_reference(
             heights = [k.rows_loaded for k in kept]
         else:
             frames = [
-                _with_lineage(ref.parse(path), path, sha, run_id, loaded_at) for ref, path, sha in entries
+                _with_lineage(parse_reference(ref, path), path, sha, run_id, loaded_at)
+                for ref, path, sha in entries
             ]
             write_table(con, "raw", table, pl.concat(frames, how="vertical_relaxed"))
             heights = [frame.height for frame in frames]

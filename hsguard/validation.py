@@ -36,6 +36,28 @@ RESULT_COLUMNS = {
 }
 
 
+class ValidationFailed(RuntimeError):
+    """A blocking expectation suite failed; the build is not published."""
+
+    @classmethod
+    def raise_for(cls, outcomes: list[SuiteOutcome]) -> None:
+        """Raise when a blocking suite of ``outcomes`` failed, naming its failed expectations."""
+        blocking = [o for o in outcomes if o.blocking and not o.success]
+        if not blocking:
+            return
+        details = [
+            f"{o.suite}.{r['expectation']}({r['column_name']})"
+            for o in blocking
+            for r in o.results.filter(~pl.col("success")).iter_rows(named=True)
+        ]
+        raise cls(
+            "expectation suite(s) failed: "
+            + ", ".join(o.suite for o in blocking)
+            + " - "
+            + "; ".join(details[:5])
+        )
+
+
 @dataclass
 class SuiteOutcome:
     suite: str
@@ -112,10 +134,15 @@ def previous_results(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.D
             "and schema_name = 'audit' and table_name in ('validation_results', 'validation_findings')"
         ).fetchall()
     }
-    if ("validation_results", "input_token") not in present or (
-        "validation_findings",
-        "suite",
-    ) not in present:
+    if (
+        ("validation_results", "input_token") not in present
+        or (
+            "validation_findings",
+            "row_number",
+        )
+        not in present
+        or ("validation_findings", "raw_table") not in present
+    ):
         return pl.DataFrame(schema=RESULT_COLUMNS), pl.DataFrame(schema=FINDINGS_SCHEMA)
     results = con.execute("select * from audit.validation_results where input_token is not null").pl()
     findings = con.execute(
@@ -215,8 +242,8 @@ def run_suites(
                                 {
                                     "suite": spec.name,
                                     "expectation": cfg.type,
-                                    "key_column": spec.key_column,
-                                    "key": str(key[spec.key_column]),
+                                    "raw_table": spec.raw_table,
+                                    "row_number": int(key[spec.key_column]),
                                     "column_name": column,
                                     "value": None if column is None else str(key.get(column)),
                                 }
@@ -245,61 +272,14 @@ def run_suites(
 FINDINGS_SCHEMA = {
     "suite": pl.Utf8,
     "expectation": pl.Utf8,
-    "key_column": pl.Utf8,
-    "key": pl.Utf8,
+    "raw_table": pl.Utf8,
+    "row_number": pl.Int64,
     "column_name": pl.Utf8,
     "value": pl.Utf8,
 }
-
-FINDINGS_TO_FLAGS = """
-    insert into marts.fct_classification_flags by name
-    with keyed as (
-        -- product rows by sku; shipment rows by shipment_id, with their sku (two branches:
-        -- a join condition on key_column made DuckDB loop over every shipment per finding)
-        select f.key as sku, cast(null as varchar) as shipment_id,
-            f.suite, f.expectation, f.column_name, f.value
-        from _findings as f
-        where f.key_column = 'sku'
-        union all
-        select s.sku, f.key as shipment_id,
-            f.suite, f.expectation, f.column_name, f.value
-        from _findings as f
-        left join raw.erp_shipments as s
-            on s.shipment_id = f.key
-        where f.key_column = 'shipment_id'
-    ),
-    described as (
-        select
-            sku, shipment_id,
-            string_agg(
-                'GX ' || suite || ': ' || expectation || coalesce('(' || column_name || ')', '')
-                || coalesce(' failed on value "' || value || '"', ' failed'),
-                '; ' order by suite, expectation
-            ) as evidence
-        from keyed
-        where sku is not null
-        group by sku, shipment_id
-    )
-    select
-        md5(d.sku || '|INPUT_EXPECTATION_FAILED|DATA|' || coalesce(d.shipment_id, '')) as flag_id,
-        d.sku,
-        'INPUT_EXPECTATION_FAILED' as check_code,
-        c.severity,
-        c.severity_rank,
-        c.title,
-        'DATA' as scheme,
-        cast(null as varchar) as declared_code,
-        cast(null as varchar) as suggested_code,
-        d.evidence || '. The row was loaded; correct it in the source extract.' as evidence,
-        d.shipment_id,
-        ? as run_id,
-        false as is_overridden
-    from described as d
-    cross join (
-        select severity, severity_rank, title from seeds.check_catalog
-        where check_code = 'INPUT_EXPECTATION_FAILED'
-    ) as c
-"""
+"""audit.validation_findings: one row per input row that failed an input expectation
+(the raw table and the row's number in its file). The dbt model
+int_flags_input_expectation_failed turns them into INPUT_EXPECTATION_FAILED flags."""
 
 
 def findings_frame(outcomes: list[SuiteOutcome]) -> pl.DataFrame:
@@ -307,21 +287,24 @@ def findings_frame(outcomes: list[SuiteOutcome]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=FINDINGS_SCHEMA)
 
 
-def flag_input_findings(con: duckdb.DuckDBPyConnection, findings: pl.DataFrame, run_id: str) -> int:
-    """Failing input rows become INPUT_EXPECTATION_FAILED flags (never silent).
+def replace_results(con: duckdb.DuckDBPyConnection, suites: list[str], results: pl.DataFrame) -> None:
+    """Put ``results`` into audit.validation_results in place of the rows of ``suites``
+    (the stage before dbt writes the input and reference suites, the one after it the mart
+    suites; rows of other suites, e.g. the published run's, are left to their stage)."""
+    from hsguard.warehouse import write_table
 
-    Product rows are flagged by sku, shipment rows by shipment_id (with their sku).
-    Returns the number of flags added to marts.fct_classification_flags.
-    """
-    if findings.is_empty():
-        return 0
-    con.register("_findings", findings.to_arrow())
-    try:
-        before = con.execute("select count(*) from marts.fct_classification_flags").fetchone()[0]
-        con.execute(FINDINGS_TO_FLAGS, [run_id])
-        return con.execute("select count(*) from marts.fct_classification_flags").fetchone()[0] - before
-    finally:
-        con.unregister("_findings")
+    present = con.execute(
+        "select count(*) from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'audit' and table_name = 'validation_results' and column_name = 'input_token'"
+    ).fetchone()[0]
+    if present:
+        others = con.execute(
+            f"select {', '.join(RESULT_COLUMNS)} from audit.validation_results "  # noqa: S608 - names from code
+            "where not list_contains(?, suite)",
+            [suites],
+        ).pl()
+        results = pl.concat([others.cast(RESULT_COLUMNS), results.cast(RESULT_COLUMNS)])
+    write_table(con, "audit", "validation_results", results)
 
 
 def _short_json(value) -> str | None:

@@ -39,16 +39,6 @@
 {%- endmacro %}
 
 
-{#- Text parsed by the ingest contract check: numbers may carry thousands commas. -#}
-{% macro parse_number(column) -%}
-    cast(replace(trim({{ column }}), ',', '') as double)
-{%- endmacro %}
-
-{% macro parse_date(column) -%}
-    cast(substr(trim({{ column }}), 1, 10) as date)
-{%- endmacro %}
-
-
 {#- Description key for peer comparison: lower case, punctuation to spaces, spaces collapsed. -#}
 {% macro normalise_description(column) -%}
     {{ return(adapter.dispatch('normalise_description', 'hsguard')(column)) }}

@@ -1,5 +1,5 @@
 {#- The flags of `check_models` (each selecting sku, check_code, scheme, declared_code,
-    suggested_code, evidence, shipment_id) and of `graded_check_models` (the same and a
+    suggested_code, evidence, shipment_id, line_no) and of `graded_check_models` (the same and a
     divergence_level), with a flag_id and with severity and title from the check
     catalogue seed (for a graded check, from check_severity_levels for its level). Used
     by int_flags_stable and int_flags_unioned. -#}
@@ -10,7 +10,7 @@ with
 {{ check_model }} as (
 
     select
-        sku, check_code, scheme, declared_code, suggested_code, evidence, shipment_id,
+        sku, check_code, scheme, declared_code, suggested_code, evidence, shipment_id, line_no,
         cast(null as varchar) as divergence_level
     from {{ ref(check_model) }}
 
@@ -21,7 +21,8 @@ with
 {{ check_model }} as (
 
     select
-        sku, check_code, scheme, declared_code, suggested_code, evidence, shipment_id, divergence_level
+        sku, check_code, scheme, declared_code, suggested_code, evidence, shipment_id, line_no,
+        divergence_level
     from {{ ref(check_model) }}
 
 ),
@@ -56,7 +57,8 @@ final as (
     select
         {{ dbt.hash(dbt.concat([
             "all_flags.sku", "'|'", "all_flags.check_code", "'|'", "all_flags.scheme",
-            "'|'", "coalesce(all_flags.shipment_id, '')"
+            "'|'", "coalesce(all_flags.shipment_id, '')",
+            "'|'", "coalesce(cast(all_flags.line_no as varchar), '')"
         ])) }} as flag_id,
         all_flags.sku,
         all_flags.check_code,
@@ -67,7 +69,8 @@ final as (
         all_flags.declared_code,
         all_flags.suggested_code,
         all_flags.evidence,
-        all_flags.shipment_id
+        all_flags.shipment_id,
+        all_flags.line_no
 
     from all_flags
     -- left join: a flag whose code is missing from the catalogue fails the not_null test

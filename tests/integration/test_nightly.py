@@ -36,7 +36,7 @@ def test_run_prints_stages_and_summary(published):
     out = published["output"]
     for stage in ("[1/5] ingest", "[2/5] transform", "[3/5] validate", "[4/5] report", "[5/5] publish"):
         assert stage in out
-    assert "quarantined 3" in out and "published in" in out
+    assert "quarantined 2, bad values nulled 1" in out and "published in" in out
 
 
 def test_dbt_node_results_record_every_node_of_the_run(published):
@@ -149,10 +149,20 @@ def test_quarantine_and_row_accounting(published):
         "where dataset is null"
     ).fetchone()
     con.close()
-    assert len(reasons) == 3
-    assert {c for _, c, _ in reasons} == {"sku", "description", "unit_value_usd"}
+    assert len(reasons) == 2
+    assert {c for _, c, _ in reasons} == {"sku", "description"}
     rows_in, loaded, quarantined = lineage
-    assert rows_in == loaded + quarantined and quarantined == 3
+    assert rows_in == loaded + quarantined and quarantined == 2
+    # the row whose optional unit value is "n/a" is kept, that field nulled and recorded
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        nulled = con.execute("select column_name, value from audit.field_rejections").fetchall()
+        kept = con.execute(
+            "select unit_value_usd from marts.dim_products where sku = 'HG-BAD-0003'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert nulled == [("unit_value_usd", "n/a")] and kept == [(None,)]
 
 
 def test_report_written_and_latest_points_at_it(published):
@@ -296,29 +306,25 @@ def test_reference_marts_match_the_source_files(published):
     assert str(validity[0]) == "2017-01-01" and str(validity[1]) == "2021-12-31"
 
 
-def test_failing_input_expectation_lands_as_flags_with_its_reason(published):
+def test_defects_a_dbt_check_flags_are_not_flagged_again_by_gx(published):
+    """Malformed ECCNs are ECCN_MALFORMED (dbt); the input expectations no longer repeat
+    that check, so the sample (whose other inputs are clean) has no INPUT_EXPECTATION_FAILED
+    flag. The flag itself is tested in test_input_robustness.py."""
     con = duckdb.connect(str(published["warehouse"]), read_only=True)
     try:
-        findings = con.execute(
-            "select f.sku, f.evidence from marts.fct_classification_flags as f "
-            "where f.check_code = 'INPUT_EXPECTATION_FAILED'"
-        ).fetchall()
-        malformed_eccn = {
-            r[0]
-            for r in con.execute(
-                "select sku from marts.fct_classification_flags where check_code = 'ECCN_MALFORMED'"
+        codes = dict(
+            con.execute(
+                "select check_code, count(*) from marts.fct_classification_flags group by 1"
             ).fetchall()
-        }
-        recorded = con.execute(
-            "select count(*) from audit.validation_results where suite = 'input_products' "
-            "and not success and failing_keys is not null"
+        )
+        findings = con.execute("select count(*) from audit.validation_findings").fetchone()[0]
+        inputs = con.execute(
+            "select count(*) from audit.validation_results where suite like 'input_%' and success"
         ).fetchone()[0]
     finally:
         con.close()
-    assert recorded > 0
-    by_sku = dict(findings)
-    assert malformed_eccn and malformed_eccn <= set(by_sku)
-    assert all("(eccn) failed on value" in by_sku[sku] for sku in malformed_eccn)
+    assert codes["ECCN_MALFORMED"] == 3 and "INPUT_EXPECTATION_FAILED" not in codes
+    assert findings == 0 and inputs >= 3
 
 
 def test_failing_mart_expectation_stops_the_run_before_publishing(published, cli_env, tmp_path):

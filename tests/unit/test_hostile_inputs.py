@@ -22,7 +22,8 @@ LOADS = {
     "big_field.csv": (1, 0, ("sku", "A9")),
     # loaded as text; HS_MALFORMED then suggests 0101210010
     "lost_leading_zero.csv": (1, 0, ("hts_code", "101210010")),
-    "formula_cells.csv": (0, 1, None),  # '@SUM(1)' is no number: quarantined; the text cell is kept as text
+    # '@SUM(1)' is no number: that optional field is nulled (and recorded), the row and its text kept
+    "formula_cells.csv": (1, 0, ("description", '=HYPERLINK("http://example.invalid")')),
 }
 
 REFUSED = {
@@ -52,7 +53,9 @@ def test_hostile_file_is_refused_with_a_clear_message(name):
     assert str(refused.value).startswith(name)
 
 
-def test_formula_looking_text_is_kept_verbatim_in_the_quarantine_record():
+def test_formula_looking_text_is_kept_verbatim_in_the_field_rejection():
     result = read_contract_file(CORPUS / "formula_cells.csv", PRODUCTS)
-    assert "unit_value_usd: not a number: @SUM(1)" in result.quarantine["reason"][0]
-    assert "=HYPERLINK" in result.quarantine["raw_row"][0]
+    assert result.rejections.select("row_number", "column_name", "value", "reason").rows() == [
+        (2, "unit_value_usd", "@SUM(1)", "unit_value_usd: not a number: @SUM(1)")
+    ]
+    assert result.good["unit_value_usd"].to_list() == [None]

@@ -135,7 +135,7 @@ def test_a_byte_identical_file_keeps_its_raw_rows_and_quarantine(tmp_path):
     assert not read_sources(sources, changed).kept
 
 
-def test_a_kept_files_quarantined_rows_are_carried(tmp_path):
+def test_a_kept_files_quarantined_rows_and_nulled_values_are_carried(tmp_path):
     sources = tmp_path / "sources"
     shutil.copytree(SAMPLE_DIR, sources)
     first = tmp_path / "first.duckdb"
@@ -147,8 +147,12 @@ def test_a_kept_files_quarantined_rows_are_carried(tmp_path):
     try:
         load_sources(con, bundle, "run2", LOADED_AT, previous)
         rows = con.execute("select row_number, reason, run_id from audit.quarantine order by 1").fetchall()
+        nulled = con.execute(
+            "select raw_table, row_number, column_name, value, run_id from audit.field_rejections"
+        ).fetchall()
     finally:
         con.close()
+    assert nulled == [("erp_products", 199, "unit_value_usd", "n/a", "run2")]  # carried too
     expected = full.files["products.csv"].quarantine.sort("row_number")
     assert [r[:2] for r in rows] == list(zip(expected["row_number"], expected["reason"], strict=True))
     assert {r[2] for r in rows} == {"run2"}
@@ -209,6 +213,7 @@ def spec() -> SuiteSpec:
         name="input_things",
         query="select * from raw.things",
         key_column="id",
+        raw_table="things",
         blocking=False,
         is_input=True,
         expectations=[gxe.ExpectColumnValuesToMatchRegex(column="code", regex=r"^[0-9]+$")],
@@ -240,21 +245,21 @@ def test_a_suite_input_token_follows_the_rows_not_the_run_stamp():
 def test_a_suite_with_the_published_inputs_takes_the_published_results(tmp_path):
     con = duckdb.connect()
     con.execute("create schema raw")
-    con.execute("create table raw.things as select range::varchar as id, 'x' as code from range(3)")
+    con.execute("create table raw.things as select range as id, 'x' as code from range(3)")
     first = run_suites(con, [spec()], "run1", tmp_path / "first")
     assert not first[0].reused and not first[0].success
-    assert sorted(f["key"] for f in first[0].findings) == ["0", "1", "2"]
+    assert sorted(f["row_number"] for f in first[0].findings) == [0, 1, 2]
     previous = (first[0].results, pl.DataFrame(first[0].findings, schema=FINDINGS_SCHEMA))
 
     again = run_suites(con, [spec()], "run2", tmp_path / "second", previous)
     assert again[0].reused and not again[0].success
     assert again[0].results["run_id"].to_list() == ["run2"] * first[0].results.height
     assert again[0].results.drop("run_id", "reused").equals(first[0].results.drop("run_id", "reused"))
-    assert sorted(f["key"] for f in again[0].findings) == ["0", "1", "2"]
+    assert sorted(f["row_number"] for f in again[0].findings) == [0, 1, 2]
     assert not (tmp_path / "second").exists()  # no GX context was even created
 
-    con.execute("update raw.things set code = '1' where id = '0'")
+    con.execute("update raw.things set code = '1' where id = 0")
     changed = run_suites(con, [spec()], "run3", tmp_path / "third", previous)
     assert not changed[0].reused
-    assert sorted(f["key"] for f in changed[0].findings) == ["1", "2"]
+    assert sorted(f["row_number"] for f in changed[0].findings) == [1, 2]
     assert set(RESULT_COLUMNS) == set(changed[0].results.columns)

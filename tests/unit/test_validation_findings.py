@@ -1,68 +1,56 @@
-"""Failing input rows become INPUT_EXPECTATION_FAILED flags: products by sku, shipments
-by shipment_id with their product's sku; unknown shipments and other keys are not flagged."""
+"""Input expectations run on the raw tables before dbt: a failing row is recorded in
+audit.validation_findings by raw table and row number (the dbt model
+int_flags_input_expectation_failed makes the flag, see its unit test), and each stage
+replaces only its own suites' rows of audit.validation_results."""
 
 import duckdb
 import polars as pl
 
-from hsguard.validation import FINDINGS_SCHEMA, flag_input_findings
+from expectations.suites import input_suites
+from hsguard.validation import RESULT_COLUMNS, findings_frame, replace_results, results_frame, run_suites
 
 
-def warehouse() -> duckdb.DuckDBPyConnection:
+def raw_products(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema raw")
+    con.execute(
+        "create table raw.erp_products as select * from (values "
+        "('P1', 'chair', 'DE', 2::bigint), ('P2', 'table', 'UK', 3::bigint), "
+        "('P3', 'lamp', null, 4::bigint)) "
+        "as t(sku, description, country_of_origin, _row_number)"
+    )
+
+
+def test_failing_input_rows_are_findings_with_their_row_number(tmp_path):
     con = duckdb.connect()
-    for schema in ("raw", "seeds", "marts"):
-        con.execute(f"create schema {schema}")
-    con.execute(
-        "create table raw.erp_shipments as "
-        "select * from (values ('SH1', 'P1'), ('SH2', 'P2')) as t(shipment_id, sku)"
-    )
-    con.execute(
-        "create table seeds.check_catalog as select 'INPUT_EXPECTATION_FAILED' as check_code, "
-        "'low' as severity, 1 as severity_rank, 'Input row failed a data expectation' as title"
-    )
-    con.execute(
-        "create table marts.fct_classification_flags (flag_id varchar, sku varchar, check_code varchar, "
-        "severity varchar, severity_rank integer, title varchar, scheme varchar, declared_code varchar, "
-        "suggested_code varchar, evidence varchar, shipment_id varchar, run_id varchar, "
-        "is_overridden boolean)"
-    )
-    return con
-
-
-def finding(suite, key_column, key, column, value):
-    return {
-        "suite": suite,
-        "expectation": "expect_column_values_to_match_regex",
-        "key_column": key_column,
-        "key": key,
-        "column_name": column,
-        "value": value,
-    }
-
-
-def test_products_by_sku_and_shipments_by_id_with_their_sku():
-    con = warehouse()
-    findings = pl.DataFrame(
-        [
-            finding("input_products", "sku", "P9", "eccn", "5A99"),
-            finding("input_products", "sku", "P9", "country_of_origin", "XXX"),
-            finding("input_shipments", "shipment_id", "SH2", "destination_country", "Germany"),
-            finding("input_shipments", "shipment_id", "SH404", "destination_country", "??"),
-            finding("input_rulings", "ruling_id", "N1", "status", "odd"),
-        ],
-        schema=FINDINGS_SCHEMA,
-    )
-    assert flag_input_findings(con, findings, "20261123T020000Z-abcdef") == 2
-    rows = con.execute(
-        "select sku, shipment_id, scheme, run_id, evidence from marts.fct_classification_flags order by sku"
-    ).fetchall()
-    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
-        ("P2", "SH2", "DATA", "20261123T020000Z-abcdef"),
-        ("P9", None, "DATA", "20261123T020000Z-abcdef"),
+    raw_products(con)
+    specs = [s for s in input_suites() if s.name == "input_products"]
+    outcomes = run_suites(con, specs, "run1", tmp_path)
+    findings = findings_frame(outcomes)
+    assert findings.select("suite", "raw_table", "row_number", "column_name", "value").rows() == [
+        ("input_products", "erp_products", 3, "country_of_origin", "UK")
     ]
-    assert 'destination_country) failed on value "Germany"' in rows[0][4]
-    assert "(country_of_origin)" in rows[1][4] and "(eccn)" in rows[1][4]
+    assert not outcomes[0].success and not outcomes[0].blocking  # recorded, never stops the run
 
 
-def test_no_findings_adds_nothing():
-    con = warehouse()
-    assert flag_input_findings(con, pl.DataFrame(schema=FINDINGS_SCHEMA), "r") == 0
+def test_each_stage_replaces_only_its_own_suites_results():
+    con = duckdb.connect()
+    con.execute("create schema audit")
+
+    def rows(suite: str, run: str) -> pl.DataFrame:
+        return pl.DataFrame(
+            [{"run_id": run, "suite": suite, "expectation": "e", "success": True, "reused": False}],
+            schema=RESULT_COLUMNS,
+        )
+
+    replace_results(
+        con, ["input_products", "mart_x"], pl.concat([rows("input_products", "old"), rows("mart_x", "old")])
+    )
+    replace_results(con, ["input_products"], rows("input_products", "new"))
+    assert sorted(con.execute("select suite, run_id from audit.validation_results").fetchall()) == [
+        ("input_products", "new"),
+        ("mart_x", "old"),
+    ]
+    replace_results(con, ["mart_x"], results_frame([]))
+    assert con.execute("select suite, run_id from audit.validation_results").fetchall() == [
+        ("input_products", "new")
+    ]

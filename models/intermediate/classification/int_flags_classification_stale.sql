@@ -73,7 +73,8 @@ final as (
             when predates_revision then 'Its line was changed by an HTSUS revision since; review it.'
             else 'Older than the review age of {{ var("stale_after_years") }} years; review it.'
         end as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from assessed
     where predates_revision

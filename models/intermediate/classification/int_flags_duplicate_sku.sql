@@ -51,7 +51,8 @@ final as (
         'SKU ' || sku || ' appears ' || cast(occurrences as varchar) || ' times with different data (rows '
         || rows_listed || ' of the product file); the checks use the first row, all rows are kept in '
         || 'raw.erp_products.' as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from duplicated
 

@@ -38,7 +38,8 @@ final as (
         || ' but CN ' || cn.declared_code_raw || ' is HS subheading ' || substr(cn.declared_code, 1, 6)
         || '; the first six digits are the same for the same goods in every HS country, so one of the '
         || 'two codes is wrong.' as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from htsus
     inner join cn

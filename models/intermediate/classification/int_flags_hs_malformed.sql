@@ -45,7 +45,8 @@ final as (
                     else ''
                 end
         end as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from codes
     left join current_declarable

@@ -17,7 +17,8 @@ final as (
         cast(null as varchar) as suggested_code,
         'No ' || scheme || ' code is recorded for this product; the company declares in '
         || scheme || ', so every product needs one (GRI 1).' as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from codes
     where code_status = 'missing'

@@ -61,8 +61,6 @@ codes_not_declarable as (
 
 ),
 
-
-
 {#- Each subdivided line padded with zeros to each code length declared in its scheme
     (equality joins below: padding inside the join condition made the database compare
     every code with every line of its scheme). -#}
@@ -107,8 +105,6 @@ most_specific_match as (
     where specificity_rank = 1
 
 ),
-
-
 
 {#- Declarable lines with their prefix of each length a matched line has (equality join
     below instead of comparing substrings of every declarable line). -#}
@@ -170,7 +166,8 @@ final as (
         || children.children_listed
         || case when children.child_count > {{ var('max_children_listed') }} then ', ...' else '' end
         || '.' as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from most_specific_match
     inner join children

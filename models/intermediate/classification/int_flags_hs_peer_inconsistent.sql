@@ -73,7 +73,8 @@ final as (
         'Same description as ' || cast(peers.other_count as varchar) || ' product(s) classified in another '
         || 'HS subheading: ' || peers.others_listed || '. The same goods take one classification.'
             as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from described
     inner join peers

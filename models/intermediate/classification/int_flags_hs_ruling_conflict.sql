@@ -77,6 +77,7 @@ final as (
         || '" under ' || {{ format_hts('compared.ruling_code') }} || '; the declared ' || compared.declared_code_raw
         || ' differs at the ' || compared.divergence_level || ' level.' as evidence,
         cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no,
         compared.divergence_level
 
     from compared

@@ -36,7 +36,8 @@ final as (
                 'The product cites ' || rulings.authority || ' ruling ' || products.ruling_ref
                 || ', whose status is ' || rulings.status || '; only a ruling in force binds.'
         end as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from products
     left join rulings

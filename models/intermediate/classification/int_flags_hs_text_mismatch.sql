@@ -84,7 +84,8 @@ final as (
         || '). Best candidate: ' || best.candidate_code_display || ' ("'
         || best_line.full_description || '", confidence '
         || cast(cast(round(100 * best.confidence) as integer) as varchar) || '%).' as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from support
     inner join candidates as best

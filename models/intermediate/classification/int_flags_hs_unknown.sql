@@ -43,8 +43,6 @@ unknown_codes as (
 
 ),
 
-
-
 {#- The 8-, 6- and 4-digit prefixes of each unknown code, one row each, so that the
     lookup below is an equality join (an IN list in the join condition made the
     database compare every unknown code with every line of its scheme). -#}
@@ -107,7 +105,8 @@ final as (
             || nearest_existing.full_description || ').',
             'Not even its heading ' || substr(unknown_codes.declared_code, 1, 4) || ' exists.'
         ) as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from unknown_codes
     inner join editions

@@ -87,6 +87,7 @@ final as (
         || ': goods of this kind are often controlled, confirm the ECCN. List entry: '
         || coalesce(left(description, 160), '') || '. Reliability: ' || reliability as evidence,
         cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no,
         signal_level as divergence_level
 
     from strongest

@@ -32,7 +32,8 @@ final as (
         cast(null as varchar) as suggested_code,
         'ECCN ' || eccns.eccn || ' (category ' || rules.category || ', product group ' || rules.product_group
         || ') on goods of HS chapter ' || substr(eccns.hs6, 1, 2) || ': ' || rules.reasoning as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from eccns
     inner join rules

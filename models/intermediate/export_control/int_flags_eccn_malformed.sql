@@ -17,7 +17,8 @@ final as (
         cast(null as varchar) as suggested_code,
         '''' || eccn_raw || ''' is neither EAR99 nor an ECCN (a digit 0-9, a category letter A-E, '
         || 'three digits, then optional paragraphs such as .a.1).' as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from eccns
     where eccn_status = 'malformed'

@@ -20,7 +20,8 @@ final as (
         'No ECCN or EAR99 is recorded for this product'
         || case when is_exported then ', and it is exported' else '' end
         || '; without a classification no licence determination is possible (EAR Part 738).' as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from eccns
     where eccn_status = 'missing'

@@ -49,7 +49,8 @@ final as (
         cast(null as varchar) as suggested_code,
         'Same description as ' || cast(peers.other_count as varchar) || ' product(s) with another ECCN: '
         || peers.others_listed || '. One item has one export classification.' as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from eccns
     inner join peers

@@ -25,7 +25,8 @@ final as (
         cast(null as varchar) as suggested_code,
         'ECCN ' || eccns.base_eccn || ' is not on the Commerce Control List (EAR Part 774 Supp. 1, eCFR '
         || '2026-07-23) loaded for this run.' as evidence,
-        cast(null as varchar) as shipment_id
+        cast(null as varchar) as shipment_id,
+        cast(null as integer) as line_no
 
     from eccns
     left join ccl

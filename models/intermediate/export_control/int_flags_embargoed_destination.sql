@@ -2,7 +2,7 @@ with
 
 determinations as (
 
-    select line_id, sku, eccn, decision, evidence
+    select shipment_id, line_no, sku, eccn, decision, evidence
     from {{ ref('int_license_determinations') }}
 
 ),
@@ -16,7 +16,8 @@ final as (
         eccn as declared_code,
         cast(null as varchar) as suggested_code,
         evidence,
-        line_id as shipment_id
+        shipment_id,
+        line_no
 
     from determinations
     where decision = 'embargoed'

@@ -2,7 +2,7 @@ with
 
 determinations as (
 
-    select line_id, sku, eccn, destination_country, decision, is_covered, evidence
+    select shipment_id, line_no, sku, eccn, destination_country, decision, is_covered, evidence
     from {{ ref('int_license_determinations') }}
 
 ),
@@ -16,7 +16,8 @@ final as (
         eccn as declared_code,
         cast(null as varchar) as suggested_code,
         evidence || ' Neither a licence nor a licence exception is recorded on the shipment.' as evidence,
-        line_id as shipment_id
+        shipment_id,
+        line_no
 
     from determinations
     where decision = 'license_required'

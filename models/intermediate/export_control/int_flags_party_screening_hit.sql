@@ -2,7 +2,7 @@ with
 
 lines as (
 
-    select line_id, sku, eccn, end_user
+    select shipment_id, line_no, sku, eccn, end_user
     from {{ ref('int_shipment_lines_classified') }}
     where end_user is not null
 
@@ -27,7 +27,8 @@ final as (
         || coalesce(', ' || matches.countries, '') || ', similarity '
         || cast(round(matches.similarity, 3) as varchar)
         || '; Consolidated Screening List 2026-07-31). Stop and review before shipping.' as evidence,
-        lines.line_id as shipment_id
+        lines.shipment_id,
+        lines.line_no
 
     from lines
     inner join matches

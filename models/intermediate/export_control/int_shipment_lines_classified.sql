@@ -8,7 +8,7 @@ with
 shipments as (
 
     select
-        shipment_id, sku, destination_country, ship_date, quantity, value_usd,
+        shipment_id, line_no, sku, destination_country, ship_date, quantity, value_usd,
         nullif(trim(license_ref), '') as license_ref,
         upper(nullif(trim(license_exception), '')) as license_exception,
         nullif(trim(end_user), '') as end_user
@@ -26,7 +26,8 @@ eccns as (
 final as (
 
     select
-        shipments.shipment_id as line_id,
+        -- a shipment line: the shipment and its line number (ingest numbers the lines)
+        shipments.shipment_id || '/' || cast(shipments.line_no as varchar) as line_id,
         shipments.*,
         eccns.eccn,
         eccns.eccn_status,

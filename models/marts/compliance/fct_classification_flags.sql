@@ -93,6 +93,7 @@ final as (
         flags.suggested_code,
         flags.evidence,
         flags.shipment_id,
+        flags.line_no,
         coalesce(override_status.override_status = 'applied', false) as is_overridden,
         override_status.override_status,
         override_status.decision,

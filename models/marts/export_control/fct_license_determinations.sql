@@ -15,7 +15,9 @@ determinations as (
 final as (
 
     select
+        line_id,
         shipment_id,
+        line_no,
         sku,
         destination_country,
         ship_date,

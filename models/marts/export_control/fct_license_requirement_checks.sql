@@ -9,7 +9,7 @@ checks as (
 final as (
 
     select
-        line_id as shipment_id,
+        line_id,
         eccn,
         destination_country,
         line_number,

@@ -20,10 +20,7 @@ renamed as (
         lower(trim(decision)) as decision,
         reason,
         reviewer,
-        coalesce(
-            try_cast(trim(decided_at) as timestamp),
-            cast({{ parse_date('decided_at') }} as timestamp)
-        ) as decided_at,
+        decided_at,
         declared_code as declared_code_raw,
         nullif(upper({{ strip_code_separators('declared_code') }}), '') as declared_code,
         _row_number as source_row_number,

@@ -10,11 +10,12 @@ renamed as (
 
     select
         shipment_id,
+        line_no,
         sku,
-        upper(destination_country) as destination_country,
-        {{ parse_date('ship_date') }} as ship_date,
-        {{ parse_number('quantity') }} as quantity,
-        {{ parse_number('value_usd') }} as value_usd,
+        destination_country,
+        ship_date,
+        quantity,
+        value_usd,
         license_ref,
         license_exception,
         end_user,

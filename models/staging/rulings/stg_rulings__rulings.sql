@@ -11,7 +11,7 @@ renamed as (
     select
         ruling_id,
         upper(authority) as authority,
-        {{ parse_date('issued_date') }} as issued_date,
+        issued_date,
         lower(status) as status,
         description,
         hts_code as hts_code_raw,
