@@ -25,7 +25,7 @@ def test_candidates_suite_names_the_products_whose_lists_are_broken(tmp_path):
         ) as t(sku, scheme, rank, score)
         """
     )
-    spec = next(s for s in mart_suites(["HS_MISSING"], ["low"]) if s.name == "mart_product_candidates")
+    spec = next(s for s in mart_suites(["low"]) if s.name == "mart_product_candidates")
     [outcome] = run_suites(con, [spec], "test", tmp_path / "gx")
     con.close()
     assert outcome.blocking and not outcome.success

@@ -317,10 +317,13 @@ def test_changed_marts_and_history_feed_their_sections(built, tmp_path):
     )
     con.execute(
         "create or replace table audit.flag_history as select * from (values "
-        "('A', 'HS_MISSING', 'HTSUS', ?, ?, 'open'), ('B', 'HS_MISSING', 'HTSUS', ?, ?, 'open'), "
-        "('C', 'HS_UNKNOWN', 'HTSUS', ?, ?, 'open'), ('D', 'HS_UNKNOWN', 'HTSUS', ?, ?, 'resolved'), "
-        "('E', 'HS_MALFORMED', 'HTSUS', ?, ?, 'resolved'), ('F', 'HS_MISSING', 'HTSUS', ?, ?, 'open')) "
-        "t(sku, check_code, scheme, first_seen_run_id, last_seen_run_id, status)",
+        "('fa', 'A', 'HS_MISSING', 'HTSUS', ?, ?, 'open'), "
+        "('fb', 'B', 'HS_MISSING', 'HTSUS', ?, ?, 'open'), "
+        "('fc', 'C', 'HS_UNKNOWN', 'HTSUS', ?, ?, 'open'), "
+        "('fd', 'D', 'HS_UNKNOWN', 'HTSUS', ?, ?, 'resolved'), "
+        "('fe', 'E', 'HS_MALFORMED', 'HTSUS', ?, ?, 'resolved'), "
+        "('ff', 'F', 'HS_MISSING', 'HTSUS', ?, ?, 'open')) "
+        "t(flag_id, sku, check_code, scheme, first_seen_run_id, last_seen_run_id, status)",
         [run_id, run_id] * 3 + [previous, previous] * 2 + [previous, run_id],
     )
     con.close()

@@ -26,7 +26,7 @@ DUCKDB_TYPES = {
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
 @given(folder=source_folders())
 def test_no_source_folder_crashes_ingest(folder):
