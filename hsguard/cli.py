@@ -59,8 +59,8 @@ MaxQuarantineOpt = Annotated[
         "--max-quarantine",
         min=0.0,
         max=1.0,
-        help="Refuse to publish (exit 2) when more than this share of a file's rows is "
-        "quarantined whole (values nulled in kept rows do not count).",
+        help="Refuse to publish (exit 2) when more than this share of the rows of "
+        "products.csv or shipments.csv is quarantined whole (values nulled in kept rows do not count).",
     ),
 ]
 AcceptQuarantineOpt = Annotated[
