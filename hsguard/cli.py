@@ -77,6 +77,23 @@ def fail(message: str, code: int = EXIT_FAILED) -> None:
     raise typer.Exit(code)
 
 
+def open_run_log(reports: Path) -> Path:
+    """Write every log record of this process (Prefect's flow and task logs, with the
+    tracebacks of a failed run) to ``REPORTS/logs/hsguard-run-<UTC time>.log`` as well;
+    returns its path. Call after Prefect has configured logging (importing the flows)."""
+    import logging
+    from datetime import UTC, datetime
+
+    folder = reports / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"hsguard-run-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setLevel(logging.DEBUG)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    return path
+
+
 def preflight(sources: Path) -> None:
     """Refuse a sources folder that breaks the input contract, before anything starts."""
     from hsguard.contracts import SOURCE_CONTRACTS
@@ -122,6 +139,7 @@ def run(
     from hsguard.warehouse import RunLockedError
 
     typer.echo(f"hsguard run: sources {sources} -> warehouse {warehouse}")
+    log = open_run_log(reports)
     try:
         summary = nightly(
             sources=str(sources),
@@ -137,11 +155,16 @@ def run(
         fail(str(exc), EXIT_LOCKED)
     except ContractError as exc:
         fail(f"input refused: {exc}", EXIT_INPUT_REFUSED)
-    except Exception as exc:  # noqa: BLE001 - one line for the user, details are in the log above
-        fail(f"run failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+    except Exception as exc:  # noqa: BLE001 - one line for the user, details are in the run log
+        import logging
+
+        logging.getLogger("hsguard").error("run failed", exc_info=exc)
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        fail(f"run failed: {type(exc).__name__}: {first} (details: {log})")
     if "refused" in summary:
         fail(f"input refused, nothing published: {summary['refused']}", EXIT_INPUT_REFUSED)
     print_summary(summary)
+    typer.echo(f"  log       {log}")
 
 
 def print_summary(summary: dict) -> None:

@@ -402,6 +402,12 @@ def test_failing_mart_expectation_stops_the_run_before_publishing(published_copy
     result = run_cli(env, *run_args(warehouse, reports))
     assert result.returncode == 1
     assert "expectation suite(s) failed: mart_classification_flags" in result.stderr
+    # one line on screen names the run log, which holds the traceback
+    line = next(line for line in result.stderr.splitlines() if line.startswith("hsguard: error: run failed"))
+    log = Path(line.rsplit("(details: ", 1)[1].rstrip(")"))
+    assert log.parent == reports.resolve() / "logs" or log.parent == reports / "logs", log
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text and "ValidationFailed" in text
     assert warehouse.read_bytes() == before
     assert os.readlink(reports / "latest") == latest
     assert not list(warehouse.parent.glob(".hsguard-build-*"))
