@@ -102,6 +102,8 @@ def ingest(
         except ContractError as exc:  # a reference file that does not parse: the build is discarded
             return {"refused": f"reference/{exc}"}
         write_table(con, "audit", "load_lineage", pl.DataFrame(lineage, schema_overrides=LINEAGE_SCHEMA))
+        # every file's nulled values, kept files' included (load_sources carried them)
+        fields_rejected = con.execute("select count(*) from audit.field_rejections").fetchone()[0]
         con.execute("checkpoint")
     finally:
         con.close()
@@ -123,7 +125,7 @@ def ingest(
         "rows_in": bundle.rows_in,
         "rows_loaded": bundle.rows_loaded,
         "rows_quarantined": bundle.rows_quarantined,
-        "fields_rejected": fields_rejected(Path(build_file)),
+        "fields_rejected": fields_rejected,
         "runs_in_history": carried,
         "reference": [
             {
@@ -137,12 +139,3 @@ def ingest(
             if r["dataset"]
         ],
     }
-
-
-def fields_rejected(build_file: Path) -> int:
-    """Bad values nulled in kept rows, of every file of the run (kept files included)."""
-    con = connect(build_file, read_only=True)
-    try:
-        return con.execute("select count(*) from audit.field_rejections").fetchone()[0]
-    finally:
-        con.close()

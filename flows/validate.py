@@ -13,16 +13,8 @@ from prefect import flow
 
 from expectations.suites import mart_suites
 from hsguard.faults import corrupt_mart_if_asked
-from hsguard.validation import (
-    ValidationFailed,
-    previous_results,
-    replace_results,
-    results_frame,
-    run_suites,
-)
+from hsguard.validation import ValidationFailed, validate_stage
 from hsguard.warehouse import connect
-
-__all__ = ["ValidationFailed", "validate"]
 
 
 @flow(name="validate", log_prints=True)
@@ -30,13 +22,10 @@ def validate(build_file: str, work_dir: str, run_id: str) -> dict:
     con = connect(Path(build_file))
     try:
         corrupt_mart_if_asked(con)
-        previous = previous_results(con)
         severities = sorted(
             {r[0] for r in con.execute("select severity from seeds.check_catalog").fetchall()}
         )
-        specs = mart_suites(severities)
-        outcomes = run_suites(con, specs, run_id, Path(work_dir), previous)
-        replace_results(con, [s.name for s in specs], results_frame(outcomes))
+        outcomes = validate_stage(con, mart_suites(severities), run_id, Path(work_dir))
         results = con.execute("select * from audit.validation_results").pl()
         con.execute("checkpoint")
     finally:

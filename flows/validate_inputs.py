@@ -15,14 +15,7 @@ import polars as pl
 from prefect import flow
 
 from expectations.suites import input_suites, reference_suites
-from hsguard.validation import (
-    ValidationFailed,
-    findings_frame,
-    previous_results,
-    replace_results,
-    results_frame,
-    run_suites,
-)
+from hsguard.validation import ValidationFailed, findings_frame, validate_stage
 from hsguard.warehouse import connect, write_table
 
 
@@ -31,10 +24,8 @@ def validate_inputs(build_file: str, work_dir: str, run_id: str) -> dict:
     specs = input_suites() + reference_suites()
     con = connect(Path(build_file))
     try:
-        previous = previous_results(con)
-        outcomes = run_suites(con, specs, run_id, Path(work_dir), previous)
+        outcomes = validate_stage(con, specs, run_id, Path(work_dir))
         findings = findings_frame(outcomes)
-        replace_results(con, [s.name for s in specs], results_frame(outcomes))
         write_table(
             con, "audit", "validation_findings", findings.select(pl.lit(run_id).alias("run_id"), pl.all())
         )

@@ -287,6 +287,15 @@ def findings_frame(outcomes: list[SuiteOutcome]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=FINDINGS_SCHEMA)
 
 
+def validate_stage(con: duckdb.DuckDBPyConnection, specs, run_id: str, work_dir: Path) -> list[SuiteOutcome]:
+    """One validation stage: run ``specs`` (reusing the published run's results where the
+    inputs are the same) and put their results into audit.validation_results in place of
+    those suites' rows."""
+    outcomes = run_suites(con, specs, run_id, work_dir, previous_results(con))
+    replace_results(con, [s.name for s in specs], results_frame(outcomes))
+    return outcomes
+
+
 def replace_results(con: duckdb.DuckDBPyConnection, suites: list[str], results: pl.DataFrame) -> None:
     """Put ``results`` into audit.validation_results in place of the rows of ``suites``
     (the stage before dbt writes the input and reference suites, the one after it the mart
