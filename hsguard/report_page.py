@@ -158,13 +158,13 @@ def _css_text(value: Any) -> str:
     return re.sub(r"[^A-Za-z0-9 ._:-]", "", str(value))
 
 
-def _script() -> tuple[Markup, str]:
+def _script() -> tuple[Markup, Markup]:
     """The page's script and its CSP source (``'sha256-...'``)."""
     text = (TEMPLATE_DIR / SCRIPT_NAME).read_text(encoding="utf-8")
     if "</" in text:
         raise ValueError(f"{SCRIPT_NAME} must not contain '</' (it is inlined in a <script>)")
     digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
-    return Markup(text), f"'sha256-{digest}'"  # noqa: S704 - the package's own script, not data
+    return Markup(text), Markup(f"'sha256-{digest}'")  # noqa: S704 - the package's own script, not data
 
 
 def _environment() -> Environment:

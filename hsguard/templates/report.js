@@ -1,6 +1,6 @@
 // hsguard report: filter, sort and search of the review queue, in the page itself.
 // Reads only the table the page already holds (data-* attributes and text); never
-// writes markup (no innerHTML): rows are shown, hidden and moved, text is set with
+// writes markup (no HTML strings): rows are shown, hidden and moved, text is set with
 // textContent. Nothing is fetched. Without JavaScript every row is shown.
 (function () {
   "use strict";
