@@ -65,6 +65,11 @@ flag_changes as (
     from {{ ref('rpt_flag_changes') }}
 ),
 
+this_run as (
+    select previous_run_id
+    from {{ ref('rpt_run') }}
+),
+
 reference_data as (
     select
         dataset,
@@ -166,11 +171,29 @@ validation as (
     from expectations
 ),
 
-changes as (
+changes_summed as (
     select
         coalesce(sum(case when change = 'new' then flags end), 0) as flags_new,
         coalesce(sum(case when change = 'resolved' then flags end), 0) as flags_resolved
     from flag_changes
+),
+
+previous_runs as (
+    select count(*) as previous_runs
+    from this_run
+    where previous_run_id is not null
+),
+
+changes as (
+    select
+        changes_summed.flags_new,
+        changes_summed.flags_resolved,
+        case
+            when previous_runs.previous_runs > 0 then 'since the previous run'
+            else 'first recorded run: nothing to compare'
+        end as since
+    from changes_summed
+    cross join previous_runs
 ),
 
 oldest_reference as (
@@ -311,8 +334,8 @@ cards as (
         'count' as unit,
         'shipment lines' as detail,
         case when undetermined > 0 then 'medium' end as severity,
-        'Shipment lines whose licence requirement the data cannot decide (no usable ECCN on the product): '
-        || 'a person has to decide.' as definition,
+        'Shipment lines whose licence requirement the data cannot decide (for example no usable ECCN on the '
+        || 'product): a person has to decide.' as definition,
         'marts.fct_license_determinations (decision undetermined)' as basis
     from licences
     union all
@@ -338,7 +361,7 @@ cards as (
         'New flags' as label,
         flags_new as value,
         'count' as unit,
-        'since the previous run' as detail,
+        since as detail,
         cast(null as varchar) as severity,
         'Flags raised in this run that the previous run did not raise.' as definition,
         'audit.flag_history' as basis
@@ -350,7 +373,7 @@ cards as (
         'Resolved flags' as label,
         flags_resolved as value,
         'count' as unit,
-        'since the previous run' as detail,
+        since as detail,
         cast(null as varchar) as severity,
         'Flags of the previous run that this run no longer raises.' as definition,
         'audit.flag_history' as basis
