@@ -179,8 +179,6 @@ def _environment() -> Environment:
     env.filters.update(
         num=_fmt_num,
         ts=_fmt_time,
-        money=_fmt_money,
-        anchor=sku_anchor,
         seconds=_fmt_seconds,
         basename=_basename,
         text=_text,
