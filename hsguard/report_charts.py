@@ -159,8 +159,9 @@ def risk_distribution(bins: list[dict]) -> Chart:
     return render_chart(chart_id, title, chart, "marts.fct_product_risk, products per risk-score bin")
 
 
-def chapters(rows: list[dict]) -> Chart:
-    """Top HS chapters by trade value exposed (rpt_exposure_by_chapter)."""
+def chapters(rows: list[dict], currency: str) -> Chart:
+    """Top HS chapters by trade value exposed (rpt_exposure_by_chapter), in the input
+    currency (``currency``, an ISO 4217 code: amounts are labelled, never converted)."""
     chart_id, title = "chart-chapters", "Top HS chapters by trade value exposed"
     if not rows:
         return Chart(chart_id, title, note="No trade value exposed in this run.")
@@ -174,17 +175,17 @@ def chapters(rows: list[dict]) -> Chart:
     ]
     base = alt.Chart(alt.Data(values=data)).encode(
         y=alt.Y("chapter:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("exposure_usd:Q", title="USD", axis=alt.Axis(format="$,.0f")),
+        x=alt.X("exposure_usd:Q", title=currency, axis=alt.Axis(format=",.0f")),
     )
     chart = (
         base.mark_bar(color="#0f766e")
         + base.mark_text(align="left", dx=3, fontSize=11, color="#111827").encode(
-            text=alt.Text("exposure_usd:Q", format="$,.0f")
+            text=alt.Text("exposure_usd:Q", format=",.0f")
         )
     ).properties(width=300, height=max(60, 24 * len(data)))
     caption = (
         "chapter = first 2 digits of marts.dim_products.hts_code; "
-        "exposure from marts.fct_product_risk.trade_value_exposed_usd"
+        f"exposure in {currency} (the input's currency) from marts.fct_product_risk.trade_value_exposed_usd"
     )
     return render_chart(chart_id, title, chart, caption)
 

@@ -235,7 +235,7 @@ def write_queue_xlsx(rows: list[dict], path: Path, run_id: str) -> None:
         about.set_column(1, 1, 100)
         notes = [
             ("run_id", run_id),
-            ("rows", f"{len(rows):,} (one per SKU, check and scheme of the top flagged products)"),
+            ("rows", f"{len(rows):,} (one per SKU, check and scheme of the products with open flags)"),
             ("decision", " | ".join(DECISIONS)),
             ("reason", "why: the evidence you relied on (ruling, licence, correction made)"),
             ("reviewer", "your name or user id"),

@@ -111,3 +111,26 @@
             select 1 from {{ relation }} as stamped where stamped.run_id = {{ hsguard_run_id() }}
         )
 {%- endmacro %}
+
+
+{#- The currency of the input's amounts (value_usd, unit_value_usd), as the report
+    labels them: HSGUARD_CURRENCY (an ISO 4217 code, e.g. EUR), USD when unset. The
+    amounts are shown as loaded, never converted. -#}
+{% macro hsguard_currency() -%}
+    {%- set code = env_var("HSGUARD_CURRENCY", "USD") | trim | upper -%}
+    {%- if not (code | length == 3 and code.isalpha() and code.isascii()) -%}
+        {{ exceptions.raise_compiler_error("HSGUARD_CURRENCY must be a three-letter ISO 4217 code such as EUR, not " ~ code) }}
+    {%- endif -%}
+    '{{ code }}'
+{%- endmacro %}
+
+
+{#- Days after which a reference edition is reported as old (var reference_max_age_days;
+    HSGUARD_REFERENCE_MAX_AGE_DAYS overrides it). -#}
+{% macro reference_max_age_days() -%}
+    {%- set days = env_var("HSGUARD_REFERENCE_MAX_AGE_DAYS", var("reference_max_age_days", 90) | string) | trim -%}
+    {%- if not (days.isdigit() and days.isascii() and days | length <= 5) -%}
+        {{ exceptions.raise_compiler_error("HSGUARD_REFERENCE_MAX_AGE_DAYS must be a whole number of days, not " ~ days) }}
+    {%- endif -%}
+    {{ days }}
+{%- endmacro %}

@@ -56,6 +56,12 @@ this_run_total as (
     from this_run
 ),
 
+recorded_runs as (
+    select distinct run_id
+    from run_history
+    where run_id is not null
+),
+
 this_run_unrecorded as (
     select * from this_run_total
     union all
@@ -69,7 +75,7 @@ points as (
     union all
     select run_id, started_at, series, flags
     from this_run_unrecorded
-    where run_id not in (select run_id from run_history where run_id is not null)
+    where run_id not in (select recorded_runs.run_id from recorded_runs)
 ),
 
 final as (

@@ -1,6 +1,7 @@
 {#- This run, as the report's header and run-metadata section show it: when it started,
     the run before it (for new / resolved flags) and, once the run is recorded (a report
-    regenerated from the published warehouse), its status, end and duration. -#}
+    regenerated from the published warehouse), its status, end and duration; and the
+    currency the input's amounts are in (HSGUARD_CURRENCY, USD when unset). -#}
 with
 
 run_history as (
@@ -43,7 +44,8 @@ final as (
         recorded.status,
         recorded.finished_at,
         {{ dbt.datediff('recorded.started_at', 'recorded.finished_at', 'millisecond') }} / 1000.0
-            as duration_seconds
+            as duration_seconds,
+        {{ hsguard_currency() }} as currency
     from this_run
     cross join previous_run
     left join recorded on this_run.run_id = recorded.run_id and recorded.record_rank = 1
