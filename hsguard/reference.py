@@ -369,6 +369,13 @@ REFERENCE_FILES: tuple[ReferenceFile, ...] = (
         "eCFR 2026-07-23",
     ),
     ReferenceFile(
+        EAR + "ccl.json",
+        "ref_ccl_requirement_scopes",
+        _export("parse_ccl_requirement_scopes"),
+        "CCL licence-requirement scopes (paragraphs covered / excluded)",
+        "eCFR 2026-07-23",
+    ),
+    ReferenceFile(
         EAR + "license_exceptions.json",
         "ref_license_exceptions",
         _export("parse_license_exceptions"),
@@ -394,6 +401,20 @@ REFERENCE_FILES: tuple[ReferenceFile, ...] = (
         "ref_ear746_hs_lists",
         _export("parse_ear746_hs_lists"),
         "EAR Part 746 Supp. 2/4/5/7 HS-6 lists",
+        "eCFR 2026-09-24",
+    ),
+    ReferenceFile(
+        EAR + "ear_part746_hs_lists_and_meu.json",
+        "ref_ear_meu_eccns",
+        _export("parse_military_end_user_eccns"),
+        "Military end-use/end-user items (EAR Part 744 Supp. 2)",
+        "eCFR 2026-09-24",
+    ),
+    ReferenceFile(
+        EAR + "ear_part746_hs_lists_and_meu.json",
+        "ref_ear_rule_destinations",
+        _export("parse_rule_destinations"),
+        "Destinations of EAR 746.1(b) (UN arms embargoes) and 744.21 (military end use)",
         "eCFR 2026-09-24",
     ),
     ReferenceFile(
