@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -618,6 +618,109 @@ def parse_ccl_requirement_scopes(path: Path) -> pl.DataFrame:
     return frame.unique(
         subset=["eccn", "line_number", "relation", "paragraph"], keep="first", maintain_order=True
     )
+
+
+CCL_PARAGRAPH_SCHEMA: dict[str, Any] = {
+    "eccn": pl.Utf8,
+    "paragraph": pl.Utf8,
+    "status": pl.Utf8,
+    "_row_number": pl.Int64,
+}
+
+_RESERVED = re.compile(r"^\[Reserved\]\.?$", re.I)
+_RESERVED_RANGE = re.compile(r"^(?:to|through)\s+([a-z])\.\s*\[Reserved\]", re.I)
+_TEXT_LABEL = re.compile(r"^([a-z](?:\.(?:\d{1,2}|[a-z]))+)\s")
+
+
+_DECONTROL_NOTE = re.compile(r"does not (?:control|apply to)\b[^:]*:\s*(.*)", re.I)
+_NOTE_ITEM = re.compile(r"(?:^|;|\.)\s*[a-z]\.\s+([^;]+)")
+
+
+def _text_key(text: str) -> str:
+    """The first 24 letters of a text, lower case: how a CCL item is matched to a note's item."""
+    return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", text).casefold())[:24]
+
+
+def decontrol_note_items(eu_annex_path: Path) -> dict[str, set[str]]:
+    """Per entry, the items of the EU Annex I notes that say what the entry does *not* control.
+
+    Regulation (EU) 2021/821 Annex I uses the CCL's numbering and wording for these notes
+    ("1C230 Note: 1C230 does not control the following: a. Metal windows ...; b. ..."), which
+    the bundled ccl.json parses as if they were the entry's paragraphs. Keys: `_text_key`.
+    """
+    notes: dict[str, set[str]] = {}
+    for entry in _load_json(eu_annex_path)["entries"]:
+        for line in str(entry.get("verbatim_text") or "").splitlines():
+            note = _DECONTROL_NOTE.search(line)
+            if note and "Note" in line[: note.start()]:
+                keys = {_text_key(m.group(1)) for m in _NOTE_ITEM.finditer(" " + note.group(1))}
+                notes.setdefault(str(entry["entry_code"]).strip(), set()).update(k for k in keys if k)
+    return notes
+
+
+def _marker(status: dict[str, str]) -> Callable[[str, str], None]:
+    """Record a paragraph's status; ``listed`` wins over ``reserved``."""
+
+    def mark(paragraph: str, value: str) -> None:
+        if value == "listed" or paragraph not in status:
+            status[paragraph] = value
+
+    return mark
+
+
+def parse_ccl_paragraphs(path: Path, eu_annex_path: Path | None = None) -> pl.DataFrame:
+    """The paragraphs of each CCL entry whose item text is bundled (categories 1, 3, 4, 5).
+
+    One row per entry and paragraph path with ``status`` ``listed`` or ``reserved``, and one
+    row per entry with an empty ``paragraph`` and ``status`` ``entry``. Read from
+    the entry's ``items`` (``d`` "to f. [Reserved]" and "through y. [Reserved]" are ranges of
+    reserved letters; a text block opening with a path such as ``z.1.b`` is that paragraph),
+    every ancestor of a listed path, and the paragraphs the entry's own licence-requirement
+    lines name. Notes are not paragraphs; with ``eu_annex_path``, items whose text is an item
+    of a "does not control" note of the same entry in EU Annex I are dropped (ccl.json parses
+    them as paragraphs: 1C230.a-c, 1C240.a-b). Entries without item text have no rows: their
+    paragraphs cannot be checked.
+    """
+    decontrolled = decontrol_note_items(eu_annex_path) if eu_annex_path else {}
+    rows: list[dict[str, Any]] = []
+    for position, entry in enumerate(_ccl_entries(path), start=1):
+        items = entry.get("items") or []
+        if not items:
+            continue
+        status: dict[str, str] = {}
+        mark = _marker(status)
+        for item in items:
+            text = _squash(item.get("text")) or ""
+            paragraph = item.get("paragraph")
+            if _text_key(text) in decontrolled.get(entry["eccn"], set()):
+                continue  # an item of a "does not control" note
+            if item.get("kind") == "item" and paragraph:
+                reserved_range = _RESERVED_RANGE.match(text)
+                if _RESERVED.match(text):
+                    mark(paragraph, "reserved")
+                elif reserved_range and len(paragraph) == 1:
+                    for code in range(ord(paragraph), ord(reserved_range.group(1).lower()) + 1):
+                        mark(chr(code), "reserved")
+                else:
+                    mark(paragraph, "listed")
+            elif item.get("kind") == "text" and (label := _TEXT_LABEL.match(text)):
+                mark(label.group(1), "listed")
+        for line in _requirement_lines(entry):
+            scope = parse_requirement_scope(line.control_text, entry["eccn"])
+            for paragraph in scope.covers + scope.excludes + scope.excludes_if:
+                mark(paragraph, "listed")
+        for paragraph in [p for p, v in status.items() if v == "listed"]:
+            levels = paragraph.split(".")
+            for depth in range(1, len(levels)):
+                mark(".".join(levels[:depth]), "listed")
+        # the entry itself: its paragraphs can be checked (1C230 has none left once its
+        # decontrol note is set aside)
+        rows.append({"eccn": entry["eccn"], "paragraph": "", "status": "entry", "_row_number": position})
+        rows.extend(
+            {"eccn": entry["eccn"], "paragraph": paragraph, "status": value, "_row_number": position}
+            for paragraph, value in status.items()
+        )
+    return _frame(rows, CCL_PARAGRAPH_SCHEMA)
 
 
 LICENCE_EXCEPTION_SCHEMA: dict[str, Any] = {

@@ -311,6 +311,14 @@ def _bridges(path: Path) -> pl.DataFrame:
     )
 
 
+def _paragraphs(path: Path) -> pl.DataFrame:
+    from hsguard.export_control_reference import parse_ccl_paragraphs
+
+    return parse_ccl_paragraphs(
+        path, _beside(path, "export_control/eu/annex_i_2021-821_consolidated_2025-11-15.json")
+    )
+
+
 def _export(name: str) -> Callable[[Path], pl.DataFrame]:
     def parse(path: Path) -> pl.DataFrame:
         from hsguard import export_control_reference
@@ -373,6 +381,13 @@ REFERENCE_FILES: tuple[ReferenceFile, ...] = (
         "ref_ccl_requirement_scopes",
         _export("parse_ccl_requirement_scopes"),
         "CCL licence-requirement scopes (paragraphs covered / excluded)",
+        "eCFR 2026-07-23",
+    ),
+    ReferenceFile(
+        EAR + "ccl.json",
+        "ref_ccl_paragraphs",
+        _paragraphs,
+        "CCL paragraphs per entry (item text bundled for categories 1, 3, 4, 5)",
         "eCFR 2026-07-23",
     ),
     ReferenceFile(

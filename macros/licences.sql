@@ -440,6 +440,12 @@ meu_destinations as (
 
 ),
 
+unknown_paragraphs as (
+
+    {{ eccn_paragraph_checks('lines_in') | indent(4) }}
+
+),
+
 per_line as (
 
     select
@@ -483,10 +489,13 @@ rule_decisions as (
         ccl.license_exception_text,
         exception_symbols.section as exception_section,
         group_b.country_code is not null as is_group_b,
+        unknown_paragraphs.paragraph_status,
+        unknown_paragraphs.entry_paragraphs,
         case
             when embargoed.country_code is not null then 'embargoed'
             when lines_in.eccn_status is null or lines_in.eccn_status != 'well_formed' then 'no_eccn'
             when lines_in.eccn != 'EAR99' and ccl.eccn is null then 'not_on_ccl'
+            when unknown_paragraphs.eccn is not null then 'unknown_paragraph'
             when lines_in.destination_country in ('RU', 'BY') and lines_in.eccn != 'EAR99' then 'ru_by_ccl'
             when lines_in.destination_country in ('RU', 'BY') and part746.hs6 is not null then 'ru_by_hs'
             when lines_in.destination_country in ('RU', 'BY') and lines_in.hs6 is null then 'ru_by_no_hs'
@@ -520,6 +529,8 @@ rule_decisions as (
         on substr(lines_in.eccn, 1, 5) = meu_eccns.eccn
     left join meu_destinations
         on lines_in.destination_country = meu_destinations.country_code
+    left join unknown_paragraphs
+        on lines_in.eccn = unknown_paragraphs.eccn
 
 ),
 
@@ -530,7 +541,8 @@ decided as (
         case
             when basis = 'embargoed' then 'embargoed'
             when basis in ('ru_by_ccl', 'ru_by_hs', 'requirement', 'footnote_requirement') then 'license_required'
-            when basis in ('no_eccn', 'not_on_ccl', 'ru_by_no_hs', 'conditional') then 'undetermined'
+            when basis in ('no_eccn', 'not_on_ccl', 'unknown_paragraph', 'ru_by_no_hs', 'conditional')
+                then 'undetermined'
             when basis = 'needs_paragraph' then 'needs_paragraph'
             when basis in ('see_rule', 'military_end_use', 'footnote_rule') then 'see_rule'
             else 'nlr'
@@ -546,6 +558,7 @@ decided as (
             when 'ear99' then '§ 734.3(c); Part 744'
             when 'no_eccn' then '§ 738.4'
             when 'not_on_ccl' then 'Supp. 1 to Part 774'
+            when 'unknown_paragraph' then 'Supp. 1 to Part 774'
             else '§ 738.4; Part 742'
         end as citation
 
@@ -635,6 +648,12 @@ final as (
                 then 'No usable ECCN (' || coalesce(eccn, 'missing') || '): the licence requirement cannot be determined.'
             when basis = 'not_on_ccl'
                 then 'ECCN ' || eccn || ' is not on the loaded Commerce Control List: the licence requirement cannot be determined.'
+            when basis = 'unknown_paragraph'
+                then 'ECCN ' || eccn || ': paragraph .' || split_part(substr(eccn, 7), '.', 1) || ' of '
+                    || substr(eccn, 1, 5) || ' is ' || case when paragraph_status = 'reserved' then 'reserved'
+                        else 'not in the entry''s text as bundled' end
+                    || ' (paragraphs: ' || coalesce(entry_paragraphs, 'none') || '): the licence requirement cannot '
+                    || 'be determined.'
             when basis = 'ru_by_ccl'
                 then 'Any item on the Commerce Control List needs a licence for Russia and Belarus (§ 746.8(a)(1)). '
                     || coalesce(requirement_evidence, '')
@@ -674,4 +693,73 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+
+{#- Declared ECCN paragraphs that are not paragraphs of the entry, where its item text is
+    bundled (stg_ccl__paragraphs: categories 1, 3, 4, 5): the top-level paragraph is reserved
+    or not in the entry's text ('1C230.a': its items a-c are what 1C230 does not control).
+    One row per such ECCN of `eccns` (column eccn, normalised) with paragraph_status
+    (reserved / not_in_entry) and the entry's top-level paragraphs. Used by ECCN_UNKNOWN and
+    by license_determinations (undetermined). -#}
+{% macro eccn_paragraph_checks(eccns) -%}
+with
+
+declared as (
+
+    select distinct
+        eccn,
+        substr(eccn, 1, 5) as base_eccn,
+        split_part(substr(eccn, 7), '.', 1) as top_paragraph
+    from {{ eccns }}
+    where eccn is not null and eccn != 'EAR99' and length(eccn) > 6 and {{ is_valid_eccn('eccn') }}
+
+),
+
+paragraphs as (
+
+    select eccn, paragraph, status
+    from {{ ref('stg_ccl__paragraphs') }}
+
+),
+
+entries as (
+
+    select eccn from paragraphs where status = 'entry'
+
+),
+
+top_paragraphs as (
+
+    select
+        eccn,
+        {{ dbt.listagg("'.' || paragraph", "', '", "order by paragraph") }} as entry_paragraphs
+    from paragraphs
+    where status = 'listed' and paragraph not like '%.%'
+    group by eccn
+
+),
+
+checked as (
+
+    select
+        declared.eccn,
+        declared.base_eccn,
+        declared.top_paragraph,
+        coalesce(paragraphs.status, 'not_in_entry') as paragraph_status,
+        top_paragraphs.entry_paragraphs
+
+    from declared
+    inner join entries
+        on declared.base_eccn = entries.eccn
+    left join paragraphs
+        on declared.base_eccn = paragraphs.eccn
+        and declared.top_paragraph = paragraphs.paragraph
+    left join top_paragraphs
+        on declared.base_eccn = top_paragraphs.eccn
+
+)
+
+select * from checked
+where paragraph_status != 'listed'
 {%- endmacro %}

@@ -724,3 +724,26 @@ def test_scopes_and_rule_destinations_of_the_bundled_files():
     rules = parse_rule_destinations(EAR / "ear_part746_hs_lists_and_meu.json")
     assert set(rules.filter(pl.col("rule") == "military_end_use")["iso2"]) == {"MM", "KH", "CN", "NI", "VE"}
     assert {"SO", "CF", "LY", "KP"} <= set(rules.filter(pl.col("rule") == "un_arms_embargo")["iso2"])
+
+
+def test_ccl_paragraphs_set_decontrol_notes_aside():
+    from hsguard.export_control_reference import parse_ccl_paragraphs
+
+    paragraphs = parse_ccl_paragraphs(CCL, EU_ANNEX)
+
+    def of(eccn: str) -> dict[str, str]:
+        rows = paragraphs.filter(pl.col("eccn") == eccn)
+        return dict(zip(rows["paragraph"], rows["status"], strict=True))
+
+    # 1C230's items a-c are its note "1C230 does not control the following: a. ... c. ..."
+    assert of("1C230") == {"": "entry"}
+    # 1C240: the note's "Filamentary nickel powders" / "Single porous nickel sheets" go, a.1, a.2, b stay
+    assert {"a", "a.1", "a.2", "b"} <= set(of("1C240"))
+    fivea992 = of("5A992")
+    assert fivea992["a"] == fivea992["b"] == fivea992["y"] == "reserved"
+    assert fivea992["c"] == fivea992["z"] == fivea992["z.2"] == "listed"
+    assert of("4A003")["e"] == "reserved"
+    # no item text bundled for category 9: nothing to check
+    assert of("9A515") == {}
+    without_eu = parse_ccl_paragraphs(CCL)
+    assert set(without_eu.filter(pl.col("eccn") == "1C230")["paragraph"]) == {"", "a", "b", "c"}
