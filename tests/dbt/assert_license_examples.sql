@@ -3,7 +3,8 @@
 -- models over the REAL bundled Commerce Control List, Country Chart and Country Groups.
 -- A case passes when the decision (and, where given, the licence exception status) is the
 -- expected one. The test fails when fewer than 95 % of the cases pass, returning the failing
--- cases; tests/unit/test_license_case_set.py reads every case's result from the build.
+-- cases (the counts per class are in docs/EXPORT_CONTROL.md; to see every case, select from
+-- `compared` in the compiled test).
 with
 
 examples as (
