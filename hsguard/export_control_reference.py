@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,8 +167,34 @@ CCL_ECCN_SCHEMA: dict[str, Any] = {
     "reason_codes": pl.Utf8,
     "license_exceptions": pl.Utf8,
     "related_controls": pl.Utf8,
+    "lvs_availability": pl.Utf8,
+    "lvs_value_limit_usd": pl.Float64,
+    "gbs_availability": pl.Utf8,
+    "tsr_availability": pl.Utf8,
     "_row_number": pl.Int64,
 }
+
+_LVS_LIMIT = re.compile(r"^\$\s*([\d,]+)\.?$")
+
+
+def exception_availability(flag: str | None) -> tuple[str | None, float | None]:
+    """A list-based licence exception's entry in an ECCN ("LVS: $1500", "GBS: N/A", "TSR: Yes, except ...").
+
+    -> (``yes`` / ``no`` / ``conditional`` / None when the entry does not list it, the LVS value
+    limit in USD when the entry gives one plain amount). ``conditional``: the text limits the
+    exception to some paragraphs, reasons or destinations, which hsguard does not evaluate.
+    """
+    text = _squash(flag)
+    if text is None:
+        return None, None
+    if re.fullmatch(r"N/A\.?", text, re.I):
+        return "no", None
+    if re.fullmatch(r"Yes\.?", text, re.I):
+        return "yes", None
+    limit = _LVS_LIMIT.match(text)
+    if limit:
+        return "yes", float(limit.group(1).replace(",", ""))
+    return "conditional", None
 
 
 def parse_ccl_eccns(path: Path) -> pl.DataFrame:
@@ -176,11 +202,15 @@ def parse_ccl_eccns(path: Path) -> pl.DataFrame:
 
     ``reasons_for_control`` is the source's text (empty -> null); ``reason_codes`` lists the
     distinct reasons read from the licence-requirement lines in order (e.g. ``NS,RS,AT``),
-    null when no line yields one; ``license_exceptions`` is ``"LVS: ...; GBS: ..."`` (null if none).
+    null when no line yields one; ``license_exceptions`` is ``"LVS: ...; GBS: ..."`` (null if none);
+    ``lvs_availability``/``gbs_availability``/``tsr_availability`` and ``lvs_value_limit_usd``
+    read those entries with :func:`exception_availability`.
     """
     rows = []
     for position, entry in enumerate(_ccl_entries(path), start=1):
         reasons = [line.reason_code for line in _requirement_lines(entry) if line.reason_code]
+        flags = entry.get("licenceExceptionFlags") or {}
+        lvs = exception_availability(flags.get("LVS"))
         rows.append(
             {
                 "eccn": entry["eccn"],
@@ -191,10 +221,290 @@ def parse_ccl_eccns(path: Path) -> pl.DataFrame:
                 "reason_codes": ",".join(dict.fromkeys(reasons)) or None,
                 "license_exceptions": _licence_exception_summary(entry.get("licenceExceptionFlags")),
                 "related_controls": _squash(entry.get("relatedControls")),
+                "lvs_availability": lvs[0],
+                "lvs_value_limit_usd": lvs[1],
+                "gbs_availability": exception_availability(flags.get("GBS"))[0],
+                "tsr_availability": exception_availability(flags.get("TSR"))[0],
                 "_row_number": position,
             }
         )
     return _frame(rows, CCL_ECCN_SCHEMA)
+
+
+# --------------------------------------------------------------------------- CCL requirement scope and rules
+
+_SEG = r"(?:[a-z]|\d{1,2})"
+_PATH = rf"{_SEG}(?:\.{_SEG})*"
+_ANY_ECCN = re.compile(r"\b(\d[A-E]\d{3})\b")
+_SCOPE_HEAD = re.compile(rf"^\s*(?:{_REASON_ALT})\s+appl(?:y|ies)\s*(?:only\s+)?(?:to\s+)?(?:only\s+)?", re.I)
+_SCOPE_ENTIRE = re.compile(r"^(?:the\s+)?entire\s+entry\b\s*[,:;]?\s*", re.I)
+_SCOPE_EXCEPT = re.compile(r"^(?:except|other\s+than)\b\s*(?:for\b)?\s*:?\s*", re.I)
+#: Words that only connect paragraph references ("paragraphs .a and .b of this entry only").
+_SCOPE_FILLER = re.compile(
+    r"\b(?:and|or|only|of|this|entry|paragraphs?|items?|controlled|by|in|specified|the|to|through|"
+    r"commodities|equipment|software|technology|as|well)\b|[,;:.()\u201c\u201d\"'\s]",
+    re.I,
+)
+#: Paragraph-range words: "a.1 to a.3", "k to n", "a.1 through a.8".
+_RANGE = re.compile(rf"(?<![\w.])\.?({_PATH})\s+(?:to|through)\s+\.?({_PATH})(?![\w])")
+
+
+_OTHER = "<another ECCN>"
+_COLUMN_WORDS = re.compile(rf"\b(?:{_CHART_ALT})?\s*[Cc]olumn\s*\d\b\.?")
+
+
+@dataclass(frozen=True)
+class RequirementScope:
+    """The paragraph scope of one licence-requirement line.
+
+    ``kind``: ``entire`` (the whole entry, less ``excludes``), ``paragraphs`` (only ``covers``,
+    less ``excludes``) or ``condition`` (no paragraph of the entry is named: the line depends
+    on parameters, end use or other entries). ``is_conditional``: the text adds a condition the
+    paragraph alone cannot decide (technical parameters, "for use in ...", another ECCN).
+    ``excludes_if``: paragraphs excluded only under a condition ("9A610.x if being exported
+    for use in an aircraft controlled in 9A610.b").
+    """
+
+    kind: str
+    covers: tuple[str, ...]
+    excludes: tuple[str, ...]
+    is_conditional: bool
+    excludes_if: tuple[str, ...] = ()
+
+
+def _continue_path(previous: str | None, token: str) -> str:
+    """A paragraph written relative to the previous one (``d.15`` + ``.16`` -> ``d.16``).
+
+    A token of several levels starting with a letter is absolute (``.a.11``); a lone letter
+    replaces the deepest letter level of the previous path, a lone number the deepest number.
+    """
+    if previous is None or "." in token or token[0].isalpha() and "." not in previous:
+        return token
+    levels = previous.split(".")
+    wanted_digit = token.isdigit()
+    for depth in range(len(levels) - 1, -1, -1):
+        if levels[depth].isdigit() == wanted_digit:
+            return ".".join(levels[:depth] + [token])
+    return token
+
+
+def _expand_range(first: str, last: str) -> list[str] | None:
+    """``a.1``..``a.3`` -> a.1, a.2, a.3; ``k``..``n`` -> k, l, m, n (same parent and level only)."""
+    a, b = first.split("."), last.split(".")
+    if len(b) == 1 and len(a) > 1:
+        b = a[:-1] + b
+    if len(a) != len(b) or a[:-1] != b[:-1]:
+        return None
+    x, y = a[-1], b[-1]
+    if x.isdigit() and y.isdigit() and int(x) <= int(y):
+        values = [str(n) for n in range(int(x), int(y) + 1)]
+    elif x.isalpha() and y.isalpha() and len(x) == len(y) == 1 and x <= y:
+        values = [chr(c) for c in range(ord(x), ord(y) + 1)]
+    else:
+        return None
+    return [".".join(a[:-1] + [v]) for v in values]
+
+
+def _paragraph_refs(text: str, eccn: str) -> tuple[list[str], str]:
+    """The entry's own paragraphs named in ``text`` (absolute paths) and the text left over.
+
+    References are ``<ECCN>.b.2``, ``.x`` / ``b.3`` / ``e`` continuing a list, or the word
+    ``paragraph(s)`` followed by one. Mentions of other ECCNs are left in the remainder.
+    """
+    text = re.sub(r"\b(?:e\.g|i\.e)\.,?", " ", text)  # "( e.g., ...)" is no paragraph
+    text = re.sub(r"(?<=[A-Za-z0-9])\.\s+(?=[a-z0-9]{1,2}\b)", ".", text)  # "8A620. b", "z. 1.b"
+    text = re.sub(rf"\b{eccn}\s+\.", f"{eccn}.", text)  # "9A004 .g"
+    refs: list[str] = []
+    rest: list[str] = []
+    position = 0
+    previous: str | None = None
+    token_re = re.compile(
+        rf"\b{eccn}\.({_PATH})(?![\w])"  # own ECCN with a paragraph
+        rf"|\b(\d[A-E]\d{{3}}(?:\.{_PATH})?)(?![\w])"  # another ECCN (or this one without a paragraph)
+        rf"|(?:(?<=paragraph )|(?<=paragraphs ))\.?({_PATH})(?![\w])"
+        rf"|(?<![\w.])\.({_PATH})(?![\w])"  # ".x"
+        rf"|(?<![\w.])({_SEG}\.{_PATH})(?![\w])"  # "b.3", "e.1"
+        rf"|(?<![\w.])([a-z])(?![\w.])"  # a lone letter: only right after a reference
+    )
+    for match in token_re.finditer(text):
+        own, other, after_word, dotted, multi, lone = match.groups()
+        between = text[position : match.start()]
+        if other is not None:
+            # another entry's paragraphs: what continues its list is not this entry's
+            previous = _OTHER if other[:5] != eccn else None
+            continue
+        if previous is _OTHER and own is None and after_word is None:
+            continue
+        if lone is not None and (
+            previous is None or not re.fullmatch(r"[\s,]*(?:,?\s*(?:and|or)\s+)?", between)
+        ):
+            continue
+        rest.append(between)
+        token = own or after_word or dotted or multi or lone
+        path = token if own or after_word else _continue_path(previous, token)
+        if own is None and after_word is None and previous is None and (dotted is None or token[0].isdigit()):
+            # "b.3" with nothing before it is not known to be this entry's paragraph
+            rest.append(match.group(0))
+            position = match.end()
+            continue
+        range_match = re.match(r"\s+(?:to|through)\s+\.?(" + _PATH + r")(?![\w])", text[match.end() :])
+        if range_match:
+            last = (
+                _continue_path(path, range_match.group(1))
+                if "." not in range_match.group(1)
+                else range_match.group(1)
+            )
+            expanded = _expand_range(path, last)
+            if expanded:
+                refs.extend(expanded)
+                previous = expanded[-1]
+                position = match.end() + range_match.end()
+                continue
+        refs.append(path)
+        previous = path
+        position = match.end()
+    rest.append(text[position:])
+    # a paragraph path starts with a letter (numbers such as "22.5 mm" are not paragraphs)
+    return [r for r in dict.fromkeys(refs) if r[0].isalpha()], " ".join(rest)
+
+
+def parse_requirement_scope(control_text: str | None, eccn: str) -> RequirementScope:
+    """Read which paragraphs of ``eccn`` a licence-requirement line's control text applies to.
+
+    "NS applies to entire entry" -> entire; "... entire entry except 0A501.y" -> entire less y;
+    "RS applies to 3A090.a" -> paragraphs (a); "5A001.b (except .b.5), .c" -> b, c less b.5;
+    "MT applies to items that meet or exceed the parameters of 1C101" -> condition.
+    Hierarchy: a listed paragraph covers everything under it (``b.2`` covers ``b.2.a``).
+    """
+    text = _squash(control_text) or ""
+    first_sentence = re.split(r"(?<=[a-z0-9)”\"])\.\s+(?:Note\b|[A-Z][a-z])", text, maxsplit=1)[0]
+    body = _SCOPE_HEAD.sub("", first_sentence, count=1).strip()
+    if not _SCOPE_HEAD.match(first_sentence) and not body:
+        return RequirementScope("condition", (), (), True)
+    entire = _SCOPE_ENTIRE.match(body)
+    if entire:
+        remainder = _COLUMN_WORDS.sub("", body[entire.end() :])
+        remainder = re.sub(r"\((?:refer|see)\b[^)]*\)", " ", remainder, flags=re.I)
+        if not remainder.strip(" .,;"):
+            return RequirementScope("entire", (), (), False)
+        exception = _SCOPE_EXCEPT.match(remainder)
+        if not exception:
+            return RequirementScope("entire", (), (), True)
+        # "except: 9A610.b; parts ... in 9A610.x if ...; and 9A610.y": each listed exclusion
+        # on its own; one carrying a condition only excludes under that condition
+        firm: list[str] = []
+        conditional_refs: list[str] = []
+        unattached_condition = False
+        for segment in re.split(r";|,\s*and\b", remainder[exception.end() :]):
+            segment_refs, rest = _paragraph_refs(segment, eccn)
+            has_condition = bool(_SCOPE_FILLER.sub("", rest)) or bool(_ANY_ECCN.search(rest))
+            if segment_refs and has_condition:
+                conditional_refs += segment_refs
+            elif segment_refs:
+                firm += segment_refs
+            elif has_condition:
+                unattached_condition = True
+        if not firm and not conditional_refs:
+            return RequirementScope("condition", (), (), True)
+        return RequirementScope(
+            "entire",
+            (),
+            tuple(dict.fromkeys(firm)),
+            unattached_condition,
+            tuple(r for r in dict.fromkeys(conditional_refs) if r not in firm),
+        )
+    # "b (except .b.5)" inside a list: exclusions in parentheses
+    excludes: list[str] = []
+    covers_text = body
+    inner_conditional = False
+    for inner in re.finditer(r"\(\s*except\s+([^)]*)\)", body):
+        head_refs, _ = _paragraph_refs(body[: inner.start()], eccn)
+        prefix = f"{eccn}.{head_refs[-1]} " if head_refs else ""
+        inner_refs, inner_rest = _paragraph_refs(prefix + inner.group(1), eccn)
+        excludes.extend(inner_refs[1:] if head_refs else inner_refs)
+        inner_conditional |= bool(_SCOPE_FILLER.sub("", inner_rest)) or bool(_ANY_ECCN.search(inner_rest))
+        covers_text = covers_text.replace(inner.group(0), " ")
+    refs, rest = _paragraph_refs(covers_text, eccn)
+    if not refs:
+        return RequirementScope("condition", (), tuple(excludes), True)
+    conditional = inner_conditional or bool(_SCOPE_FILLER.sub("", rest)) or bool(_ANY_ECCN.search(rest))
+    return RequirementScope("paragraphs", tuple(refs), tuple(dict.fromkeys(excludes)), conditional)
+
+
+# Destinations named in licence-requirement lines that point outside the chart, and rules.
+_CITATION = re.compile(r"§+\s*(\d{3}\.\d+(?:\([a-z0-9]+\))*)")
+_GROUP = re.compile(r"\b([A-E]:\d)\b")
+#: EAR names a requirement line can name as destinations (the chart's own spelling or alias).
+_RULE_DESTINATIONS: dict[str, str] = {
+    "United Arab Emirates": "AE",
+    "Macau": "MO",
+    "Iraq": "IQ",
+    "Pakistan": "PK",
+    "North Korea": "KP",
+    "China": "CN",
+    "Russia": "RU",
+    "Venezuela": "VE",
+    "Canada": "CA",
+}
+
+
+@dataclass(frozen=True)
+class DestinationRule:
+    """What a requirement line that names no Country Chart column requires, by destination.
+
+    ``kind``: ``worldwide`` (every destination less ``excluded``), ``destinations`` (the
+    ``destinations`` named and the members of ``groups``, less members of ``excluded_groups``),
+    ``un_embargo`` (§ 746.1(b): the bundled UN arms-embargo destinations), ``russia_belarus``
+    (§ 746.8), ``not_applicable`` ("N/A."), ``see_rule`` (a rule the data cannot evaluate).
+    """
+
+    kind: str
+    destinations: tuple[str, ...]
+    excluded: tuple[str, ...]
+    groups: tuple[str, ...]
+    excluded_groups: tuple[str, ...]
+    citation: str | None
+
+
+def parse_destination_rule(chart_text: str | None, reason_code: str | None) -> DestinationRule:
+    """Read the rule of a licence-requirement line that names no Country Chart column.
+
+    Wordings found in the bundled CCL: "Worldwide control. See § 742.4(a)(5) ...", "To or within
+    any destination worldwide", "A license is required for all destinations, as specified in
+    § 742.13", "ALL destinations, except Canada", "Refer to § 742.15" (EI: every destination
+    except Canada, § 742.15(a)), "See § 746.1(b) for UN controls", "See § 746.8",
+    "China, Russia, or Venezuela (see § 742.6(a)(7))", "To or within Macau or ... Country Group
+    D:5", "... United Arab Emirates or ... D:1, D:4, and D:5 ..., excluding ... A:5 or A:6",
+    "... to Iraq or Pakistan ...", "... to North Korea ...".
+    """
+    text = _squash(chart_text) or ""
+    citations = _CITATION.findall(text)
+    citation = f"§ {citations[0]}" if citations else None
+    lowered = text.casefold()
+    if not text:
+        return DestinationRule("see_rule", (), (), (), (), None)
+    if lowered.rstrip(".") == "n/a":
+        return DestinationRule("not_applicable", (), (), (), (), None)
+    if "742.15" in text or reason_code == "EI":
+        return DestinationRule("worldwide", (), ("CA",), (), (), "§ 742.15")
+    if re.search(r"\b(746|764)\.1\b", text) and ("un controls" in lowered or reason_code == "UN"):
+        return DestinationRule("un_embargo", (), (), (), (), "§ 746.1(b)")
+    if "746.8" in text:
+        return DestinationRule("russia_belarus", ("RU", "BY"), (), (), (), "§ 746.8")
+    split = re.search(r"\b(?:excluding|except)\b", text)
+    head, tail = (text[: split.start()], text[split.end() :]) if split else (text, "")
+    worldwide = re.search(r"worldwide|\ball destinations\b", head, re.I)
+    named = tuple(code for name, code in _RULE_DESTINATIONS.items() if re.search(rf"\b{name}\b", head))
+    excluded_named = tuple(
+        code for name, code in _RULE_DESTINATIONS.items() if re.search(rf"\b{name}\b", tail)
+    )
+    groups = tuple(dict.fromkeys(_GROUP.findall(head)))
+    excluded_groups = tuple(dict.fromkeys(_GROUP.findall(tail)))
+    if worldwide:
+        return DestinationRule("worldwide", (), excluded_named, (), excluded_groups, citation)
+    if named or groups:
+        return DestinationRule("destinations", named, excluded_named, groups, excluded_groups, citation)
+    return DestinationRule("see_rule", (), (), (), (), citation)
 
 
 CCL_REQUIREMENT_SCHEMA: dict[str, Any] = {
@@ -206,6 +516,14 @@ CCL_REQUIREMENT_SCHEMA: dict[str, Any] = {
     "chart_columns": pl.Utf8,
     "points_elsewhere": pl.Boolean,
     "applies_to_paragraphs": pl.Boolean,
+    "scope_kind": pl.Utf8,
+    "is_scope_conditional": pl.Boolean,
+    "rule_kind": pl.Utf8,
+    "rule_destinations": pl.Utf8,
+    "rule_excluded_destinations": pl.Utf8,
+    "rule_groups": pl.Utf8,
+    "rule_excluded_groups": pl.Utf8,
+    "rule_citation": pl.Utf8,
     "_row_number": pl.Int64,
 }
 
@@ -220,10 +538,21 @@ def parse_ccl_license_requirements(path: Path) -> pl.DataFrame:
     source flags ``requirementCellEmptyInSource`` (1D018) gets a null ``chart_text``.
     ``reason_code`` is the leading reason of the control text (null for e.g. "Russian
     industry sector sanctions"). ``_row_number`` is the ECCN's entry position.
+    Scope (:func:`parse_requirement_scope`): ``scope_kind`` entire / paragraphs / condition
+    and ``is_scope_conditional``; the paragraphs are in :func:`parse_ccl_requirement_scopes`.
+    A line naming no column carries its rule (:func:`parse_destination_rule`): ``rule_kind``,
+    the destinations (ISO-2) and Country Groups it names or excludes (comma-separated), and
+    ``rule_citation``; lines with chart columns have a null ``rule_kind``.
     """
     rows = []
     for position, entry in enumerate(_ccl_entries(path), start=1):
         for number, line in enumerate(_requirement_lines(entry), start=1):
+            scope = parse_requirement_scope(line.control_text, entry["eccn"])
+            rule = (
+                parse_destination_rule(line.chart_text, line.reason_code)
+                if line.chart_columns is None
+                else None
+            )
             rows.append(
                 {
                     "eccn": entry["eccn"],
@@ -234,10 +563,164 @@ def parse_ccl_license_requirements(path: Path) -> pl.DataFrame:
                     "chart_columns": line.chart_columns,
                     "points_elsewhere": line.chart_columns is None,
                     "applies_to_paragraphs": line.applies_to_paragraphs,
+                    "scope_kind": scope.kind,
+                    "is_scope_conditional": scope.is_conditional,
+                    "rule_kind": rule.kind if rule else None,
+                    "rule_destinations": ",".join(rule.destinations) or None if rule else None,
+                    "rule_excluded_destinations": ",".join(rule.excluded) or None if rule else None,
+                    "rule_groups": ",".join(rule.groups) or None if rule else None,
+                    "rule_excluded_groups": ",".join(rule.excluded_groups) or None if rule else None,
+                    "rule_citation": rule.citation if rule else None,
                     "_row_number": position,
                 }
             )
     return _frame(rows, CCL_REQUIREMENT_SCHEMA)
+
+
+CCL_SCOPE_SCHEMA: dict[str, Any] = {
+    "eccn": pl.Utf8,
+    "line_number": pl.Int32,
+    "relation": pl.Utf8,
+    "paragraph": pl.Utf8,
+    "_row_number": pl.Int64,
+}
+
+
+def parse_ccl_requirement_scopes(path: Path) -> pl.DataFrame:
+    """The paragraphs each licence-requirement line names: one row per line and paragraph.
+
+    ``relation`` is ``covers`` (the line applies to the paragraph and everything under it),
+    ``excludes`` (the line does not apply to it) or ``excludes_if`` (it does not apply under a
+    condition the line states, which the data cannot check); ``paragraph`` is the path below the
+    ECCN (``b.2``, ``y``, ``z.1.a``). ``line_number`` matches parse_ccl_license_requirements;
+    ``_row_number`` is the ECCN's entry position.
+    """
+    rows = []
+    for position, entry in enumerate(_ccl_entries(path), start=1):
+        for number, line in enumerate(_requirement_lines(entry), start=1):
+            scope = parse_requirement_scope(line.control_text, entry["eccn"])
+            for relation, paragraphs in (
+                ("covers", scope.covers),
+                ("excludes", scope.excludes),
+                ("excludes_if", scope.excludes_if),
+            ):
+                rows.extend(
+                    {
+                        "eccn": entry["eccn"],
+                        "line_number": number,
+                        "relation": relation,
+                        "paragraph": paragraph,
+                        "_row_number": position,
+                    }
+                    for paragraph in paragraphs
+                )
+    frame = _frame(rows, CCL_SCOPE_SCHEMA)
+    return frame.unique(
+        subset=["eccn", "line_number", "relation", "paragraph"], keep="first", maintain_order=True
+    )
+
+
+CCL_PARAGRAPH_SCHEMA: dict[str, Any] = {
+    "eccn": pl.Utf8,
+    "paragraph": pl.Utf8,
+    "status": pl.Utf8,
+    "_row_number": pl.Int64,
+}
+
+_RESERVED = re.compile(r"^\[Reserved\]\.?$", re.I)
+_RESERVED_RANGE = re.compile(r"^(?:to|through)\s+([a-z])\.\s*\[Reserved\]", re.I)
+_TEXT_LABEL = re.compile(r"^([a-z](?:\.(?:\d{1,2}|[a-z]))+)\s")
+
+
+_DECONTROL_NOTE = re.compile(r"does not (?:control|apply to)\b[^:]*:\s*(.*)", re.I)
+_NOTE_ITEM = re.compile(r"(?:^|;|\.)\s*[a-z]\.\s+([^;]+)")
+
+
+def _text_key(text: str) -> str:
+    """The first 24 letters of a text, lower case: how a CCL item is matched to a note's item."""
+    return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", text).casefold())[:24]
+
+
+def decontrol_note_items(eu_annex_path: Path) -> dict[str, set[str]]:
+    """Per entry, the items of the EU Annex I notes that say what the entry does *not* control.
+
+    Regulation (EU) 2021/821 Annex I uses the CCL's numbering and wording for these notes
+    ("1C230 Note: 1C230 does not control the following: a. Metal windows ...; b. ..."), which
+    the bundled ccl.json parses as if they were the entry's paragraphs. Keys: `_text_key`.
+    """
+    notes: dict[str, set[str]] = {}
+    for entry in _load_json(eu_annex_path)["entries"]:
+        for line in str(entry.get("verbatim_text") or "").splitlines():
+            note = _DECONTROL_NOTE.search(line)
+            if note and "Note" in line[: note.start()]:
+                keys = {_text_key(m.group(1)) for m in _NOTE_ITEM.finditer(" " + note.group(1))}
+                notes.setdefault(str(entry["entry_code"]).strip(), set()).update(k for k in keys if k)
+    return notes
+
+
+def _marker(status: dict[str, str]) -> Callable[[str, str], None]:
+    """Record a paragraph's status; ``listed`` wins over ``reserved``."""
+
+    def mark(paragraph: str, value: str) -> None:
+        if value == "listed" or paragraph not in status:
+            status[paragraph] = value
+
+    return mark
+
+
+def parse_ccl_paragraphs(path: Path, eu_annex_path: Path | None = None) -> pl.DataFrame:
+    """The paragraphs of each CCL entry whose item text is bundled (categories 1, 3, 4, 5).
+
+    One row per entry and paragraph path with ``status`` ``listed`` or ``reserved``, and one
+    row per entry with an empty ``paragraph`` and ``status`` ``entry``. Read from
+    the entry's ``items`` (``d`` "to f. [Reserved]" and "through y. [Reserved]" are ranges of
+    reserved letters; a text block opening with a path such as ``z.1.b`` is that paragraph),
+    every ancestor of a listed path, and the paragraphs the entry's own licence-requirement
+    lines name. Notes are not paragraphs; with ``eu_annex_path``, items whose text is an item
+    of a "does not control" note of the same entry in EU Annex I are dropped (ccl.json parses
+    them as paragraphs: 1C230.a-c, 1C240.a-b). Entries without item text have no rows: their
+    paragraphs cannot be checked.
+    """
+    decontrolled = decontrol_note_items(eu_annex_path) if eu_annex_path else {}
+    rows: list[dict[str, Any]] = []
+    for position, entry in enumerate(_ccl_entries(path), start=1):
+        items = entry.get("items") or []
+        if not items:
+            continue
+        status: dict[str, str] = {}
+        mark = _marker(status)
+        for item in items:
+            text = _squash(item.get("text")) or ""
+            paragraph = item.get("paragraph")
+            if _text_key(text) in decontrolled.get(entry["eccn"], set()):
+                continue  # an item of a "does not control" note
+            if item.get("kind") == "item" and paragraph:
+                reserved_range = _RESERVED_RANGE.match(text)
+                if _RESERVED.match(text):
+                    mark(paragraph, "reserved")
+                elif reserved_range and len(paragraph) == 1:
+                    for code in range(ord(paragraph), ord(reserved_range.group(1).lower()) + 1):
+                        mark(chr(code), "reserved")
+                else:
+                    mark(paragraph, "listed")
+            elif item.get("kind") == "text" and (label := _TEXT_LABEL.match(text)):
+                mark(label.group(1), "listed")
+        for line in _requirement_lines(entry):
+            scope = parse_requirement_scope(line.control_text, entry["eccn"])
+            for paragraph in scope.covers + scope.excludes + scope.excludes_if:
+                mark(paragraph, "listed")
+        for paragraph in [p for p, v in status.items() if v == "listed"]:
+            levels = paragraph.split(".")
+            for depth in range(1, len(levels)):
+                mark(".".join(levels[:depth]), "listed")
+        # the entry itself: its paragraphs can be checked (1C230 has none left once its
+        # decontrol note is set aside)
+        rows.append({"eccn": entry["eccn"], "paragraph": "", "status": "entry", "_row_number": position})
+        rows.extend(
+            {"eccn": entry["eccn"], "paragraph": paragraph, "status": value, "_row_number": position}
+            for paragraph, value in status.items()
+        )
+    return _frame(rows, CCL_PARAGRAPH_SCHEMA)
 
 
 LICENCE_EXCEPTION_SCHEMA: dict[str, Any] = {
@@ -658,6 +1141,41 @@ def parse_military_end_user_eccns(path: Path) -> pl.DataFrame:
             raise ValueError(f"{Path(path).name}: malformed MEU ECCN {eccn!r}")
         rows.append({"eccn": code, "source": MEU_SOURCE, "_row_number": position})
     return _frame(rows, MEU_SCHEMA)
+
+
+RULE_DESTINATION_SCHEMA: dict[str, Any] = {
+    "rule": pl.Utf8,
+    "iso2": pl.Utf8,
+    "source": pl.Utf8,
+    "_row_number": pl.Int64,
+}
+
+#: The lists of destinations in ``ear_part746_hs_lists_and_meu.json`` that rules name.
+RULE_DESTINATION_LISTS: dict[str, tuple[str, str]] = {
+    "unArmsEmbargo": (
+        "un_arms_embargo",
+        "EAR § 746.1(b): destinations subject to United Nations Security Council arms embargoes "
+        "(items controlled for UN reasons)",
+    ),
+    "meuSupp2Destinations": (
+        "military_end_use",
+        "EAR § 744.21: destinations of the military end-use/end-user licence requirement for the "
+        "items of Supp. No. 2 to Part 744",
+    ),
+}
+
+
+def parse_rule_destinations(path: Path) -> pl.DataFrame:
+    """Destinations named by § 746.1(b) (UN arms embargoes) and § 744.21 (military end use), one row each."""
+    data = _load_json(path)
+    rows = []
+    for key, (rule, source) in RULE_DESTINATION_LISTS.items():
+        for position, code in enumerate(data.get(key) or [], start=1):
+            iso2 = str(code).strip().upper()
+            if not _ISO2.match(iso2):
+                raise ValueError(f"{Path(path).name}: {key} value {code!r} is not an ISO-2 code")
+            rows.append({"rule": rule, "iso2": iso2, "source": source, "_row_number": position})
+    return _frame(rows, RULE_DESTINATION_SCHEMA)
 
 
 # --------------------------------------------------------------------------- HS <-> export-control bridges

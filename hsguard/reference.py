@@ -311,6 +311,14 @@ def _bridges(path: Path) -> pl.DataFrame:
     )
 
 
+def _paragraphs(path: Path) -> pl.DataFrame:
+    from hsguard.export_control_reference import parse_ccl_paragraphs
+
+    return parse_ccl_paragraphs(
+        path, _beside(path, "export_control/eu/annex_i_2021-821_consolidated_2025-11-15.json")
+    )
+
+
 def _export(name: str) -> Callable[[Path], pl.DataFrame]:
     def parse(path: Path) -> pl.DataFrame:
         from hsguard import export_control_reference
@@ -369,6 +377,20 @@ REFERENCE_FILES: tuple[ReferenceFile, ...] = (
         "eCFR 2026-07-23",
     ),
     ReferenceFile(
+        EAR + "ccl.json",
+        "ref_ccl_requirement_scopes",
+        _export("parse_ccl_requirement_scopes"),
+        "CCL licence-requirement scopes (paragraphs covered / excluded)",
+        "eCFR 2026-07-23",
+    ),
+    ReferenceFile(
+        EAR + "ccl.json",
+        "ref_ccl_paragraphs",
+        _paragraphs,
+        "CCL paragraphs per entry (item text bundled for categories 1, 3, 4, 5)",
+        "eCFR 2026-07-23",
+    ),
+    ReferenceFile(
         EAR + "license_exceptions.json",
         "ref_license_exceptions",
         _export("parse_license_exceptions"),
@@ -394,6 +416,20 @@ REFERENCE_FILES: tuple[ReferenceFile, ...] = (
         "ref_ear746_hs_lists",
         _export("parse_ear746_hs_lists"),
         "EAR Part 746 Supp. 2/4/5/7 HS-6 lists",
+        "eCFR 2026-09-24",
+    ),
+    ReferenceFile(
+        EAR + "ear_part746_hs_lists_and_meu.json",
+        "ref_ear_meu_eccns",
+        _export("parse_military_end_user_eccns"),
+        "Military end-use/end-user items (EAR Part 744 Supp. 2)",
+        "eCFR 2026-09-24",
+    ),
+    ReferenceFile(
+        EAR + "ear_part746_hs_lists_and_meu.json",
+        "ref_ear_rule_destinations",
+        _export("parse_rule_destinations"),
+        "Destinations of EAR 746.1(b) (UN arms embargoes) and 744.21 (military end use)",
         "eCFR 2026-09-24",
     ),
     ReferenceFile(

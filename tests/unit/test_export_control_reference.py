@@ -485,3 +485,265 @@ def test_screening_list(screening):
     # BIS lists have no entity numbers; "UK" in the source becomes GB.
     uk = screening.filter(pl.col("name") == "AC AVIATIE UK LIMITED").row(0, named=True)
     assert (uk["list_name"], uk["countries"], uk["entry_id"]) == ("Denied Persons List", "GB", "DPL-ROW1084")
+
+
+# --------------------------------------------------------------------------- requirement scope and rules
+# Expected scopes are read from the CCL wording quoted in each case (EAR Part 774 Supp. 1).
+
+
+@pytest.mark.parametrize(
+    ("eccn", "text", "kind", "covers", "excludes", "conditional"),
+    [
+        ("0A501", "NS applies to entire entry except 0A501.y", "entire", (), ("y",), False),
+        ("0A505", "AT applies to 0A505.a, .d, and .x", "paragraphs", ("a", "d", "x"), (), False),
+        (
+            "0A504",
+            "FC applies to paragraphs .a, .b, .c, .d, .e, .g, and .i of this entry",
+            "paragraphs",
+            ("a", "b", "c", "d", "e", "g", "i"),
+            (),
+            False,
+        ),
+        (
+            "1C351",
+            "CB applies to items controlled by 1C351.d.15 and .16",
+            "paragraphs",
+            ("d.15", "d.16"),
+            (),
+            False,
+        ),
+        ("1C111", "NP applies to 1C111.a.3.f only", "paragraphs", ("a.3.f",), (), False),
+        (
+            "1B001",
+            "MT applies to entire entry, except 1B001.d.4, e and f. Note: MT applies to equipment in 1B001.d",
+            "entire",
+            (),
+            ("d.4", "e", "f"),
+            False,
+        ),
+        (
+            "3B001",
+            "NS applies to 3B001.a.1 to a.3, b, e, f.2 to f.4, g to j",
+            "paragraphs",
+            ("a.1", "a.2", "a.3", "b", "e", "f.2", "f.3", "f.4", "g", "h", "i", "j"),
+            (),
+            False,
+        ),
+        (
+            "5A001",
+            "NS applies to 5A001.b (except .b.5), .c, .d, .f (except f.3), .g, and .j",
+            "paragraphs",
+            ("b", "c", "d", "f", "g", "j"),
+            ("b.5", "f.3"),
+            False,
+        ),
+        ("9A004", "NS applies to 9A004 .g, .r, .u, and .w", "paragraphs", ("g", "r", "u", "w"), (), False),
+        ("8A620", "NS applies to entire entry, except 8A620. b and .y", "entire", (), ("b", "y"), False),
+        ("6D003", "RS applies to paragraph c", "paragraphs", ("c",), (), False),
+        (
+            "1C001",
+            "MT applies to items that meet or exceed the parameters of ECCN 1C101",
+            "condition",
+            (),
+            (),
+            True,
+        ),
+        (
+            "0D505",
+            "NS applies to \u201csoftware\u201d for commodities in ECCN 0A505.a and .x",
+            "condition",
+            (),
+            (),
+            True,
+        ),
+        (
+            "1C353",
+            "CB applies to genetic elements of items controlled by 1C351.d.15 and .16",
+            "condition",
+            (),
+            (),
+            True,
+        ),
+        (
+            "3A001",
+            "NS applies to \u201cMonolithic Microwave Integrated Circuit\u201d (\u201cMMIC\u201d) "
+            "amplifiers in 3A001.b.2 and discrete microwave transistors in 3A001.b.3, except those "
+            "3A001.b.2 and b.3 items being exported or reexported for use in civil telecommunications "
+            "applications",
+            "paragraphs",
+            ("b.2", "b.3"),
+            (),
+            True,
+        ),
+        ("1C350", "CB applies to entire entry CB Column 2.", "entire", (), (), False),
+    ],
+)
+def test_requirement_scope(eccn, text, kind, covers, excludes, conditional):
+    from hsguard.export_control_reference import parse_requirement_scope
+
+    scope = parse_requirement_scope(text, eccn)
+    assert (scope.kind, scope.covers, scope.excludes, scope.is_conditional) == (
+        kind,
+        covers,
+        excludes,
+        conditional,
+    )
+
+
+def test_conditional_exclusion_is_kept_apart():
+    from hsguard.export_control_reference import parse_requirement_scope
+
+    scope = parse_requirement_scope(
+        "NS applies to entire entry except: 9A610.b; parts and components controlled in 9A610.x if being "
+        "exported or reexported for use in an aircraft controlled in 9A610.b; and 9A610.y",
+        "9A610",
+    )
+    assert (scope.excludes, scope.excludes_if, scope.is_conditional) == (("b", "y"), ("x",), False)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "kind", "destinations", "excluded", "groups", "excluded_groups", "citation"),
+    [
+        (
+            "Worldwide control. See \u00a7 742.4(a)(5) and (b)(10) of the EAR.",
+            "NS",
+            "worldwide",
+            (),
+            (),
+            (),
+            (),
+            "\u00a7 742.4(a)(5)",
+        ),
+        (
+            "A license is required for ALL destinations, except Canada, regardless of end use.",
+            "CC",
+            "worldwide",
+            (),
+            ("CA",),
+            (),
+            (),
+            None,
+        ),
+        ("Refer to \u00a7 742.15 of the EAR.", "EI", "worldwide", (), ("CA",), (), (), "\u00a7 742.15"),
+        ("See \u00a7 746.1(b) for UN controls", "UN", "un_embargo", (), (), (), (), "\u00a7 746.1(b)"),
+        ("See \u00a7 764.1(b) for UN controls", "UN", "un_embargo", (), (), (), (), "\u00a7 746.1(b)"),
+        (
+            "China, Russia, or Venezuela (see \u00a7 742.6(a)(7)).",
+            "RS",
+            "destinations",
+            ("CN", "RU", "VE"),
+            (),
+            (),
+            (),
+            "\u00a7 742.6(a)(7)",
+        ),
+        (
+            "To or within Macau or a destination specified in Country Group D:5 of supplement no. 1 "
+            "to part 740 of the EAR. See \u00a7 742.4(a)(4) of the EAR.",
+            "NS",
+            "destinations",
+            ("MO",),
+            (),
+            ("D:5",),
+            (),
+            "\u00a7 742.4(a)(4)",
+        ),
+        (
+            "To or within the United Arab Emirates or destinations specified in Country Groups D:1, "
+            "D:4, and D:5 of supplement no. 1 to part 740 of the EAR, excluding any destination also "
+            "specified in Country Groups A:5 or A:6.",
+            "RS",
+            "destinations",
+            ("AE",),
+            (),
+            ("D:1", "D:4", "D:5"),
+            ("A:5", "A:6"),
+            None,
+        ),
+        (
+            "A license is required for items controlled by this entry for export or reexport to "
+            "Iraq or Pakistan",
+            "RS",
+            "destinations",
+            ("IQ", "PK"),
+            (),
+            (),
+            (),
+            None,
+        ),
+        ("See \u00a7 742.6(a)(11) of the EAR.", "RS", "see_rule", (), (), (), (), "\u00a7 742.6(a)(11)"),
+        ("N/A.", "NP", "not_applicable", (), (), (), (), None),
+    ],
+)
+def test_destination_rule(text, reason, kind, destinations, excluded, groups, excluded_groups, citation):
+    from hsguard.export_control_reference import parse_destination_rule
+
+    rule = parse_destination_rule(text, reason)
+    assert (
+        rule.kind,
+        rule.destinations,
+        rule.excluded,
+        rule.groups,
+        rule.excluded_groups,
+        rule.citation,
+    ) == (
+        kind,
+        destinations,
+        excluded,
+        groups,
+        excluded_groups,
+        citation,
+    )
+
+
+@pytest.mark.parametrize(
+    ("flag", "expected"),
+    [
+        ("N/A", ("no", None)),
+        ("Yes", ("yes", None)),
+        ("$1,500", ("yes", 1500.0)),
+        ("$5000.", ("yes", 5000.0)),
+        ("$500 for 0A501.c, .d, and .x.", ("conditional", None)),
+        ("Yes, except N/A for MT", ("conditional", None)),
+        (None, (None, None)),
+    ],
+)
+def test_exception_availability(flag, expected):
+    from hsguard.export_control_reference import exception_availability
+
+    assert exception_availability(flag) == expected
+
+
+def test_scopes_and_rule_destinations_of_the_bundled_files():
+    from hsguard.export_control_reference import parse_ccl_requirement_scopes, parse_rule_destinations
+
+    scopes = parse_ccl_requirement_scopes(CCL)
+    y = scopes.filter((pl.col("eccn") == "0A501") & (pl.col("relation") == "excludes"))
+    assert set(y["paragraph"]) == {"y"}
+    assert not scopes.filter(pl.col("paragraph").str.contains(r"^\d")).height
+    rules = parse_rule_destinations(EAR / "ear_part746_hs_lists_and_meu.json")
+    assert set(rules.filter(pl.col("rule") == "military_end_use")["iso2"]) == {"MM", "KH", "CN", "NI", "VE"}
+    assert {"SO", "CF", "LY", "KP"} <= set(rules.filter(pl.col("rule") == "un_arms_embargo")["iso2"])
+
+
+def test_ccl_paragraphs_set_decontrol_notes_aside():
+    from hsguard.export_control_reference import parse_ccl_paragraphs
+
+    paragraphs = parse_ccl_paragraphs(CCL, EU_ANNEX)
+
+    def of(eccn: str) -> dict[str, str]:
+        rows = paragraphs.filter(pl.col("eccn") == eccn)
+        return dict(zip(rows["paragraph"], rows["status"], strict=True))
+
+    # 1C230's items a-c are its note "1C230 does not control the following: a. ... c. ..."
+    assert of("1C230") == {"": "entry"}
+    # 1C240: the note's "Filamentary nickel powders" / "Single porous nickel sheets" go, a.1, a.2, b stay
+    assert {"a", "a.1", "a.2", "b"} <= set(of("1C240"))
+    fivea992 = of("5A992")
+    assert fivea992["a"] == fivea992["b"] == fivea992["y"] == "reserved"
+    assert fivea992["c"] == fivea992["z"] == fivea992["z.2"] == "listed"
+    assert of("4A003")["e"] == "reserved"
+    # no item text bundled for category 9: nothing to check
+    assert of("9A515") == {}
+    without_eu = parse_ccl_paragraphs(CCL)
+    assert set(without_eu.filter(pl.col("eccn") == "1C230")["paragraph"]) == {"", "a", "b", "c"}

@@ -15,7 +15,7 @@ final as (
         'ECCN' as scheme,
         eccn as declared_code,
         cast(null as varchar) as suggested_code,
-        evidence || ' Neither a licence nor a licence exception is recorded on the shipment.' as evidence,
+        evidence || ' No licence and no usable licence exception is recorded on the shipment.' as evidence,
         shipment_id,
         line_no
 

@@ -21,7 +21,15 @@ final as (
         chart_text,
         chart_columns,
         points_elsewhere,
-        applies_to_paragraphs
+        applies_to_paragraphs,
+        scope_kind,
+        is_scope_conditional,
+        rule_kind,
+        rule_destinations,
+        rule_excluded_destinations,
+        rule_groups,
+        rule_excluded_groups,
+        rule_citation
 
     from requirements
 

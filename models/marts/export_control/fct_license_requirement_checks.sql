@@ -17,10 +17,16 @@ final as (
         control_text,
         chart_text,
         chart_columns,
+        rule_kind,
+        scope_kind,
+        is_scope_conditional,
+        covered_paragraphs,
+        excluded_paragraphs,
         columns_with_x,
         applicability,
         chart_result,
         line_decision,
+        citation,
         line_evidence
 
     from checks

@@ -17,6 +17,10 @@ renamed as (
         reason_codes,
         license_exceptions,
         related_controls,
+        lvs_availability,
+        lvs_value_limit_usd,
+        gbs_availability,
+        tsr_availability,
         _source_file as source_file,
         _row_number as source_row_number
 

@@ -17,6 +17,14 @@ renamed as (
         chart_columns,
         points_elsewhere,
         applies_to_paragraphs,
+        scope_kind,
+        is_scope_conditional,
+        rule_kind,
+        rule_destinations,
+        rule_excluded_destinations,
+        rule_groups,
+        rule_excluded_groups,
+        rule_citation,
         _source_file as source_file,
         _row_number as source_row_number
 

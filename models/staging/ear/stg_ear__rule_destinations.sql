@@ -1,0 +1,22 @@
+with
+
+source as (
+
+    select * from {{ source('ear', 'ref_ear_rule_destinations') }}
+
+),
+
+renamed as (
+
+    select
+        rule,
+        iso2 as country_code,
+        source as rule_source,
+        _source_file as source_file,
+        _row_number as source_row_number
+
+    from source
+
+)
+
+select * from renamed
