@@ -63,7 +63,12 @@ def build_scratch(database: Path, skus: list[str], descriptions: list[str], run_
     try:
         for ref in REFERENCE_FILES:
             if ref.raw_table in REFERENCE_TABLES:
-                write_table(con, "raw", ref.raw_table, _with_lineage(ref.parse(ref.bundled_path), ref.relative_path, run_id))
+                write_table(
+                    con,
+                    "raw",
+                    ref.raw_table,
+                    _with_lineage(ref.parse(ref.bundled_path), ref.relative_path, run_id),
+                )
         for contract in SOURCE_CONTRACTS:
             rows = {"sku": skus, "description": descriptions} if contract is PRODUCTS else {}
             height = len(skus) if contract is PRODUCTS else 0
@@ -79,11 +84,18 @@ def build_scratch(database: Path, skus: list[str], descriptions: list[str], run_
         con.close()
 
 
-def run_models(database: Path, work_dir: Path, dbt_vars: dict, select: str = "+fct_product_eccn_candidates") -> float:
+def run_models(
+    database: Path,
+    work_dir: Path,
+    dbt_vars: dict,
+    select: str = "+fct_product_eccn_candidates",
+    exclude: str | None = None,
+) -> float:
     """``dbt run`` the ECCN candidate models (and what they read); seconds taken."""
     apply_offline_defaults()
     started = time.perf_counter()
-    result = invoke_dbt(["--quiet", "run", "--select", select], database, work_dir, dbt_vars, run_id="eccn")
+    command = ["--quiet", "run", "--select", select, *(["--exclude", exclude] if exclude else [])]
+    result = invoke_dbt(command, database, work_dir, dbt_vars, run_id="eccn")
     seconds = time.perf_counter() - started
     if result.exception is not None:
         raise EccnBuildError(f"dbt could not run: {result.exception}")
@@ -144,7 +156,9 @@ def choose_threshold(rank1: pl.DataFrame, max_flagged: float = MAX_EAR99_FLAGGED
     keeps the most controlled items flagged under the EAR99 constraint.
     """
     ear99 = rank1.filter(pl.col("expected_eccn") == "EAR99")["controlled_confidence"].fill_null(0.0).to_list()
-    candidates = sorted({round(c, 4) for c in rank1["controlled_confidence"].fill_null(0.0).to_list()} | {1.0})
+    candidates = sorted(
+        {round(c, 4) for c in rank1["controlled_confidence"].fill_null(0.0).to_list()} | {1.0}
+    )
     for threshold in candidates:
         flagged = sum(1 for c in ear99 if c >= threshold)
         if not ear99 or flagged / len(ear99) <= max_flagged:
@@ -171,7 +185,9 @@ def score(candidates: pl.DataFrame, truth: pl.DataFrame) -> dict:
     flagged_controlled = sum(
         1 for item in controlled.iter_rows(named=True) if not _abstains(by_sku.get(item["id"], []))
     )
-    flagged_ear99 = [item["id"] for item in ear99.iter_rows(named=True) if not _abstains(by_sku.get(item["id"], []))]
+    flagged_ear99 = [
+        item["id"] for item in ear99.iter_rows(named=True) if not _abstains(by_sku.get(item["id"], []))
+    ]
     n, m = controlled.height, ear99.height
     return {
         "controlled": n,
@@ -211,7 +227,7 @@ def evaluate_eccn(path: Path | None = None, work_dir: Path | None = None) -> dic
             database,
             root,
             {"eccn_candidates_top_k": TOP_K, "eccn_text_review_min_confidence": threshold},
-            select="int_eccn_candidates_ranked+",
+            select="int_eccn_candidates_ranked fct_product_eccn_candidates",
         )
         candidates = _read_candidates(database)
     finally:

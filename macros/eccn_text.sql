@@ -70,14 +70,11 @@
 {%- endmacro %}
 
 {% macro eccn_quantity_pattern() -%}
-    {%- set units = [] -%}
-    {%- for alternatives, unit, dimension, factor, offset in eccn_quantity_units() -%}
-        {%- do units.append(alternatives) -%}
-    {%- endfor -%}
+    {%- set units = eccn_quantity_units() | map('first') | list -%}
     {%- set words_min = 'exceeding|more than|greater than|higher than|above|over|in excess of|at least|minimum|min\\.?|equal to or (?:more|greater|higher) than|>=|≥|>' -%}
     {%- set words_max = 'less \\((?:better|lower)\\) than|less than|lower than|below|not exceeding|not more than|up to and including|up to|maximum|max\\.?|under|equal to or less than|<=|≤|<' -%}
     {%- set number = '[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:\\.[0-9]+)?' -%}
-    {{- "(?i:(" ~ words_min ~ "|" ~ words_max ~ ") ?)?(" ~ number ~ ")(?: ?× ?10 ?([0-9]{1,2}))?(?:(?: ?[-–] ?| to )(" ~ number ~ "))? ?-?(" ~ units | join('|') ~ ")(?:(?i: (or (?:more|greater|higher|less|lower))))?(?:[^A-Za-z0-9]|$)" -}}
+    {{- "(?i:(" ~ words_min ~ "|" ~ words_max ~ ") ?)?(" ~ number ~ ")(?: ?× ?10 ?([0-9]{1,2}))?(?:(?: ?[-–] ?| to )(" ~ number ~ "))? ?-?(" ~ units | join('|') ~ ")(?: ?\\([A-Za-z]{1,3}\\))?(?:(?i:,? (or (?:more|greater|higher|less|lower))))?(?:[^A-Za-z0-9]|$)" -}}
 {%- endmacro %}
 
 {% macro eccn_quantities(relation, key_columns, text_column) -%}

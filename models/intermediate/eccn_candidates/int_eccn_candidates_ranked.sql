@@ -35,7 +35,8 @@ ranked_entries as (
 
 top_entries as (
 
-    select * from ranked_entries where entry_rank <= {{ top_k }}
+    select * from ranked_entries
+    where entry_rank <= {{ top_k }}
 
 ),
 
@@ -101,9 +102,11 @@ ear99 as (
 
 final as (
 
-    select * from controlled where rank <= {{ top_k }}
+    select * from controlled
+    where rank <= {{ top_k }}
     union all
-    select * from ear99 where rank <= {{ top_k }}
+    select * from ear99
+    where rank <= {{ top_k }}
 
 )
 
