@@ -248,7 +248,8 @@ def format_evaluation(result: dict) -> str:
     lines = [
         f"ECCN_TEXT_REVIEW threshold chosen on the train fold: confidence >= {result['threshold']:.4f}",
         "",
-        "| fold | controlled | top-1 (5 char) | top-3 (5 char) | controlled flagged | EAR99 goods | EAR99 flagged |",
+        "| fold | controlled | top-1 (5 char) | top-3 (5 char) | controlled flagged "
+        "| EAR99 goods | EAR99 flagged |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     labels = {"heldout": "held-out", "train": "train (in-sample for the threshold)"}
