@@ -278,7 +278,8 @@ def _add_controlled_sounding(
             "r": rng.randrange(5, 9),
             "m": rng.choice([1500, 3000, 6000]),
         }
-        row["description"] = f"{template.format(**values)} - {row['sku']}"
+        # a number, not the SKU, keeps it unique: the SKU's letters would be a word of the text
+        row["description"] = f"{template.format(**values)}, item {row['sku'][3:]}"
         labels[row["sku"]] = {"ECCN_TEXT_REVIEW"}
 
 

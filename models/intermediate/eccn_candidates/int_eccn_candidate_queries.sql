@@ -1,8 +1,11 @@
 {{ config(materialized='reusable_table') }}
 
 {#- Every distinct product description, scored once however many products carry it.
-    The key is the normalised text *with* its numbers (macro normalise_text): "12 W" and
-    "2 W" amplifiers are different questions for an export-control entry. -#}
+    `query_key` is the normalised text *with* its numbers (macro normalise_text): "12 W"
+    and "2 W" amplifiers are different questions for an export-control entry (their
+    parameters are compared per query_key); `word_key` is the letters-only fingerprint
+    of the HS candidates (macro text_fingerprint): the words are matched once per word_key
+    ("Hex bolt - model 003" and "- model 004" share it). -#}
 
 with
 
@@ -18,6 +21,7 @@ final as (
 
     select
         md5({{ normalise_text('description') }}) as query_key,
+        min({{ text_fingerprint('description') }}) as word_key,
         min(description) as description
 
     from products

@@ -1,6 +1,6 @@
 {{ config(materialized='reusable_table') }}
 
-{#- The distinct stemmed words of each description (macro tokenise, negated phrases
+{#- The distinct stemmed words of each description's words (per word_key) (macro tokenise, negated phrases
     removed with macro affirmed_text as for HS candidates), with the word as written and
     the term's idf over the CCL / Annex I texts; a word no text uses gets the idf of a
     term in no text, so words the lists never use weigh most against a match. -#}
@@ -9,22 +9,23 @@ with
 
 queries as (
 
-    select query_key, {{ affirmed_text('description') }} as affirmed_description
+    select word_key, {{ affirmed_text('min(description)') }} as affirmed_description
     from {{ ref('int_eccn_candidate_queries') }}
+    group by word_key
 
 ),
 
 tokens as (
 
-    {{ tokenise('queries', ['query_key'], 'affirmed_description') }}
+    {{ tokenise('queries', ['word_key'], 'affirmed_description') }}
 
 ),
 
 distinct_tokens as (
 
-    select query_key, token, min(word) as word
+    select word_key, token, min(word) as word
     from tokens
-    group by query_key, token
+    group by word_key, token
 
 ),
 
@@ -45,7 +46,7 @@ text_count as (
 final as (
 
     select
-        distinct_tokens.query_key,
+        distinct_tokens.word_key,
         distinct_tokens.token,
         distinct_tokens.word,
         text_idf.idf is not null as is_in_texts,

@@ -1,44 +1,32 @@
 {{ config(materialized='reusable_table') }}
 
 {#- How well each export-control entry's texts describe each description, one row per
-    description and ECCN (its best-scoring text).
-
-    Words: BM25 (k1 = 1.2, b = 0.75, the textbook values, not tuned) of the description's
-    words in the text's path; `coverage` is the share of the description's idf mass the
-    text explains (a word no text uses counts fully against it: "oak dining table"
-    explains little of itself through "rotary table"); `evidence_strength` = 1 -
-    exp(-matched idf / 12) discounts thin evidence (one matched word of idf ~7 keeps 44 %,
-    three keep ~83 %): a two-word description matching one common word of a paragraph
-    ("White (Asparagus)" -> "black and white cameras") is no sign of a controlled item.
+    description and ECCN (its best-scoring text): the word scores of its word_key
+    (int_eccn_candidate_word_scores: BM25, coverage, evidence strength) and its
+    parameters.
     Parameters: where the description and the text state the same dimension (frequency,
     power, wavelength, bits, ...) the description's value (or range) is compared with the
     text's bounds (int_eccn_text_thresholds): each dimension met multiplies score and
     confidence by 1.25 (at most twice), each dimension whose every bound the value misses
-    halves them. Fixed a priori, not tuned. Only `eccn_text_review_min_confidence` (the
-    ECCN_TEXT_REVIEW threshold) is chosen on data: on the training fold of the
-    evaluation (docs/ECCN_CANDIDATES.md). -#}
+    halves them; a text that bounds some parameter while the description states none of
+    them gets 0.6 (the entry is decided by parameters the description does not give: "a
+    valve body" is not yet the corrosion-resistant valve of 2B350.g). Fixed a priori, not
+    tuned. Only `eccn_text_review_min_confidence` (the ECCN_TEXT_REVIEW threshold) is
+    chosen on data: on the training fold of the evaluation (docs/ECCN_CANDIDATES.md). -#}
 
 with
 
-query_terms as (
+queries as (
 
-    select query_key, token, word, idf
-    from {{ ref('int_eccn_candidate_query_terms') }}
-
-),
-
-query_weights as (
-
-    select query_key, sum(idf) as query_idf
-    from query_terms
-    group by query_key
+    select query_key, word_key
+    from {{ ref('int_eccn_candidate_queries') }}
 
 ),
 
-text_terms as (
+word_scores as (
 
-    select text_id, token, term_frequency, text_length, average_length, idf
-    from {{ ref('int_eccn_text_terms') }}
+    select word_key, text_id, bm25, matched_words, coverage, evidence_strength
+    from {{ ref('int_eccn_candidate_word_scores') }}
 
 ),
 
@@ -66,19 +54,16 @@ text_thresholds as (
 term_matches as (
 
     select
-        query_terms.query_key,
-        text_terms.text_id,
-        sum(
-            text_terms.idf * text_terms.term_frequency * 2.2
-            / (text_terms.term_frequency + 1.2 * (0.25 + 0.75 * text_terms.text_length / text_terms.average_length))
-        ) as bm25,
-        sum(query_terms.idf) as matched_idf,
-        string_agg(query_terms.word, ', ' order by query_terms.idf desc, query_terms.word) as matched_words
+        queries.query_key,
+        word_scores.text_id,
+        word_scores.bm25,
+        word_scores.matched_words,
+        word_scores.coverage,
+        word_scores.evidence_strength
 
-    from query_terms
-    inner join text_terms
-        on query_terms.token = text_terms.token
-    group by query_terms.query_key, text_terms.text_id
+    from queries
+    inner join word_scores
+        on queries.word_key = word_scores.word_key
 
 ),
 
@@ -106,6 +91,13 @@ parameter_pairs as (
         on term_matches.text_id = text_thresholds.text_id
         and query_quantities.dimension = text_thresholds.dimension
     group by term_matches.query_key, term_matches.text_id, text_thresholds.dimension
+
+),
+
+bounded_texts as (
+
+    select distinct text_id
+    from text_thresholds
 
 ),
 
@@ -137,17 +129,19 @@ scored as (
         coalesce(parameter_checks.dimensions_missed, 0) as dimensions_missed,
         parameter_checks.parameter_evidence,
         pow(1.25, least(coalesce(parameter_checks.dimensions_met, 0), 2))
-        * pow(0.5, coalesce(parameter_checks.dimensions_missed, 0)) as parameter_factor,
+        * pow(0.5, coalesce(parameter_checks.dimensions_missed, 0))
+        * case when bounded_texts.text_id is not null and parameter_checks.text_id is null then 0.6 else 1.0 end
+            as parameter_factor,
         term_matches.bm25,
-        term_matches.matched_idf / query_weights.query_idf as coverage,
-        1 - exp(-term_matches.matched_idf / 12.0) as evidence_strength
+        term_matches.coverage,
+        term_matches.evidence_strength
 
     from term_matches
-    inner join query_weights
-        on term_matches.query_key = query_weights.query_key
     left join parameter_checks
         on term_matches.query_key = parameter_checks.query_key
         and term_matches.text_id = parameter_checks.text_id
+    left join bounded_texts
+        on term_matches.text_id = bounded_texts.text_id
 
 ),
 

@@ -1,7 +1,9 @@
 {{ config(materialized='reusable_table') }}
 
 {#- The parameters each text states with a bound (macro eccn_quantities on the
-    paragraph's own text, its notes included): per text and dimension the lowest lower
+    paragraph's path: its ancestors' conditions are its conditions too, e.g. the
+    frequency band of 3A001.b.2 for 3A001.b.2.a; its notes included): per text and
+    dimension the lowest lower
     bound ("exceeding 10 W", "at least 95 %", or the low end of "from 9 to 10 GHz") and the
     highest upper bound ("less than 50 ns", "up to and including 6.8 GHz"), in the
     dimension's base unit, with the words as written. A value without a bound ("at
@@ -11,14 +13,14 @@ with
 
 texts as (
 
-    select text_id, own_text
+    select text_id, path_text
     from {{ ref('int_eccn_texts') }}
 
 ),
 
 quantities as (
 
-    {{ eccn_quantities('texts', ['text_id'], 'own_text') }}
+    {{ eccn_quantities('texts', ['text_id'], 'path_text') }}
 
 ),
 
