@@ -32,8 +32,39 @@ query_weights as (
 
 text_terms as (
 
-    select text_id, token, term_frequency, text_length, average_length, idf
+    select text_id, token, term_frequency, text_length, average_length, document_frequency, idf
     from {{ ref('int_eccn_text_terms') }}
+
+),
+
+text_count as (
+
+    select count(distinct text_id) as text_count
+    from text_terms
+
+),
+
+{#- A text is a candidate of a description only if they share a word that is in at most
+    2 % of the texts: pairs that share only common words ("parts", "equipment", "steel")
+    never reach a useful confidence, and leaving them out keeps the join small (at 100k
+    products it was most of the time). -#}
+candidate_pairs as (
+
+    select distinct query_terms.word_key, text_terms.text_id
+    from query_terms
+    inner join text_terms
+        on query_terms.token = text_terms.token
+    cross join text_count
+    where text_terms.document_frequency <= 0.02 * text_count.text_count
+
+),
+
+pair_terms as (
+
+    select candidate_pairs.word_key, candidate_pairs.text_id, query_terms.token, query_terms.word, query_terms.idf
+    from candidate_pairs
+    inner join query_terms
+        on candidate_pairs.word_key = query_terms.word_key
 
 ),
 
@@ -49,9 +80,10 @@ term_matches as (
         sum(query_terms.idf) as matched_idf,
         string_agg(query_terms.word, ', ' order by query_terms.idf desc, query_terms.word) as matched_words
 
-    from query_terms
+    from pair_terms as query_terms
     inner join text_terms
-        on query_terms.token = text_terms.token
+        on query_terms.text_id = text_terms.text_id
+        and query_terms.token = text_terms.token
     group by query_terms.word_key, text_terms.text_id
 
 ),
