@@ -1,7 +1,7 @@
 {{ config(materialized='reusable_table') }}
 
 {#- How well each text's words explain each description's words (per word_key: numbers
-    do not change the words), the best `eccn_word_texts_kept` (40) texts per description:
+    do not change the words), the best `eccn_word_texts_kept` (15) texts per description:
     BM25 (k1 = 1.2, b = 0.75, the textbook values, not tuned) of the description's words in
     the text's path; `coverage`, the share of the description's idf mass the text explains
     (a word no text uses counts fully against it: "oak dining table" explains little of
@@ -11,7 +11,7 @@
     "black and white cameras") is no sign of a controlled item. Parameters are compared
     afterwards, per description (int_eccn_candidate_scores). -#}
 
-{%- set kept = var('eccn_word_texts_kept', 40) -%}
+{%- set kept = var('eccn_word_texts_kept', 15) -%}
 
 with
 

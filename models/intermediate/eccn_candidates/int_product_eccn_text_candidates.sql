@@ -7,9 +7,8 @@ with
 
 products as (
 
-    select sku, md5({{ normalise_text('description') }}) as query_key
-    from {{ ref('int_products_classified') }}
-    where nullif(trim(description), '') is not null
+    select sku, query_key
+    from {{ ref('int_eccn_candidate_products') }}
 
 ),
 

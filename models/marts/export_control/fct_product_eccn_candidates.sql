@@ -5,9 +5,8 @@ with
 
 products as (
 
-    select sku, description
-    from {{ ref('int_products_classified') }}
-    where nullif(trim(description), '') is not null
+    select sku, query_key
+    from {{ ref('int_eccn_candidate_products') }}
 
 ),
 
@@ -32,7 +31,7 @@ final as (
 
     from products
     inner join ranked
-        on md5({{ normalise_text('products.description') }}) = ranked.query_key
+        on products.query_key = ranked.query_key
 
 )
 
