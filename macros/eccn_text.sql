@@ -73,8 +73,14 @@
     {%- set units = eccn_quantity_units() | map('first') | list -%}
     {%- set words_min = 'exceeding|more than|greater than|higher than|above|over|in excess of|at least|minimum|min\\.?|equal to or (?:more|greater|higher) than|>=|≥|>' -%}
     {%- set words_max = 'less \\((?:better|lower)\\) than|less than|lower than|below|not exceeding|not more than|up to and including|up to|maximum|max\\.?|under|equal to or less than|<=|≤|<' -%}
-    {%- set number = '[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+(?:\\.[0-9]+)?' -%}
+    {#- 1,000,000 (thousands), 8,5 (the EU's decimal comma), 2.7 -#}
+    {%- set number = '[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+,[0-9]{1,2}|[0-9]+(?:\\.[0-9]+)?' -%}
     {{- "(?i:(" ~ words_min ~ "|" ~ words_max ~ ") ?)?(" ~ number ~ ")(?: ?× ?10 ?([0-9]{1,2}))?(?:(?: ?[-–] ?| to )(" ~ number ~ "))? ?-?(" ~ units | join('|') ~ ")(?: ?\\([A-Za-z]{1,3}\\))?(?:(?i:,? (or (?:more|greater|higher|less|lower))))?(?:[^A-Za-z0-9]|$)" -}}
+{%- endmacro %}
+
+{#- A number as written -> text DuckDB casts: "8,5" (decimal comma) -> 8.5, "1,000" -> 1000. -#}
+{% macro eccn_number(column) -%}
+    case when regexp_full_match({{ column }}, '[0-9]+,[0-9]{1,2}') then replace({{ column }}, ',', '.') else replace({{ column }}, ',', '') end
 {%- endmacro %}
 
 {% macro eccn_quantities(relation, key_columns, text_column) -%}
@@ -126,11 +132,11 @@
                 when regexp_full_match(parts.unit, '{{ alternatives | replace("'", "''") }}') then cast({{ offset }} as double)
                 {%- endfor %}
             end as offset_value,
-            try_cast(replace(parts.num, ',', '') as double)
+            try_cast({{ eccn_number('parts.num') }} as double)
             * coalesce(pow(10, try_cast(nullif(parts.exponent, '') as double)), 1) as low_value,
             coalesce(
-                try_cast(replace(nullif(parts.upto, ''), ',', '') as double),
-                try_cast(replace(parts.num, ',', '') as double)
+                try_cast({{ eccn_number("nullif(parts.upto, '')") }} as double),
+                try_cast({{ eccn_number('parts.num') }} as double)
                 * coalesce(pow(10, try_cast(nullif(parts.exponent, '') as double)), 1)
             ) as high_value
         from (

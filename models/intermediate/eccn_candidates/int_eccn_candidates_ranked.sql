@@ -94,7 +94,7 @@ ear99 as (
                     || cast(round(100 * {{ threshold }}) as integer) || ' %): EAR99 unless a person finds otherwise (EAR 734.3(c)).'
             else 'EAR99 (EAR 734.3(c)) ranks below the entries above, which read like this description.'
         end as evidence,
-        'EAR99 (nothing matches well)' as source
+        'EAR99' as source
 
     from placement
 
