@@ -222,6 +222,13 @@ def mart_suites(severities: list[str]) -> list[SuiteSpec]:
                         select 1 from marts.dim_tariff_lines as line
                         where line.scheme = flags.scheme and line.is_current_edition
                             and line.is_declarable and line.reporting_code = flags.suggested_code
+                    ) or (
+                        -- an ECCN suggestion (ECCN_TEXT_REVIEW, ECCN_DUAL_USE_REVIEW) is an
+                        -- ECCN of the loaded Commerce Control List
+                        flags.scheme = 'ECCN' and exists (
+                            select 1 from marts.dim_eccns as entry
+                            where entry.eccn = split_part(flags.suggested_code, '.', 1)
+                        )
                     ) as is_suggestion_declarable
                 from marts.fct_classification_flags as flags
             """,

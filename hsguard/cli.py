@@ -351,7 +351,7 @@ def evaluate(
 
 @app.command()
 def suggest(
-    text: Annotated[str, typer.Argument(help="Free-text product description.")],
+    text: Annotated[str, typer.Argument(help="Free-text product description.")] = "",
     scheme: Annotated[
         str, typer.Option("--scheme", help="HTSUS (10 digits), CN (8 digits) or HS (6 digits).")
     ] = "HTSUS",
@@ -365,8 +365,19 @@ def suggest(
             "and rulings only.",
         ),
     ] = None,
+    eccn: Annotated[
+        str | None,
+        typer.Option(
+            "--eccn",
+            help="Rank export-control entries (ECCNs, EAR99 among them) for this description "
+            'instead of tariff codes, e.g. --eccn "GaN power amplifier 9-10 GHz, 12 W".',
+        ),
+    ] = None,
 ) -> None:
     """Rank candidate codes for one description with the nightly run's candidate SQL models."""
+    if eccn is not None:
+        _suggest_eccn(eccn, top)
+        return
     from hsguard.candidates import CandidateBuildError
     from hsguard.candidates import suggest as rank_candidates
 
@@ -399,6 +410,62 @@ def suggest(
             f"confidence {row['confidence']:.0%}  [{row['source']}]"
         )
         typer.echo(f"   {row['evidence']}")
+
+
+def _suggest_eccn(text: str, top: int) -> None:
+    """``suggest --eccn``: the nightly run's ECCN candidate models on one description."""
+    from hsguard.eccn_candidates import EccnBuildError
+    from hsguard.eccn_candidates import suggest as rank_eccns
+
+    if not text.strip():
+        fail(
+            'give a product description, e.g. hsguard suggest --eccn "GaN power amplifier 9-10 GHz"',
+            EXIT_INPUT_REFUSED,
+        )
+    try:
+        rows = rank_eccns(text, top=top)
+    except EccnBuildError as exc:
+        fail(str(exc))
+    typer.echo(f"ECCN candidates for: {text}  (a review aid, not a classification)")
+    if rows and rows[0]["is_abstain"]:
+        typer.echo("no Commerce Control List entry reads like this description: EAR99 ranks first")
+    for row in rows:
+        score = "" if row["score"] is None else f"  score {row['score']:.2f}"
+        typer.echo(
+            f"{row['rank']}. {row['eccn']}{score}  confidence {row['confidence']:.0%}  [{row['source']}]"
+        )
+        typer.echo(f"   {row['evidence']}")
+
+
+@app.command("evaluate-eccn")
+def evaluate_eccn_command(
+    descriptions: Annotated[
+        Path | None,
+        typer.Option(
+            "--descriptions",
+            help="Evaluation set (id, fold, expected_eccn, description, ...). Default: the "
+            "bundled set written from the CCL paragraphs (data/evaluation/eccn_descriptions.csv).",
+        ),
+    ] = None,
+) -> None:
+    """Top-1 / top-3 ECCN candidates at 5 characters and the share of EAR99 goods
+    ECCN_TEXT_REVIEW would flag; the threshold is chosen on the train fold, figures held-out."""
+    from hsguard.eccn_candidates import EccnBuildError, evaluate_eccn, format_evaluation
+
+    if descriptions is not None and not descriptions.is_file():
+        fail(f"no evaluation set at {descriptions}", EXIT_INPUT_REFUSED)
+    try:
+        result = evaluate_eccn(descriptions)
+    except (EccnBuildError, ValueError) as exc:
+        fail(str(exc))
+    typer.echo(format_evaluation(result))
+    held = result["folds"]["heldout"]
+    if held["misses"]:
+        typer.echo("")
+        typer.echo("held-out items whose entry is not in the top 3:")
+        for miss in held["misses"]:
+            typer.echo(f"  {miss['id']}: expected {miss['expected']}, got {', '.join(miss['got'])}")
+    typer.echo(f"dbt took {result['seconds']:.1f} s")
 
 
 @app.command("evaluate-candidates")

@@ -328,6 +328,15 @@ def _export(name: str) -> Callable[[Path], pl.DataFrame]:
     return parse
 
 
+def _texts(name: str) -> Callable[[Path], pl.DataFrame]:
+    def parse(path: Path) -> pl.DataFrame:
+        from hsguard import eccn_texts
+
+        return getattr(eccn_texts, name)(path)
+
+    return parse
+
+
 EAR = "export_control/us_ear/"
 
 # The binding-rulings sample is not here: it is the default of the rulings *source*
@@ -391,6 +400,13 @@ REFERENCE_FILES: tuple[ReferenceFile, ...] = (
         "eCFR 2026-07-23",
     ),
     ReferenceFile(
+        EAR + "ccl.json",
+        "ref_ccl_paragraph_texts",
+        _texts("parse_ccl_paragraphs"),
+        "CCL headings and item paragraphs (ECCN candidates)",
+        "eCFR 2026-07-23",
+    ),
+    ReferenceFile(
         EAR + "license_exceptions.json",
         "ref_license_exceptions",
         _export("parse_license_exceptions"),
@@ -444,6 +460,13 @@ REFERENCE_FILES: tuple[ReferenceFile, ...] = (
         "ref_eu_annex_i",
         _export("parse_eu_annex_i"),
         "EU dual-use list (Reg. 2021/821 Annex I)",
+        "2025-11-15",
+    ),
+    ReferenceFile(
+        "export_control/eu/annex_i_2021-821_consolidated_2025-11-15.json",
+        "ref_eu_annex_i_paragraphs",
+        _texts("parse_eu_annex_i_paragraphs"),
+        "EU dual-use list paragraphs (ECCN candidates)",
         "2025-11-15",
     ),
     ReferenceFile(

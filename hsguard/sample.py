@@ -46,6 +46,30 @@ ERROR_RATES: dict[str, float] = {
 #: HS_TEXT_MISMATCH is made afterwards, from clean EAR99 products, with its own random
 #: stream: adding it left every other row of the generated masters as it was.
 TEXT_MISMATCH_RATE = 0.02
+#: ECCN_TEXT_REVIEW: share of products given a controlled-sounding description while they
+#: stay EAR99, made afterwards with its own random stream like HS_TEXT_MISMATCH. Each
+#: template states parameters beyond the threshold of the CCL paragraph named beside it
+#: (EAR Part 774 Supp. 1, eCFR 2026-07-23); the templates are not the evaluation set's
+#: descriptions (data/evaluation/eccn_descriptions.csv).
+ECCN_TEXT_REVIEW_RATE = 0.005
+CONTROLLED_SOUNDING: tuple[tuple[str, str], ...] = (
+    # 3A001.b.2: MMIC power amplifiers, > 5 W peak saturated output at 8.5-16 GHz
+    ("GaN MMIC power amplifier, {f}-{f1} GHz, {w} W saturated output power", "3A001.b.2"),
+    # 6A003.b.4 (6A002.a.3.f): imaging cameras with uncooled microbolometer arrays, > 9 Hz
+    ("Uncooled microbolometer thermal imaging camera core, 640 x 512, {hz} Hz frame rate", "6A003.b.4"),
+    # 7A002.a: gyros, bias stability < 0.5 degree per hour
+    ("Fiber optic gyroscope for inertial navigation, bias drift 0.0{d} deg/h", "7A002.a"),
+    # 6A005.b: continuous-wave fibre lasers 1000-1100 nm above the output power threshold
+    ("Continuous-wave ytterbium fiber laser, 1070 nm, {kw} kW output power", "6A005.b"),
+    # 5A002.a.1: information security as primary function, symmetric key > 56 bits
+    ("Network encryptor appliance, AES 256-bit encryption of Ethernet links at {g} Gbit/s", "5A002.a.1"),
+    # 1C350.c.10: triethanolamine (C.A.S. #102-71-6)
+    ("Triethanolamine {p} %, CAS 102-71-6, 200 L drums", "1C350.c.10"),
+    # 2B001.b: milling machines, unidirectional positioning repeatability <= 0.9 µm
+    ("5-axis CNC milling machine, unidirectional positioning repeatability 0.{r} µm", "2B001.b"),
+    # 8A001.c: unmanned untethered submersible vehicles
+    ("Untethered autonomous underwater vehicle, depth rating {m} m, 40 km range", "8A001.c"),
+)
 SHIPMENT_ERROR_RATES: dict[str, float] = {
     "LICENSE_REQUIRED": 0.01,
     "EMBARGOED_DESTINATION": 0.005,
@@ -234,6 +258,33 @@ def load_material(tariff: Tariff, rng: random.Random) -> tuple[list[Material], l
     )
 
 
+def _add_controlled_sounding(
+    rows: list[dict], labels: dict[str, set[str]], controlled: set[str], products: int, seed: int
+) -> None:
+    """ECCN_TEXT_REVIEW: a clean EAR99 product gets a description that states a controlled
+    entry's parameters (CONTROLLED_SOUNDING) and stays EAR99."""
+    rng = random.Random(f"{seed}-eccn-text-review")
+    pool = [r for r in rows if not labels[r["sku"]] and r["eccn"] == "EAR99" and r["sku"] not in controlled]
+    for row in rng.sample(pool, min(len(pool), max(1, round(products * ECCN_TEXT_REVIEW_RATE)))):
+        template, _paragraph = rng.choice(CONTROLLED_SOUNDING)
+        f = rng.randrange(9, 15)
+        values = {
+            "f": f,
+            "f1": f + 1,
+            "w": rng.randrange(6, 30),
+            "hz": rng.choice([30, 50, 60]),
+            "d": rng.randrange(1, 9),
+            "kw": rng.randrange(2, 12),
+            "g": rng.choice([10, 40, 100]),
+            "p": rng.choice([98, 99]),
+            "r": rng.randrange(5, 9),
+            "m": rng.choice([1500, 3000, 6000]),
+        }
+        # a number, not the SKU, keeps it unique: the SKU's letters would be a word of the text
+        row["description"] = f"{template.format(**values)}, item {row['sku'][3:]}"
+        labels[row["sku"]] = {"ECCN_TEXT_REVIEW"}
+
+
 def _add_text_mismatches(
     rows: list[dict],
     labels: dict[str, set[str]],
@@ -416,6 +467,7 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
         if well_formed and row["eccn"][:5] in tariff.ccl and not row["eccn"].endswith(".c"):
             controlled.add(row["sku"])
     _add_text_mismatches(rows, labels, controlled, ordered, tariff, products, seed)
+    _add_controlled_sounding(rows, labels, controlled, products, seed)
     extra_rows = []
     for row in rows:
         if labels[row["sku"]] == {"DUPLICATE_SKU"}:

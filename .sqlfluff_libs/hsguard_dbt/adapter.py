@@ -10,7 +10,7 @@ looked up in the Jinja context the call is made from."""
 from jinja2 import pass_context
 from sqlfluff.core.templaters.builtins.dbt import DbtMacroWrapper
 
-_QUERIES = {"tokenise", "top_n_per_group", "unnest_json_counts"}
+_QUERIES = {"tokenise", "top_n_per_group", "unnest_json_counts", "eccn_quantities"}
 
 
 @pass_context

@@ -97,6 +97,8 @@ def test_second_process_reads_the_published_file(published):
 
 
 def test_flags_match_the_ground_truth_labels(published):
+    import polars as pl
+
     from hsguard.evaluation import evaluate
 
     con = duckdb.connect(str(published["warehouse"]), read_only=True)
@@ -108,9 +110,15 @@ def test_flags_match_the_ground_truth_labels(published):
     assert recall.pop("HS_TEXT_MISMATCH") >= 0.8
     assert recall and all(value == 1.0 for value in recall.values()), recall
     clean = {r["kind"]: r["share"] for r in result.clean.iter_rows(named=True)}
-    assert clean["clean"] >= 0.98, result.unexpected
-    # only the text check may flag a clean product: the deterministic ones never do
-    assert set(result.unexpected["check_code"]) <= {"HS_TEXT_MISMATCH"}, result.unexpected
+    # only the text checks (judgements from the candidate codes) may flag a clean product:
+    # the deterministic ones never do
+    assert set(result.unexpected["check_code"]) <= {"HS_TEXT_MISMATCH", "ECCN_TEXT_REVIEW"}, result.unexpected
+    # ECCN_TEXT_REVIEW reads the sample's real CBP descriptions (tariff-line fragments such
+    # as "Gaskets, washers and other seals"): at most 5 % of the clean products
+    total_clean = result.clean.filter(pl.col("kind") == "clean")["total"][0]
+    text_review = result.unexpected.filter(pl.col("check_code") == "ECCN_TEXT_REVIEW")["sku"].n_unique()
+    assert text_review <= 0.05 * total_clean, result.unexpected
+    assert clean["clean"] >= 0.94, result.unexpected
     assert clean["clean_shipment"] == 1.0
 
 

@@ -18,7 +18,7 @@ def test_generator_is_deterministic_and_labels_every_product(tmp_path):
     kinds = dict(labels.group_by("kind").len().iter_rows())
     assert kinds["sku"] + kinds["clean"] == 200
     labelled = set(labels.filter(pl.col("kind") == "sku")["check_code"])
-    assert labelled == set(ERROR_RATES) | {"HS_TEXT_MISMATCH"}
+    assert labelled == set(ERROR_RATES) | {"HS_TEXT_MISMATCH", "ECCN_TEXT_REVIEW"}
 
 
 def test_clean_products_carry_declarable_codes_and_errors_are_real_errors(tmp_path):

@@ -1,8 +1,10 @@
 {#- ECCN_DUAL_USE_REVIEW: the product's HS code is on a product-level export-control
     review list (CHPL, China's 2026 dual-use catalogue, Japan's catch-all headings) while
     its ECCN is EAR99 or missing: goods of this kind are often controlled, confirm the
-    ECCN. Japan's chapter-wide catch-all scope is too broad to be a signal and is not
-    used; EAR Part 746 lists are destination rules (licence determination). -#}
+    ECCN. The suggested code is the product's ECCN candidate from its own words
+    (int_product_eccn_text_candidates) where one is confident enough. Japan's
+    chapter-wide catch-all scope is too broad to be a signal and is not used; EAR Part
+    746 lists are destination rules (licence determination). -#}
 
 with
 
@@ -64,6 +66,13 @@ matches as (
 
 ),
 
+text_candidates as (
+
+    select sku, text_eccn, text_confidence
+    from {{ ref('int_product_eccn_text_candidates') }}
+
+),
+
 strongest as (
 
     select
@@ -77,21 +86,28 @@ strongest as (
 final as (
 
     select
-        sku,
+        strongest.sku,
         'ECCN_DUAL_USE_REVIEW' as check_code,
         'ECCN' as scheme,
-        eccn_raw as declared_code,
-        cast(null as varchar) as suggested_code,
-        'HS ' || code || ' is on the ' || list_name || coalesce(' (tier ' || tier || ')', '')
-        || ' list, but the ECCN is ' || coalesce(eccn_raw, 'missing')
+        strongest.eccn_raw as declared_code,
+        text_candidates.text_eccn as suggested_code,
+        'HS ' || strongest.code || ' is on the ' || strongest.list_name || coalesce(' (tier ' || strongest.tier || ')', '')
+        || ' list, but the ECCN is ' || coalesce(strongest.eccn_raw, 'missing')
         || ': goods of this kind are often controlled, confirm the ECCN. List entry: '
-        || coalesce(left(description, 160), '') || '. Reliability: ' || reliability as evidence,
+        || coalesce(left(strongest.description, 160), '') || '. Reliability: ' || strongest.reliability
+        || coalesce(
+            '. The description reads like ' || text_candidates.text_eccn || ' (confidence '
+            || cast(round(100 * text_candidates.text_confidence) as integer) || ' %, see ECCN_TEXT_REVIEW)',
+            ''
+        ) as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no,
-        signal_level as divergence_level
+        strongest.signal_level as divergence_level
 
     from strongest
-    where strength = 1
+    left join text_candidates
+        on strongest.sku = text_candidates.sku
+    where strongest.strength = 1
 
 )
 

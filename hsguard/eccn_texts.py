@@ -1,0 +1,182 @@
+"""Parsers for the export-control *texts* the ECCN candidate models match descriptions against.
+
+Two bundled files, one pure function each (no Prefect, no database), every code a string,
+``_row_number`` the 1-based position of the paragraph in its source:
+
+* :func:`parse_ccl_paragraphs` -- the Commerce Control List (``ccl.json``, EAR Part 774
+  Supp. 1): one row per ECCN heading (all 633 entries, 600-series and 9x515 included) and
+  one row per item paragraph where the file carries the list of items (categories 1, 3, 4
+  and 5). A technical note or unit text that follows a paragraph is part of that
+  paragraph's text; the lists inside an exclusion note ("... does not control any of the
+  following") are not paragraphs of the entry and are left out, so that what an entry
+  excludes does not read as what it controls.
+* :func:`parse_eu_annex_i_paragraphs` -- the EU dual-use list (Regulation (EU) 2021/821
+  Annex I, verbatim): one row per numbered paragraph, its notes and technical notes
+  included ("N.B." cross-references are dropped: they name other entries, not goods).
+
+``path_text`` is the paragraph read in its context: the entry heading and the text of every
+ancestor paragraph, then the paragraph's own text (a sub-paragraph such as "More than
+4 x 10^6 active pixels" means nothing without "Video cameras incorporating solid-state
+sensors" above it). The CCL heading-and-licence parsers stay in
+:mod:`hsguard.export_control_reference`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+PARAGRAPH_SCHEMA: dict[str, Any] = {
+    "eccn": pl.Utf8,
+    "paragraph": pl.Utf8,
+    "parent_paragraph": pl.Utf8,
+    "depth": pl.Int32,
+    "own_text": pl.Utf8,
+    "path_text": pl.Utf8,
+    "_row_number": pl.Int64,
+}
+
+_ECCN = re.compile(r"^\d[A-E]\d{3}$")
+_WHITESPACE = re.compile(r"\s+")
+_EU_LINE = re.compile(r"^(\d[A-E]\d{3}(?:\.[a-z0-9]+)*)\.?\s+(.*)$")
+_EXCLUSION = re.compile(r"\bdoes not (?:control|apply to)\b[^.]*\bfollowing\b", re.I)
+_EXCLUSION_NOTE = re.compile(r"\bdoes not (?:control|apply)\b|\bnot controlled\b|\bexcludes?\b", re.I)
+_NOTE = re.compile(r"^(?:Technical\s+)?Notes?\b|^N\.B\.", re.I)
+_PARAGRAPH_PART = re.compile(r"^[a-z0-9]+(?:\.[a-z0-9]+)*$")
+#: Paragraphs with no text of their own beyond this are not worth a row.
+_RESERVED = re.compile(r"^(?:\[reserved\]|not used;?|through [a-z]\. \[reserved\]\.?)$", re.I)
+
+
+def _squash(text: Any) -> str:
+    return _WHITESPACE.sub(" ", str(text or "")).strip()
+
+
+def _parent(paragraph: str | None, known: set[str]) -> str | None:
+    """Nearest ancestor code present in ``known`` ('3A001.b.2.a' -> '3A001.b.2'), else None."""
+    if paragraph is None:
+        return None
+    parts = paragraph.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        candidate = ".".join(parts[:cut])
+        if candidate in known:
+            return candidate
+    return None
+
+
+def _rows_with_paths(
+    eccn: str, paragraphs: list[tuple[str | None, str, bool]], row_start: int
+) -> list[dict[str, Any]]:
+    """(paragraph code or None for the heading, text, is a note) in source order -> rows.
+
+    A paragraph's ``own_text`` is its text and its notes; its ancestors contribute their text
+    without their notes to ``path_text`` (a note on 6A003.b says nothing about 6A003.b.4).
+    """
+    own: dict[str | None, str] = {}
+    item: dict[str | None, str] = {}
+    order: list[str | None] = []
+    for code, text, is_note in paragraphs:
+        if is_note and _EXCLUSION_NOTE.search(text):
+            continue  # what an entry does not control is no wording of what it controls
+        if code in own:
+            own[code] = f"{own[code]} {text}".strip()
+            if not is_note:
+                item[code] = f"{item[code]} {text}".strip()
+        else:
+            own[code] = text
+            item[code] = "" if is_note else text
+            order.append(code)
+    known = {code for code in order if code is not None}
+    rows = []
+    for position, code in enumerate(order):
+        parent = _parent(code, known)
+        chain: list[str] = []
+        ancestor = parent
+        while ancestor is not None:
+            chain.append(item[ancestor])
+            ancestor = _parent(ancestor, known)
+        if code is not None and None in own:
+            chain.append(item[None])
+        text = own[code]
+        if not text or _RESERVED.match(text):
+            continue
+        rows.append(
+            {
+                "eccn": eccn,
+                "paragraph": code,
+                "parent_paragraph": parent if parent is not None else (eccn if code is not None else None),
+                "depth": 0 if code is None else len(code.split(".")) - 1,
+                "own_text": text,
+                "path_text": " ".join([*reversed(chain), text]).strip(),
+                "_row_number": row_start + position,
+            }
+        )
+    return rows
+
+
+def parse_ccl_paragraphs(path: Path) -> pl.DataFrame:
+    """CCL (``ccl.json``) -> one row per ECCN heading (``paragraph`` null) and item paragraph.
+
+    ``paragraph`` is the full code (``3A001.b.2.a``); ``depth`` 0 for the heading, 1 for
+    ``.a``; ``parent_paragraph`` the nearest ancestor row's code (the ECCN for a top-level
+    paragraph, null for the heading).
+    """
+    entries = json.loads(Path(path).read_text(encoding="utf-8-sig"))["entries"]
+    rows: list[dict[str, Any]] = []
+    for entry in entries:
+        eccn = str(entry.get("eccn") or "")
+        if not _ECCN.match(eccn):
+            raise ValueError(f"{Path(path).name}: malformed ECCN {eccn!r}")
+        paragraphs: list[tuple[str | None, str, bool]] = [(None, _squash(entry.get("heading")), False)]
+        seen: set[str] = set()
+        current: str | None = None  # no paragraph yet: licence texts come before the items
+        skipping = False  # inside an exclusion note's list
+        for item in entry.get("items") or []:
+            text = _squash(item.get("text"))
+            code = item.get("paragraph")
+            kind = item.get("kind")
+            if kind == "item" and code and _PARAGRAPH_PART.match(str(code)):
+                full = f"{eccn}.{code}"
+                if full in seen:  # a list inside a note repeats codes: not the entry's paragraphs
+                    skipping = True
+                    continue
+                seen.add(full)
+                skipping = False
+                current = full
+                paragraphs.append((full, text, False))
+            elif current is not None and not skipping and text:
+                if _EXCLUSION.search(text):
+                    skipping = True
+                    continue
+                paragraphs.append((current, text, True))  # technical note, unit or definition text
+        rows += _rows_with_paths(eccn, paragraphs, len(rows) + 1)
+    return pl.DataFrame(rows, schema=PARAGRAPH_SCHEMA)
+
+
+def parse_eu_annex_i_paragraphs(path: Path) -> pl.DataFrame:
+    """EU dual-use Annex I (Reg. 2021/821, verbatim) -> one row per numbered paragraph.
+
+    ``eccn`` is the Annex I entry code (same numbering family as the CCL where both implement
+    the same multilateral control); ``paragraph`` null for the entry's first line (its
+    heading), else the full code (``6A003.b.4.a``).
+    """
+    entries = json.loads(Path(path).read_text(encoding="utf-8-sig"))["entries"]
+    rows: list[dict[str, Any]] = []
+    for entry in entries:
+        eccn = str(entry.get("entry_code") or "").strip()
+        if not _ECCN.match(eccn):
+            raise ValueError(f"{Path(path).name}: malformed Annex I entry {eccn!r}")
+        paragraphs: list[tuple[str | None, str, bool]] = []
+        for line in str(entry.get("verbatim_text") or "").splitlines():
+            match = _EU_LINE.match(line.strip())
+            if not match:
+                continue
+            code, text = match.group(1), _squash(match.group(2))
+            if not code.startswith(eccn) or text.upper().startswith("N.B."):
+                continue
+            paragraphs.append((None if code == eccn else code, text, bool(_NOTE.match(text))))
+        rows += _rows_with_paths(eccn, paragraphs, len(rows) + 1)
+    return pl.DataFrame(rows, schema=PARAGRAPH_SCHEMA)

@@ -1,0 +1,161 @@
+{#- Quantities with units in free text, for the ECCN candidate models: the one
+    implementation used on both sides, the CCL / Annex I paragraph texts
+    (int_eccn_text_quantities) and the product descriptions
+    (int_eccn_candidate_query_quantities).
+
+    Rows (key columns..., quantity_position, quote, direction, dimension, unit, low_si,
+    high_si): `quote` the words as written ("exceeding 2.7 GHz", "9-10 GHz"); `direction`
+    'min' when the text bounds the quantity from below ("exceeding", "more than", "at
+    least", "... or more"), 'max' from above ("less than", "not exceeding", "up to", "...
+    or less"), 'range' for "a-b unit" / "a to b unit", else null (a plain value);
+    `low_si`/`high_si` the value (or range) in the dimension's base unit (Hz, W, m, s, K,
+    bit, Pa, V, J, ...). Numbers: 1,000,000 and 5 × 10 3 (the eCFR's flattened 5 × 10^3)
+    are read; "640x512" is not a number with a unit. -#}
+
+{#- (alternatives as written, unit, dimension, factor to the base unit, offset) in the
+    order they are tried: longer units first. -#}
+{% macro eccn_quantity_units() -%}
+    {{ return([
+        ('Wh/kg', 'Wh/kg', 'specific_energy', 1, 0),
+        ('g/mol', 'g/mol', 'molar_mass', 1, 0),
+        ('Gbit/s|Gbps|Gb/s', 'Gbit/s', 'data_rate', 1e9, 0),
+        ('Mbit/s|Mbps|Mb/s', 'Mbit/s', 'data_rate', 1e6, 0),
+        ('kbit/s|kbps', 'kbit/s', 'data_rate', 1e3, 0),
+        ('frames/s|frames per second|fps', 'frames/s', 'frame_rate', 1, 0),
+        ('km/h', 'km/h', 'speed', 0.2777777777777778, 0),
+        ('m/s', 'm/s', 'speed', 1, 0),
+        ('rpm|rev/min|r/min', 'rpm', 'rotation_rate', 1, 0),
+        ('deg/hr|deg/h|°/hr|°/h', 'deg/h', 'drift_rate', 1, 0),
+        ('THz|thz', 'THz', 'frequency', 1e12, 0),
+        ('GHz|ghz|Ghz', 'GHz', 'frequency', 1e9, 0),
+        ('MHz|mhz|Mhz', 'MHz', 'frequency', 1e6, 0),
+        ('kHz|khz|KHz', 'kHz', 'frequency', 1e3, 0),
+        ('Hz', 'Hz', 'frequency', 1, 0),
+        ('dBm', 'dBm', 'power_level', 1, 0),
+        ('dB', 'dB', 'gain', 1, 0),
+        ('kWh', 'kWh', 'energy', 3.6e6, 0),
+        ('Wh', 'Wh', 'energy', 3600, 0),
+        ('MW', 'MW', 'power', 1e6, 0),
+        ('kW', 'kW', 'power', 1e3, 0),
+        ('mW', 'mW', 'power', 1e-3, 0),
+        ('W', 'W', 'power', 1, 0),
+        ('MJ', 'MJ', 'energy', 1e6, 0),
+        ('kJ', 'kJ', 'energy', 1e3, 0),
+        ('J', 'J', 'energy', 1, 0),
+        ('nm', 'nm', 'length', 1e-9, 0),
+        ('µm|μm|um|microns?|micrometres?|micrometers?', 'µm', 'length', 1e-6, 0),
+        ('mm', 'mm', 'length', 1e-3, 0),
+        ('cm', 'cm', 'length', 1e-2, 0),
+        ('km', 'km', 'length', 1e3, 0),
+        ('m', 'm', 'length', 1, 0),
+        ('fs', 'fs', 'time', 1e-15, 0),
+        ('ps', 'ps', 'time', 1e-12, 0),
+        ('ns', 'ns', 'time', 1e-9, 0),
+        ('µs|μs', 'µs', 'time', 1e-6, 0),
+        ('ms', 'ms', 'time', 1e-3, 0),
+        ('bits?', 'bit', 'bits', 1, 0),
+        ('Gy', 'Gy', 'dose', 1, 0),
+        ('°C|ºC|deg C', '°C', 'temperature', 1, 273.15),
+        ('K', 'K', 'temperature', 1, 0),
+        ('%|percent|per cent', '%', 'share', 1, 0),
+        ('kV', 'kV', 'voltage', 1e3, 0),
+        ('V', 'V', 'voltage', 1, 0),
+        ('GPa', 'GPa', 'pressure', 1e9, 0),
+        ('MPa', 'MPa', 'pressure', 1e6, 0),
+        ('kPa', 'kPa', 'pressure', 1e3, 0),
+        ('Pa', 'Pa', 'pressure', 1, 0),
+        ('kN', 'kN', 'force', 1e3, 0),
+        ('kg', 'kg', 'mass', 1, 0),
+    ]) }}
+{%- endmacro %}
+
+{% macro eccn_quantity_pattern() -%}
+    {%- set units = eccn_quantity_units() | map('first') | list -%}
+    {%- set words_min = 'exceeding|more than|greater than|higher than|above|over|in excess of|at least|minimum|min\\.?|equal to or (?:more|greater|higher) than|>=|≥|>' -%}
+    {%- set words_max = 'less \\((?:better|lower)\\) than|less than|lower than|below|not exceeding|not more than|up to and including|up to|maximum|max\\.?|under|equal to or less than|<=|≤|<' -%}
+    {#- 1,000,000 (thousands), 8,5 (the EU's decimal comma), 2.7 -#}
+    {%- set number = '[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+,[0-9]{1,2}|[0-9]+(?:\\.[0-9]+)?' -%}
+    {{- "(?i:(" ~ words_min ~ "|" ~ words_max ~ ") ?)?(" ~ number ~ ")(?: ?× ?10 ?([0-9]{1,2}))?(?:(?: ?[-–] ?| to )(" ~ number ~ "))? ?-?(" ~ units | join('|') ~ ")(?: ?\\([A-Za-z]{1,3}\\))?(?:(?i:,? (or (?:more|greater|higher|less|lower))))?(?:[^A-Za-z0-9]|$)" -}}
+{%- endmacro %}
+
+{#- A number as written -> text DuckDB casts: "8,5" (decimal comma) -> 8.5, "1,000" -> 1000. -#}
+{% macro eccn_number(column) -%}
+    case when regexp_full_match({{ column }}, '[0-9]+,[0-9]{1,2}') then replace({{ column }}, ',', '.') else replace({{ column }}, ',', '') end
+{%- endmacro %}
+
+{% macro eccn_quantities(relation, key_columns, text_column) -%}
+    {{ return(adapter.dispatch('eccn_quantities', 'hsguard')(relation, key_columns, text_column)) }}
+{%- endmacro %}
+
+{% macro duckdb__eccn_quantities(relation, key_columns, text_column) -%}
+    {%- set keys = key_columns | join(', ') -%}
+    {%- set pattern = eccn_quantity_pattern() | replace("'", "''") -%}
+    {%- set words_min_re = '^(exceeding|more than|greater than|higher than|above|over|in excess of|at least|minimum|min\\.?|equal to or (more|greater|higher) than|>=|≥|>)$' -%}
+    select
+        {{ keys }},
+        quantity_position,
+        trim(regexp_replace(quote, '[^A-Za-z0-9%]$', '')) as quote,
+        direction,
+        dimension,
+        unit,
+        low_value * factor + offset_value as low_si,
+        high_value * factor + offset_value as high_si
+    from (
+        select
+            {{ keys }},
+            quantity_position,
+            quote,
+            case
+                when nullif(parts.pre, '') is not null and regexp_matches(lower(parts.pre), '{{ words_min_re }}') then 'min'
+                when nullif(parts.pre, '') is not null then 'max'
+                when lower(parts.post) in ('or more', 'or greater', 'or higher') then 'min'
+                when nullif(parts.post, '') is not null then 'max'
+                when nullif(parts.upto, '') is not null then 'range'
+            end as direction,
+            case
+                {%- for alternatives, unit, dimension, factor, offset in eccn_quantity_units() %}
+                when regexp_full_match(parts.unit, '{{ alternatives | replace("'", "''") }}') then '{{ unit }}'
+                {%- endfor %}
+            end as unit,
+            case
+                {%- for alternatives, unit, dimension, factor, offset in eccn_quantity_units() %}
+                when regexp_full_match(parts.unit, '{{ alternatives | replace("'", "''") }}') then '{{ dimension }}'
+                {%- endfor %}
+            end as dimension,
+            case
+                {%- for alternatives, unit, dimension, factor, offset in eccn_quantity_units() %}
+                when regexp_full_match(parts.unit, '{{ alternatives | replace("'", "''") }}') then cast({{ factor }} as double)
+                {%- endfor %}
+            end as factor,
+            case
+                {%- for alternatives, unit, dimension, factor, offset in eccn_quantity_units() %}
+                when regexp_full_match(parts.unit, '{{ alternatives | replace("'", "''") }}') then cast({{ offset }} as double)
+                {%- endfor %}
+            end as offset_value,
+            try_cast({{ eccn_number('parts.num') }} as double)
+            * coalesce(pow(10, try_cast(nullif(parts.exponent, '') as double)), 1) as low_value,
+            coalesce(
+                try_cast({{ eccn_number("nullif(parts.upto, '')") }} as double),
+                try_cast({{ eccn_number('parts.num') }} as double)
+                * coalesce(pow(10, try_cast(nullif(parts.exponent, '') as double)), 1)
+            ) as high_value
+        from (
+            select
+                {{ keys }},
+                quantity_position,
+                quote,
+                regexp_extract(quote, '{{ pattern }}', ['pre', 'num', 'exponent', 'upto', 'unit', 'post']) as parts
+            from (
+                select
+                    {{ keys }},
+                    unnest(quotes) as quote,
+                    unnest(range(1, len(quotes) + 1)) as quantity_position
+                from (
+                    select {{ keys }}, regexp_extract_all({{ text_column }}, '{{ pattern }}') as quotes
+                    from {{ relation }}
+                ) as found
+            ) as quoted
+        ) as parsed
+    ) as valued
+    where low_value is not null
+{%- endmacro %}

@@ -1,0 +1,99 @@
+"""The CCL / Annex I paragraph parsers the ECCN candidate models read (hsguard.eccn_texts)."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from hsguard.eccn_candidates import choose_threshold
+from hsguard.eccn_texts import PARAGRAPH_SCHEMA, parse_ccl_paragraphs, parse_eu_annex_i_paragraphs
+from hsguard.paths import REFERENCE_DIR
+
+CCL = REFERENCE_DIR / "export_control" / "us_ear" / "ccl.json"
+ANNEX = REFERENCE_DIR / "export_control" / "eu" / "annex_i_2021-821_consolidated_2025-11-15.json"
+
+
+def test_ccl_paragraphs_heading_for_every_eccn_and_paths_for_items():
+    frame = parse_ccl_paragraphs(CCL)
+    assert dict(frame.schema) == PARAGRAPH_SCHEMA
+    headings = frame.filter(pl.col("paragraph").is_null())
+    assert headings.height == 633 and headings["eccn"].n_unique() == 633
+    assert frame.filter(pl.col("paragraph").is_not_null())["paragraph"].is_unique().all()
+    row = frame.filter(pl.col("paragraph") == "3A001.b.2.a").to_dicts()[0]
+    assert row["parent_paragraph"] == "3A001.b.2" and row["depth"] == 3
+    assert "exceeding 2.7 GHz" in row["own_text"]
+    # the path reads the entry heading and the parent paragraph before the paragraph itself
+    assert row["path_text"].startswith("Electronic items")
+    assert "Monolithic Microwave Integrated Circuit" in row["path_text"]
+
+
+def test_ccl_exclusion_lists_are_not_paragraphs(tmp_path):
+    source = {
+        "entries": [
+            {
+                "eccn": "5A002",
+                "category": "5",
+                "productGroup": "A",
+                "heading": "Information security systems.",
+                "items": [
+                    {"paragraph": "a", "kind": "item", "depth": 1, "text": "Designed to use cryptography;"},
+                    {
+                        "paragraph": None,
+                        "kind": "note",
+                        "depth": 0,
+                        "text": "Key length in excess of 56 bits;",
+                    },
+                    {
+                        "paragraph": None,
+                        "kind": "text",
+                        "depth": 0,
+                        "text": "5A002.a does not control any of the following:",
+                    },
+                    {"paragraph": "a", "kind": "item", "depth": 1, "text": "Smart cards;"},
+                    {"paragraph": "b", "kind": "item", "depth": 1, "text": "Cryptanalytic items;"},
+                ],
+            }
+        ]
+    }
+    path = tmp_path / "ccl.json"
+    path.write_text(json.dumps(source), encoding="utf-8")
+    frame = parse_ccl_paragraphs(path)
+    texts = dict(zip(frame["paragraph"].to_list(), frame["own_text"].to_list(), strict=True))
+    assert texts["5A002.a"] == "Designed to use cryptography; Key length in excess of 56 bits;"
+    assert "Smart cards" not in " ".join(frame["path_text"].to_list())
+    assert texts["5A002.b"] == "Cryptanalytic items;"
+
+
+def test_annex_paragraphs_keep_notes_drop_cross_references_and_exclusions():
+    frame = parse_eu_annex_i_paragraphs(ANNEX)
+    assert frame.filter(pl.col("paragraph").is_null())["eccn"].n_unique() == 384
+    row = frame.filter(pl.col("paragraph") == "6A003.a.4").to_dicts()[0]
+    assert "1000000 frames/s" in row["own_text"]
+    assert row["path_text"].startswith("Cameras, systems or equipment")
+    assert not frame["own_text"].str.starts_with("N.B.").any()
+    assert (
+        not frame.filter(pl.col("paragraph") == "6A003.b")["own_text"].str.contains("does not control").any()
+    )
+
+
+def test_malformed_annex_entry_is_refused(tmp_path):
+    path = tmp_path / "annex.json"
+    path.write_text(
+        json.dumps({"entries": [{"entry_code": "6X003", "verbatim_text": "x"}]}), encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="6X003"):
+        parse_eu_annex_i_paragraphs(path)
+
+
+def test_threshold_is_the_lowest_that_keeps_ear99_flags_within_the_limit():
+    rank1 = pl.DataFrame(
+        {
+            "expected_eccn": ["3A001", "6A003", "EAR99", "EAR99", "EAR99"],
+            "controlled_confidence": [0.9, 0.45, 0.5, 0.2, None],
+        }
+    )
+    # 0.45 would flag one EAR99 good of three (33 %): the lowest threshold flagging none is 0.9
+    assert choose_threshold(rank1, max_flagged=0.05) == 0.9
+    assert choose_threshold(rank1, max_flagged=0.34) == 0.45
