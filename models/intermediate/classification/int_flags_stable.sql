@@ -25,7 +25,6 @@
         'int_flags_eccn_peer_inconsistent',
         'int_flags_license_required',
         'int_flags_embargoed_destination',
-        'int_flags_party_screening_hit',
     ],
-    ['int_flags_hs_ruling_conflict', 'int_flags_eccn_dual_use_review'],
+    ['int_flags_hs_ruling_conflict', 'int_flags_eccn_dual_use_review', 'int_flags_party_screening_hit'],
 ) }}

@@ -8,7 +8,14 @@
                  items whose HS-6 is on a Part 746 supplement;
     see_rule     a requirement line points to a rule that is not evaluated here;
     nlr          no licence required on any reason for control;
-    undetermined the product has no usable ECCN. -#}
+    undetermined the product has no usable ECCN.
+    Then the end user's screening match (int_shipment_party_consequences, critical or high,
+    not overridden) raises the decision (final CTE; precedence, strongest first):
+    prohibited (Denied Persons 736.2(b)(4), SDN) over every decision; license_required
+    (Entity List 744.11: all items subject to the EAR, EAR99 too) over every decision but
+    embargoed; review (Unverified List 744.15, Military End-User List 744.21) turns nlr into
+    see_rule; informational lists and possible matches change nothing. The match's evidence
+    and citation are appended to the line's evidence whenever there is a match. -#}
 
 with
 
@@ -36,6 +43,13 @@ embargoed as (
     select distinct country_code
     from {{ ref('stg_ear__country_chart') }}
     where is_embargoed
+
+),
+
+party_consequences as (
+
+    select line_id, consequence, evidence as party_evidence
+    from {{ ref('int_shipment_party_consequences') }}
 
 ),
 
@@ -95,7 +109,7 @@ decided as (
 
 ),
 
-final as (
+determined as (
 
     select
         decided.*,
@@ -130,6 +144,26 @@ final as (
         end as evidence
 
     from decided
+
+),
+
+final as (
+
+    select
+        determined.* replace (
+            case
+                when party_consequences.consequence = 'prohibited' then 'prohibited'
+                when party_consequences.consequence = 'license_required' and determined.decision != 'embargoed'
+                    then 'license_required'
+                when party_consequences.consequence = 'review' and determined.decision = 'nlr' then 'see_rule'
+                else determined.decision
+            end as decision,
+            determined.evidence || coalesce(' Party screening: ' || party_consequences.party_evidence, '') as evidence
+        )
+
+    from determined
+    left join party_consequences
+        on determined.line_id = party_consequences.line_id
 
 )
 
