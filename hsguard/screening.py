@@ -18,11 +18,18 @@ Company" and "OOO" -> "llc"/"ooo", "Aktiengesellschaft" -> "ag"), then
 - a few function words are dropped anywhere ("the", "and", "of", ...), so "&"/"and",
   "The X"/"X" and "University of X"/"X University" meet;
 - tokens are sorted and de-duplicated: word order does not matter.
+
+Keys are a pure function of the name, this module and the fingerprints/normality versions
+(``KEY_VERSION``), so the models keep last night's keys (``cached_party_name_keys``) and
+compute only those of names they have not keyed with this version.
 """
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 import fingerprints
 from fingerprints.types.data import TYPES
@@ -114,3 +121,26 @@ def party_name_key(name: str | None) -> str | None:
     joined by single spaces (None when nothing is left)."""
     tokens = sorted(set(party_name_tokens(name)))
     return " ".join(tokens) or None
+
+
+#: What a key depends on besides the name: this module's code and the libraries' versions.
+KEY_VERSION = hashlib.md5(
+    Path(__file__).read_bytes()
+    + f"|fingerprints {version('fingerprints')}|normality {version('normality')}".encode()
+).hexdigest()
+
+
+def cached_party_name_keys(con, relation: str, name_column: str, names: list[str]) -> dict[str, str | None]:
+    """``party_name_key`` of every name, taking the keys that ``relation`` (the model's own
+    table of the previous build, if any) holds for this ``KEY_VERSION`` instead of computing
+    them again."""
+    known: dict[str, str | None] = {}
+    try:
+        rows = con.execute(
+            f"select distinct {name_column}, name_key from {relation} where key_version = ?",  # noqa: S608 (the model's own relation and column)
+            [KEY_VERSION],
+        ).fetchall()
+        known = dict(rows)
+    except Exception:  # no previous table, or one without key_version: compute every key
+        known = {}
+    return {name: known[name] if name in known else party_name_key(name) for name in names}

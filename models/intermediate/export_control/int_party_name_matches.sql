@@ -16,7 +16,11 @@
     never by length or first-letter shortcuts: a list name is a candidate when it holds one
     of the party name's screening_block_words heaviest words or, for such a word of 5+
     letters the list does not hold (a typo), shares a one-letter deletion with one of its
-    words. Kept: score >= screening_review_score. -#}
+    words or is one of them with two letters swapped; pairs whose words sharing a key weigh too little to reach the review score are
+    dropped before scoring (an upper bound: a word no key reaches cannot match, except a
+    word under 5 letters one edit from another, which the score would credit; words too
+    common for the index count as matched). Kept:
+    score >= screening_review_score. -#}
 
 with
 
@@ -44,15 +48,29 @@ party_keys as (
 
 list_key_tokens as (
 
-    select name_key, token, weight
+    select name_key, token, weight, list_name_count
     from {{ ref('int_screening_list_tokens') }}
 
 ),
 
 list_block_keys as (
 
-    select name_key, block_key
+    select name_key, token, weight, block_key
     from {{ ref('int_screening_list_block_keys') }}
+
+),
+
+list_total_weights as (
+
+    select
+        name_key,
+        sum(weight) as total_weight,
+        {#- words too common to be in the token index: they may match without a key -#}
+        coalesce(sum(case when list_name_count > {{ var('screening_max_block_names') }} then weight end), 0)
+            as common_weight
+
+    from list_key_tokens
+    group by name_key
 
 ),
 
@@ -66,7 +84,7 @@ party_key_tokens as (
 
 token_weights as (
 
-    select distinct token, weight from list_key_tokens
+    select distinct token, weight, list_name_count from list_key_tokens
 
 ),
 
@@ -87,7 +105,9 @@ party_tokens_ranked as (
     select
         party_key_tokens.name_key,
         party_key_tokens.token,
+        coalesce(token_weights.weight, unseen_weight.weight) as weight,
         token_weights.token is not null as is_list_word,
+        coalesce(token_weights.list_name_count > {{ var('screening_max_block_names') }}, false) as is_common_word,
         row_number() over (
             partition by party_key_tokens.name_key
             order by coalesce(token_weights.weight, unseen_weight.weight) desc, party_key_tokens.token
@@ -102,24 +122,47 @@ party_tokens_ranked as (
 
 party_block_keys as (
 
-    select distinct party_tokens_ranked.name_key, block_keys.block_key
+    select distinct
+        party_tokens_ranked.name_key,
+        party_tokens_ranked.token,
+        party_tokens_ranked.weight,
+        party_tokens_ranked.weight_rank,
+        block_keys.block_key
     from party_tokens_ranked
     cross join
         unnest(
             case
                 when party_tokens_ranked.is_list_word then ['w:' || party_tokens_ranked.token]
                 when length(party_tokens_ranked.token) >= 5
-                    then list_prepend(
-                            'd:' || party_tokens_ranked.token,
+                    then list_concat(
+                            ['d:' || party_tokens_ranked.token],
                             list_transform(
                                 range(1, length(party_tokens_ranked.token) + 1),
                                 i -> 'd:' || left(party_tokens_ranked.token, i - 1) || substr(party_tokens_ranked.token, i + 1)
+                            ),
+                            -- two letters swapped: the list word itself
+                            list_transform(
+                                range(1, length(party_tokens_ranked.token)),
+                                i -> 'd:' || left(party_tokens_ranked.token, i - 1)
+                                || substr(party_tokens_ranked.token, i + 1, 1) || substr(party_tokens_ranked.token, i, 1)
+                                || substr(party_tokens_ranked.token, i + 2)
                             )
                         )
                 else []
             end
         ) as block_keys (block_key)
-    where party_tokens_ranked.weight_rank <= {{ var('screening_block_words') }}
+
+),
+
+party_total_weights as (
+
+    select
+        name_key,
+        sum(weight) as total_weight,
+        coalesce(sum(case when is_common_word then weight end), 0) as common_weight
+
+    from party_tokens_ranked
+    group by name_key
 
 ),
 
@@ -132,9 +175,17 @@ exact_pairs as (
 
 ),
 
-fuzzy_pairs as (
+key_hits as (
 
-    select distinct party_block_keys.name_key as party_key, list_block_keys.name_key as list_key
+    select distinct
+        party_block_keys.name_key as party_key,
+        list_block_keys.name_key as list_key,
+        party_block_keys.token as party_token,
+        party_block_keys.weight as party_weight,
+        party_block_keys.weight_rank,
+        list_block_keys.token as list_token,
+        list_block_keys.weight as list_weight
+
     from party_block_keys
     inner join list_block_keys
         on party_block_keys.block_key = list_block_keys.block_key
@@ -142,6 +193,43 @@ fuzzy_pairs as (
         party_block_keys.name_key != list_block_keys.name_key
         and length(replace(party_block_keys.name_key, ' ', '')) >= 6
         and length(replace(list_block_keys.name_key, ' ', '')) >= 6
+
+),
+
+party_hit_weights as (
+
+    select party_key, list_key, sum(party_weight) as hit_weight, min(weight_rank) as best_rank
+    from (select distinct party_key, list_key, party_token, party_weight, weight_rank from key_hits) as party_hits
+    group by party_key, list_key
+
+),
+
+list_hit_weights as (
+
+    select party_key, list_key, sum(list_weight) as hit_weight
+    from (select distinct party_key, list_key, list_token, list_weight from key_hits) as list_hits
+    group by party_key, list_key
+
+),
+
+fuzzy_pairs as (
+
+    {#- found through one of the party name's heaviest words, and able to reach the review
+        score: a word no key reaches cannot match, so the words that share a key bound it -#}
+    select party_hit_weights.party_key, party_hit_weights.list_key
+    from party_hit_weights
+    inner join list_hit_weights
+        on party_hit_weights.party_key = list_hit_weights.party_key
+        and party_hit_weights.list_key = list_hit_weights.list_key
+    inner join party_total_weights
+        on party_hit_weights.party_key = party_total_weights.name_key
+    inner join list_total_weights
+        on party_hit_weights.list_key = list_total_weights.name_key
+    where
+        party_hit_weights.best_rank <= {{ var('screening_block_words') }}
+        and party_hit_weights.hit_weight + party_total_weights.common_weight
+        + list_hit_weights.hit_weight + list_total_weights.common_weight
+        >= {{ var('screening_review_score') }} * (party_total_weights.total_weight + list_total_weights.total_weight)
 
 ),
 

@@ -1,7 +1,7 @@
 {{ config(materialized='reusable_table') }}
 
 {#- The token index of the screening list (blocking keys for int_party_name_matches): per
-    list name key, each word ('w:' word) and, for words of 5+ letters, the word and the word
+    list name key and word (with its weight), the word ('w:' word) and, for words of 5+ letters, the word and the word
     with any one letter deleted ('d:' keys: a symmetric-deletion index, two words one edit
     apart share one). A key held by more than var screening_max_block_names list names
     finds too many candidates to be useful and is left out (its word still scores). Depends
@@ -11,14 +11,14 @@ with
 
 list_key_tokens as (
 
-    select name_key, token
+    select name_key, token, weight
     from {{ ref('int_screening_list_tokens') }}
 
 ),
 
 block_keys as (
 
-    select distinct list_key_tokens.name_key, keys.block_key
+    select distinct list_key_tokens.name_key, list_key_tokens.token, list_key_tokens.weight, keys.block_key
     from list_key_tokens
     cross join unnest(
         case
@@ -39,7 +39,7 @@ block_keys as (
 usable as (
 
     select block_key
-    from block_keys
+    from (select distinct name_key, block_key from block_keys) as name_keys
     group by block_key
     having count(*) <= {{ var('screening_max_block_names') }}
 
@@ -47,7 +47,7 @@ usable as (
 
 final as (
 
-    select block_keys.name_key, block_keys.block_key
+    select block_keys.name_key, block_keys.token, block_keys.weight, block_keys.block_key
     from block_keys
     inner join usable
         on block_keys.block_key = usable.block_key

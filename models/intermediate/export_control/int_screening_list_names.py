@@ -7,7 +7,7 @@ import polars as pl
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from hsguard.screening import party_name_key
+    from hsguard.screening import KEY_VERSION, cached_party_name_keys
 
     entries = dbt.ref("stg_screening__entries").select("entry_id, name, alt_names").pl()
     names = pl.concat(
@@ -26,7 +26,10 @@ def model(dbt, session):
         .sort("entry_id", "is_alias", "matched_name")
         .unique(["entry_id", "matched_name"], keep="first", maintain_order=True)
     )
-    keys = {name: party_name_key(name) for name in names["matched_name"].unique().to_list()}
+    keys = cached_party_name_keys(
+        session, repr(dbt.this), "matched_name", names["matched_name"].unique().to_list()
+    )
     return names.with_columns(
-        pl.col("matched_name").replace_strict(keys, return_dtype=pl.Utf8).alias("name_key")
+        pl.col("matched_name").replace_strict(keys, return_dtype=pl.Utf8).alias("name_key"),
+        pl.lit(KEY_VERSION).alias("key_version"),
     )

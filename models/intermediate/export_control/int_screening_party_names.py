@@ -9,7 +9,7 @@ import polars as pl
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    from hsguard.screening import party_name_key
+    from hsguard.screening import KEY_VERSION, cached_party_name_keys
 
     end_users = (
         dbt.ref("int_shipment_lines_classified")
@@ -27,7 +27,10 @@ def model(dbt, session):
         .with_columns(pl.lit("evaluation").alias("name_origin"))
     )
     names = pl.concat([end_users, evaluation]).sort("name_origin", "party_name")
-    keys = {name: party_name_key(name) for name in names["party_name"].unique().to_list()}
+    keys = cached_party_name_keys(
+        session, repr(dbt.this), "party_name", names["party_name"].unique().to_list()
+    )
     return names.with_columns(
-        pl.col("party_name").replace_strict(keys, return_dtype=pl.Utf8).alias("name_key")
+        pl.col("party_name").replace_strict(keys, return_dtype=pl.Utf8).alias("name_key"),
+        pl.lit(KEY_VERSION).alias("key_version"),
     )
