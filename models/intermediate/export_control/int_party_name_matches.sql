@@ -151,6 +151,7 @@ party_block_keys as (
                 else []
             end
         ) as block_keys (block_key)
+    where party_tokens_ranked.weight_rank <= {{ var('screening_block_words') }}
 
 ),
 
@@ -159,7 +160,11 @@ party_total_weights as (
     select
         name_key,
         sum(weight) as total_weight,
-        coalesce(sum(case when is_common_word then weight end), 0) as common_weight
+        coalesce(sum(case when is_common_word then weight end), 0) as common_weight,
+        {#- words beyond the heaviest ones are not looked up: they may match -#}
+        coalesce(
+            sum(case when weight_rank > {{ var('screening_block_words') }} and not is_common_word then weight end), 0
+        ) as unindexed_weight
 
     from party_tokens_ranked
     group by name_key
@@ -226,8 +231,7 @@ fuzzy_pairs as (
     inner join list_total_weights
         on party_hit_weights.list_key = list_total_weights.name_key
     where
-        party_hit_weights.best_rank <= {{ var('screening_block_words') }}
-        and party_hit_weights.hit_weight + party_total_weights.common_weight
+        party_hit_weights.hit_weight + party_total_weights.common_weight + 2 * party_total_weights.unindexed_weight
         + list_hit_weights.hit_weight + list_total_weights.common_weight
         >= {{ var('screening_review_score') }} * (party_total_weights.total_weight + list_total_weights.total_weight)
 
