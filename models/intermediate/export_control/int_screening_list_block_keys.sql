@@ -13,6 +13,8 @@ list_key_tokens as (
 
     select name_key, token, weight
     from {{ ref('int_screening_list_tokens') }}
+    -- every key made from a word held by more names than that is held by as many: unusable
+    where list_name_count <= {{ var('screening_max_block_names') }}
 
 ),
 
