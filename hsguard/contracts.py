@@ -125,7 +125,28 @@ OVERRIDES = FileContract(
     ),
 )
 
-SOURCE_CONTRACTS: tuple[FileContract, ...] = (PRODUCTS, SHIPMENTS, RULINGS, OVERRIDES)
+SCREENING_OVERRIDE_DECISIONS = ("false_positive",)
+
+# A reviewer's decision on a party-screening match (docs/SCREENING.md): "end user X is not list
+# entry Y". It suppresses that (end user, entry) pair only: not another entry matched by the same
+# name, not the same entry matched by another name. ``entry_version`` (the match's, from
+# marts.fct_party_screening_matches) is the entry as reviewed: when the list changes the entry,
+# the decision lapses.
+SCREENING_OVERRIDES = FileContract(
+    "screening_overrides.csv",
+    "erp_screening_overrides",
+    (
+        ColumnSpec("end_user", required=True, not_empty=True),
+        ColumnSpec("entry_id", required=True, not_empty=True),
+        ColumnSpec("entry_version", required=True, not_empty=True),
+        ColumnSpec("decision", required=True, not_empty=True, allowed=SCREENING_OVERRIDE_DECISIONS),
+        ColumnSpec("reason", required=True, not_empty=True),
+        ColumnSpec("reviewer", required=True, not_empty=True),
+        ColumnSpec("decided_at", required=True, not_empty=True, kind="timestamp"),
+    ),
+)
+
+SOURCE_CONTRACTS: tuple[FileContract, ...] = (PRODUCTS, SHIPMENTS, RULINGS, OVERRIDES, SCREENING_OVERRIDES)
 
 #: Share of a file's rows that may be quarantined whole before the run refuses to
 #: publish (``hsguard run --max-quarantine``; fields nulled in kept rows do not count).

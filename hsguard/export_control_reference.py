@@ -1366,6 +1366,9 @@ SCREENING_SCHEMA: dict[str, Any] = {
     "list_name": pl.Utf8,
     "countries": pl.Utf8,
     "programs": pl.Utf8,
+    "entry_type": pl.Utf8,
+    "license_requirement": pl.Utf8,
+    "license_policy": pl.Utf8,
     "_row_number": pl.Int64,
 }
 
@@ -1396,12 +1399,16 @@ def parse_screening_list(path: Path) -> pl.DataFrame:
     recurs across SDN/SSI), or ``<list code>-ROW<n>`` for lists without numbers (BIS and
     State lists). ``countries``: distinct address countries joined by ``,``; ISO-2 as given
     except ``UK``/``PRC``/``MACAU``/``TURKIYE``/``MAN, ISLE OF`` -> ISO-2, region strings as given.
+    ``entry_type`` (Entity, Individual, Vessel, Aircraft) and, for BIS lists, the entry's
+    ``license_requirement`` and ``license_policy`` (review policy) as the list states them.
     """
     data = _load_json(path)
     tables = data["tables"]
     authority = data.get("listAuthority") or {}
     lists = [_csl_list(s, authority) for s in tables["sources"]]
     programmes = tables.get("programmes") or []
+    requirements = tables.get("licenceRequirements") or []
+    policies = tables.get("licencePolicies") or []
     rows = []
     for position, entry in enumerate(data["entries"], start=1):
         list_name, list_code = lists[entry["s"]]
@@ -1418,6 +1425,9 @@ def parse_screening_list(path: Path) -> pl.DataFrame:
                 "list_name": list_name,
                 "countries": ",".join(dict.fromkeys(c for c in countries if c)) or None,
                 "programs": _squash(programmes[program]) if program is not None else None,
+                "entry_type": _squash(entry.get("t")),
+                "license_requirement": _squash(requirements[entry["lr"]]) if "lr" in entry else None,
+                "license_policy": _squash(policies[entry["lp"]]) if "lp" in entry else None,
                 "_row_number": position,
             }
         )

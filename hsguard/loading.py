@@ -19,6 +19,7 @@ from hsguard.contracts import (
     OVERRIDES,
     PRODUCTS,
     RULINGS,
+    SCREENING_OVERRIDES,
     SHIPMENTS,
     SOURCE_CONTRACTS,
     FileContract,
@@ -322,7 +323,7 @@ def load_sources(
     quarantine_frames = []
     rejection_frames = []
     code = ingest_code_version(bundle.options)
-    for contract in (PRODUCTS, SHIPMENTS, RULINGS, OVERRIDES):
+    for contract in (PRODUCTS, SHIPMENTS, RULINGS, OVERRIDES, SCREENING_OVERRIDES):
         loaded = bundle.files.get(contract.file_name)
         kept = bundle.kept.get(contract.file_name)
         if kept is None and loaded is None and contract is RULINGS:  # the bundled rulings

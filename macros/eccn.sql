@@ -25,18 +25,25 @@
     ({{ column }} = 'EAR99' or regexp_full_match({{ column }}, '[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*'))
 {%- endmacro %}
 
-{#- Party names for screening: lower case, accents and punctuation removed, legal-form
-    words dropped (the only implementation: no Python copy). -#}
-{% macro normalise_party_name(column) -%}
-    {{ return(adapter.dispatch('normalise_party_name', 'hsguard')(column)) }}
+{#- Severity of a party-screening match (docs/SCREENING.md), by evidence: the same name with
+    the destination among the entry's countries -> critical; the same name without that, or a
+    strong fuzzy match (score >= var screening_strong_score) with it -> high; any other match
+    kept (score >= screening_review_score) -> medium, "possible match, review". Used by
+    int_party_screening_matches and the evaluation data test alike. -#}
+{% macro party_match_severity(match_kind, score, is_corroborated) -%}
+    case
+        when {{ match_kind }} = 'exact' and coalesce({{ is_corroborated }}, false) then 'critical'
+        when {{ match_kind }} = 'exact' then 'high'
+        when {{ score }} >= {{ var('screening_strong_score') }} and coalesce({{ is_corroborated }}, false) then 'high'
+        else 'medium'
+    end
 {%- endmacro %}
 
-{% macro duckdb__normalise_party_name(column) -%}
-    {%- set legal_forms = "llc|llp|lp|ltd|limited|co|corp|corporation|company|inc|incorporated|plc|gmbh|ag|kg|mbh|jsc|ojsc|cjsc|pjsc|ooo|oao|zao|pao|ao|sa|sas|sarl|srl|spa|bv|nv|pte|pty|pvt|fze|fzco|fzc|kft|sro|doo|tov" -%}
-    trim(regexp_replace(
-        regexp_replace(regexp_replace(
-            ' ' || regexp_replace(strip_accents(lower({{ column }})), '[^a-z0-9]+', ' ', 'g') || ' ',
-            ' ({{ legal_forms }}) ', ' ', 'g'),
-            ' ({{ legal_forms }}) ', ' ', 'g'),
-        '\s+', ' ', 'g'))
+{#- Whether a destination country is one of an entry's address countries (comma-separated
+    ISO-2 codes); null when the entry has none. -#}
+{% macro party_country_corroborates(destination_country, entry_countries) -%}
+    case
+        when {{ entry_countries }} is null or {{ destination_country }} is null then null
+        else list_contains(string_split({{ entry_countries }}, ','), {{ destination_country }})
+    end
 {%- endmacro %}

@@ -476,8 +476,15 @@ def test_screening_list(screening):
         "list_name": "Capta List",
         "countries": "CN",
         "programs": "561-Related",
+        "entry_type": "Entity",
+        "license_requirement": None,
+        "license_policy": None,
         "_row_number": 1,
     }
+    # BIS lists carry the entry's licence requirement and review policy
+    el = screening.filter(pl.col("list_name") == "Entity List")
+    assert el["license_requirement"].null_count() == 0
+    assert el["license_requirement"].str.contains("744.11").sum() > 2_000
     # The same OFAC entity number appears on SDN and SSI: ids keep the list apart.
     vtb = screening.filter(pl.col("entry_id").str.ends_with("-17013"))
     assert sorted(vtb["entry_id"]) == ["SDN-17013", "SSI-17013"]

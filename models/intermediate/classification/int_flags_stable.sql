@@ -27,7 +27,11 @@
         'int_flags_embargoed_destination',
         'int_flags_export_rule_review',
         'int_flags_license_exception_ineligible',
+    ],
+    [
+        'int_flags_hs_ruling_conflict',
+        'int_flags_eccn_dual_use_review',
+        'int_flags_eccn_text_review',
         'int_flags_party_screening_hit',
     ],
-    ['int_flags_hs_ruling_conflict', 'int_flags_eccn_dual_use_review', 'int_flags_eccn_text_review'],
 ) }}

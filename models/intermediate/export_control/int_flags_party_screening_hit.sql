@@ -1,16 +1,21 @@
+{#- PARTY_SCREENING_HIT: one flag per shipment line whose end user matches a screening-list
+    entry (a match a reviewer marked false positive for that end user and entry excluded),
+    graded by the strongest match's severity (check_severity_levels: critical, high, medium),
+    with the list's consequence and citation in the evidence (int_shipment_party_consequences). -#}
+
 with
 
 lines as (
 
-    select shipment_id, line_no, sku, eccn, end_user
+    select line_id, sku, eccn
     from {{ ref('int_shipment_lines_classified') }}
-    where end_user is not null
 
 ),
 
-matches as (
+consequences as (
 
-    select * from {{ ref('int_party_screening_matches') }}
+    select line_id, shipment_id, line_no, severity, evidence
+    from {{ ref('int_shipment_party_consequences') }}
 
 ),
 
@@ -22,17 +27,14 @@ final as (
         'ECCN' as scheme,
         lines.eccn as declared_code,
         cast(null as varchar) as suggested_code,
-        case when matches.match_kind = 'exact' then 'Exact' else 'Near' end || ' match: end user "' || lines.end_user || '" ~ "'
-        || matches.matched_name || '" (' || matches.list_name || ', entry ' || matches.entry_id
-        || coalesce(', ' || matches.countries, '') || ', similarity '
-        || cast(round(matches.similarity, 3) as varchar)
-        || '; Consolidated Screening List 2026-07-31). Stop and review before shipping.' as evidence,
-        lines.shipment_id,
-        lines.line_no
+        consequences.evidence || ' (Consolidated Screening List 2026-07-31.)' as evidence,
+        consequences.shipment_id,
+        consequences.line_no,
+        consequences.severity as divergence_level
 
-    from lines
-    inner join matches
-        on lines.end_user = matches.end_user
+    from consequences
+    inner join lines
+        on consequences.line_id = lines.line_id
 
 )
 

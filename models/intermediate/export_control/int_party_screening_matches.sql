@@ -1,93 +1,148 @@
 {{ config(materialized='reusable_table') }}
 
-{#- End users of shipment lines matched against the Consolidated Screening List (names
-    and aliases). Both sides are normalised (macro normalise_party_name: case, accents,
-    punctuation and legal-form words such as LLC, LTD, GMBH, OOO dropped). `exact` = equal
-    normalised names; `near` = Jaro-Winkler similarity >= var screening_near_threshold
-    (default 0.90) on names of at least 6 characters sharing their first letter. -#}
+{#- Every match of a shipment end user to a Consolidated Screening List entry
+    (int_party_name_matches), per destination the end user is shipped to: the destination
+    among the entry's address countries corroborates the match and sets its severity
+    (macro party_match_severity: exact + corroborated critical; exact, or strong fuzzy +
+    corroborated, high; other kept matches medium). All matches are kept, ranked by
+    strength within the end user and destination. A reviewer's "false positive" for the
+    (end user, entry) pair (stg_erp__screening_overrides) marks it overridden when made
+    against the entry's current version, lapsed when the entry has changed since. -#}
 
 with
 
-end_users as (
+destinations as (
 
-    select distinct end_user, {{ normalise_party_name('end_user') }} as end_user_key
+    select distinct trim(end_user) as end_user, destination_country
     from {{ ref('int_shipment_lines_classified') }}
-    where end_user is not null
+    where end_user is not null and trim(end_user) != ''
+
+),
+
+name_matches as (
+
+    select party_name, entry_id, matched_name, is_alias, score, match_kind, match_reason
+    from {{ ref('int_party_name_matches') }}
+    where name_origin = 'end_user'
 
 ),
 
 entries as (
 
-    select entry_id, name, list_name, countries, alt_names
+    select entry_id, list_name, countries, programs, license_requirement, license_policy, entry_version
     from {{ ref('stg_screening__entries') }}
 
 ),
 
-entry_names as (
+overrides as (
 
-    select entry_id, list_name, countries, name as listed_name, name as matched_name
-    from entries
-    union all
-    select entry_id, list_name, countries, name as listed_name, trim(alias.alias_name) as matched_name
-    from entries, unnest(string_split(alt_names, ' | ')) as alias (alias_name)
-    where alt_names is not null
+    select end_user_match, entry_id, entry_version, decision, reason, reviewer, decided_at, source_row_number
+    from {{ ref('stg_erp__screening_overrides') }}
 
 ),
 
-entry_keys as (
-
-    select entry_names.*, {{ normalise_party_name('matched_name') }} as name_key
-    from entry_names
-
-),
-
-candidates as (
-
-    select
-        end_users.end_user,
-        entry_keys.entry_id,
-        entry_keys.list_name,
-        entry_keys.countries,
-        entry_keys.listed_name,
-        entry_keys.matched_name,
-        case
-            when end_users.end_user_key = entry_keys.name_key then 1.0
-            else jaro_winkler_similarity(end_users.end_user_key, entry_keys.name_key)
-        end as similarity
-
-    from end_users
-    inner join entry_keys
-        on left(end_users.end_user_key, 1) = left(entry_keys.name_key, 1)
-        and length(entry_keys.name_key) >= 6
-        and abs(length(end_users.end_user_key) - length(entry_keys.name_key)) <= 6
-
-),
-
-best as (
+latest_overrides as (
 
     select
         *,
-        row_number() over (partition by end_user order by similarity desc, entry_id) as rank_in_user
+        row_number() over (
+            partition by end_user_match, entry_id
+            order by decided_at desc nulls last, source_row_number desc
+        ) as decision_rank
 
-    from candidates
-    where similarity >= {{ var('screening_near_threshold') }}
+    from overrides
+
+),
+
+corroborated as (
+
+    select
+        destinations.end_user,
+        destinations.destination_country,
+        name_matches.entry_id,
+        entries.list_name,
+        name_matches.matched_name,
+        name_matches.is_alias,
+        name_matches.score,
+        name_matches.match_kind,
+        name_matches.match_reason,
+        entries.countries as entry_countries,
+        entries.programs,
+        entries.license_requirement,
+        entries.license_policy,
+        entries.entry_version,
+        {{ party_country_corroborates('destinations.destination_country', 'entries.countries') }}
+            as is_country_corroborated
+
+    from destinations
+    inner join name_matches
+        on destinations.end_user = name_matches.party_name
+    inner join entries
+        on name_matches.entry_id = entries.entry_id
+
+),
+
+graded as (
+
+    select
+        *,
+        {{ party_match_severity('match_kind', 'score', 'is_country_corroborated') }} as severity
+
+    from corroborated
 
 ),
 
 final as (
 
     select
-        end_user,
-        entry_id,
-        list_name,
-        countries,
-        listed_name,
-        matched_name,
-        similarity,
-        case when similarity = 1.0 then 'exact' else 'near' end as match_kind
+        {{ dbt.hash(dbt.concat([
+            "graded.end_user", "'|'", "coalesce(graded.destination_country, '')", "'|'", "graded.entry_id"
+        ])) }} as match_id,
+        graded.end_user,
+        graded.destination_country,
+        graded.entry_id,
+        graded.list_name,
+        graded.matched_name,
+        graded.is_alias,
+        graded.score,
+        graded.match_kind,
+        graded.match_reason || case
+            when graded.is_country_corroborated then '; destination ' || graded.destination_country || ' is an entry country'
+            when graded.is_country_corroborated = false
+                then '; destination ' || coalesce(graded.destination_country, 'unknown') || ' is not an entry country ('
+                    || graded.entry_countries || ')'
+            else '; the entry gives no country'
+        end as match_reason,
+        graded.entry_countries,
+        graded.is_country_corroborated,
+        graded.severity,
+        case graded.severity when 'critical' then 4 when 'high' then 3 else 2 end as severity_rank,
+        row_number() over (
+            partition by graded.end_user, graded.destination_country
+            order by
+                case graded.severity when 'critical' then 4 when 'high' then 3 else 2 end desc,
+                graded.score desc,
+                graded.entry_id
+        ) as strength_rank,
+        graded.programs,
+        graded.license_requirement,
+        graded.license_policy,
+        graded.entry_version,
+        case
+            when latest_overrides.entry_id is null then null
+            when latest_overrides.entry_version = graded.entry_version then 'applied'
+            else 'lapsed'
+        end as override_status,
+        coalesce(latest_overrides.entry_version = graded.entry_version, false) as is_overridden,
+        latest_overrides.reason as override_reason,
+        latest_overrides.reviewer as override_reviewer,
+        latest_overrides.decided_at as override_decided_at
 
-    from best
-    where rank_in_user = 1
+    from graded
+    left join latest_overrides
+        on lower(graded.end_user) = latest_overrides.end_user_match
+        and graded.entry_id = latest_overrides.entry_id
+        and latest_overrides.decision_rank = 1
 
 )
 

@@ -1,0 +1,146 @@
+"""Party-name keys for screening: the one normalisation of a party name (docs/SCREENING.md).
+
+Used by the dbt Python models that key the screening list's names and the names to
+screen (models/intermediate/export_control/int_screening_*_names.py); the matching itself
+is SQL (int_party_screening_matches). No Prefect, no warehouse access.
+
+A key is built with OpenSanctions' ``fingerprints`` (case, accents, punctuation,
+transliteration of Cyrillic/Arabic/... scripts to Latin, legal forms in the languages of
+its organisation-type database replaced by one short form, e.g. "Limited Liability
+Company" and "OOO" -> "llc"/"ooo", "Aktiengesellschaft" -> "ag"), then
+- the legal-form short forms are dropped where a legal form sits: at the start or the end
+  of the name ("ao koncern vko" -> "koncern vko", "huawei technologies co ltd" ->
+  "huawei technologies"), not inside it, where the same letters are often a word or
+  a personal name's part;
+- a misspelt legal-form word at the start or the end ("Limitod", "Comany": one edit from a
+  word of the long forms of Ltd, Co., Corp., Inc., LLC, PLC, GmbH, AG, S.A., Intl or Ent., 6+ letters)
+  is dropped there too: fingerprints only replaces forms spelt right;
+- a few function words are dropped anywhere ("the", "and", "of", ...), so "&"/"and",
+  "The X"/"X" and "University of X"/"X University" meet;
+- tokens are sorted and de-duplicated: word order does not matter.
+
+Keys are a pure function of the name, this module and the fingerprints/normality versions
+(``KEY_VERSION``), so the models keep last night's keys (``cached_party_name_keys``) and
+compute only those of names they have not keyed with this version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+import fingerprints
+from fingerprints.types.data import TYPES
+from normality import ascii_text
+from rapidfuzz.distance import DamerauLevenshtein
+
+#: Words that carry no identity in a party name (compared in their normalised form).
+FUNCTION_WORDS = frozenset(
+    {
+        "the",
+        "and",
+        "of",
+        "for",
+        "und",
+        "et",
+        "y",
+        "e",
+        "de",
+        "des",
+        "du",
+        "der",
+        "die",
+        "das",
+        "la",
+        "le",
+        "les",
+        "del",
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def legal_form_tokens() -> frozenset[str]:
+    """Every word of fingerprints' short legal forms ("co ltd" -> co, ltd), normalised alike."""
+    words: set[str] = set()
+    for entry in TYPES["types"]:
+        main = fingerprints.generate(entry["main"]) or ""
+        words.update(main.split())
+    return frozenset(words)
+
+
+#: The short forms whose long forms' words are recognised misspelt (see the module docstring).
+COMMON_FORMS = ("ltd", "co", "corp", "inc", "llc", "plc", "gmbh", "ag", "sa", "intl", "ent")
+#: Words of those long forms that are ordinary name words too ("Federal Security Service").
+ORDINARY_WORDS = frozenset({"federal", "public", "private", "regime", "shares", "guarantee"})
+
+
+@lru_cache(maxsize=1)
+def long_form_words() -> frozenset[str]:
+    """Words of 6+ letters of the long forms of COMMON_FORMS ("limited", "company", ...)."""
+    words: set[str] = set()
+    for entry in TYPES["types"]:
+        if entry["main"] in COMMON_FORMS:
+            for form in entry["forms"]:
+                words.update(
+                    w for w in (ascii_text(form) or "").lower().split() if len(w) >= 6 and w.isalpha()
+                )
+    return frozenset(words - ORDINARY_WORDS)
+
+
+def _is_legal_form(token: str) -> bool:
+    if token in legal_form_tokens() or token in long_form_words():
+        return True
+    return len(token) >= 6 and any(
+        DamerauLevenshtein.distance(token, word, score_cutoff=1) <= 1 for word in long_form_words()
+    )
+
+
+def party_name_tokens(name: str | None) -> list[str]:
+    """The identifying tokens of a party name, in their order (legal forms at the ends and
+    function words removed). Empty for a name with nothing left."""
+    if name is None:
+        return []
+    text = fingerprints.generate(str(name), keep_order=True)
+    if not text:
+        return []
+    tokens = [t for t in text.split() if t not in FUNCTION_WORDS]
+    while tokens and _is_legal_form(tokens[-1]):
+        tokens.pop()
+    while tokens and _is_legal_form(tokens[0]):
+        tokens.pop(0)
+    if not tokens:  # a name that is only a legal form ("Co. Ltd."): keep what there was
+        tokens = [t for t in text.split() if t not in FUNCTION_WORDS]
+    return tokens
+
+
+def party_name_key(name: str | None) -> str | None:
+    """The comparison key of a party name: its identifying tokens sorted and de-duplicated,
+    joined by single spaces (None when nothing is left)."""
+    tokens = sorted(set(party_name_tokens(name)))
+    return " ".join(tokens) or None
+
+
+#: What a key depends on besides the name: this module's code and the libraries' versions.
+KEY_VERSION = hashlib.md5(
+    Path(__file__).read_bytes()
+    + f"|fingerprints {version('fingerprints')}|normality {version('normality')}".encode()
+).hexdigest()
+
+
+def cached_party_name_keys(con, relation: str, name_column: str, names: list[str]) -> dict[str, str | None]:
+    """``party_name_key`` of every name, taking the keys that ``relation`` (the model's own
+    table of the previous build, if any) holds for this ``KEY_VERSION`` instead of computing
+    them again."""
+    known: dict[str, str | None] = {}
+    try:
+        rows = con.execute(
+            f"select distinct {name_column}, name_key from {relation} where key_version = ?",  # noqa: S608 (the model's own relation and column)
+            [KEY_VERSION],
+        ).fetchall()
+        known = dict(rows)
+    except Exception:  # no previous table, or one without key_version: compute every key
+        known = {}
+    return {name: known[name] if name in known else party_name_key(name) for name in names}
