@@ -110,13 +110,15 @@ def run_candidate_models(
     with_tests: bool = True,
     quiet: bool = False,
     run_id: str = "candidates",
+    select: tuple[str, ...] = ("+fct_product_candidates",),
 ) -> float:
-    """Build ``+fct_product_candidates`` (seeds and upstream models; with or without tests).
+    """Build ``+fct_product_candidates`` (seeds and upstream models; with or without tests),
+    or the nodes ``select`` names.
 
     Returns the seconds dbt took; raises CandidateBuildError when a node fails.
     """
     apply_offline_defaults()
-    command = ["build", "--select", "+fct_product_candidates"]
+    command = ["build", "--select", *select]
     if quiet:  # only errors on the console (the CLI prints its own result)
         command = ["--quiet", *command]
     if not with_tests:
