@@ -51,6 +51,7 @@ FAR_SHARE = 0.5
 #: At most this share of correctly coded training products may be flagged.
 TEXT_MISMATCH_TRAIN_FP = 0.01
 SHARE_GRID = tuple(round(0.05 * i, 2) for i in range(1, 13))  # 0.05 .. 0.60
+CHAPTER_GRID = (0.1, 0.2, 0.3, 0.5, 1.01)  # 1.01: the chapter share not used
 ABSTAIN_GRID = tuple(round(0.05 * i, 2) for i in range(1, 19))  # 0.05 .. 0.90
 DEFAULT_COEFFICIENTS = (-3.0, 1.6, 4.0)
 SELECT = ("+fct_product_candidates", "+int_flags_hs_text_mismatch")
@@ -110,7 +111,7 @@ def _build(root: Path, products: pl.DataFrame, evidence: pl.DataFrame, dbt_vars:
                 "from marts.fct_product_candidates where scheme = 'HTSUS' order by sku, rank"
             ).pl(),
             "support": con.execute(
-                "select sku, declared_code, declared_heading_share "
+                "select sku, declared_code, declared_heading_share, declared_chapter_share "
                 "from intermediate.int_candidate_declared_support where scheme = 'HTSUS'"
             ).pl(),
             "flags": con.execute(
@@ -202,19 +203,30 @@ def choose_abstain(rows: list[tuple[float, bool]], target: float = 0.5) -> float
     return ABSTAIN_GRID[-1]
 
 
-def choose_share(
-    rows: list[tuple[float | None, bool, bool]], max_fp: float = TEXT_MISMATCH_TRAIN_FP
-) -> float:
-    """The largest heading-share threshold that flags at most ``max_fp`` of the correctly
-    coded training products. rows: (declared heading share, any candidate in the declared
-    chapter, is_far)."""
-    negatives = [r for r in rows if not r[2]]
-    best = SHARE_GRID[0]
+def choose_shares(
+    rows: list[tuple[float | None, float | None, bool, bool]], max_fp: float = TEXT_MISMATCH_TRAIN_FP
+) -> tuple[float, float]:
+    """(heading-share, chapter-share) thresholds of HS_TEXT_MISMATCH from the training products.
+
+    rows: (declared heading share, declared chapter share, any top-k candidate in the
+    declared chapter, is_far). Among the grid pairs that flag at most ``max_fp`` of the
+    correctly coded products (or, when none does, the fewest the grid allows), the one
+    that flags the most far-away codes; ties go to the smaller thresholds."""
+    negatives = [r for r in rows if not r[3]]
+    positives = [r for r in rows if r[3]]
+
+    def flags(r, t, c):
+        return (r[0] or 0.0) < t and (r[1] or 0.0) < c and not r[2]
+
+    scored = []
     for t in SHARE_GRID:
-        fp = sum(1 for share, same, _ in negatives if share is not None and share < t and not same)
-        if negatives and fp / len(negatives) <= max_fp:
-            best = t
-    return best
+        for c in CHAPTER_GRID:
+            fp = sum(flags(r, t, c) for r in negatives) / max(len(negatives), 1)
+            tp = sum(flags(r, t, c) for r in positives) / max(len(positives), 1)
+            scored.append((fp, tp, t, c))
+    allowed = max(max_fp, min(fp for fp, *_ in scored))
+    best = max((x for x in scored if x[0] <= allowed + 1e-12), key=lambda x: (x[1], -x[2], -x[3]))
+    return best[2], best[3]
 
 
 def _same_chapter(ranked: list[dict], declared: str) -> bool:
@@ -276,7 +288,6 @@ def evaluate_kfold(
     rulings = read_rulings(rulings_file)
     rulings = rulings.filter(pl.col("description").is_not_null() & pl.col("hts_code").is_not_null())
     rulings = rulings.unique("ruling_id", keep="first", maintain_order=True)
-    truth_all = _truth(rulings)
     fold_of = assign_folds(rulings["ruling_id"].to_list(), folds, seed)
     declared = declared_codes(rulings, declarable_htsus_codes(), seed)
     owned = work_dir is None
@@ -307,23 +318,23 @@ def evaluate_kfold(
             ]
             coefficients = fit_logistic(conf_rows)
             abstain = choose_abstain([(_logistic(coefficients, x), ok) for x, ok in conf_rows])
-            shares = dict(
-                zip(
-                    tr["support"]["sku"].to_list(),
-                    tr["support"]["declared_heading_share"].to_list(),
-                    strict=True,
-                )
-            )
+            support = {r["sku"]: r for r in tr["support"].iter_rows(named=True)}
             share_rows = [
-                (shares.get(rid), _same_chapter(tr_ranked.get(rid, []), declared[rid][0]), declared[rid][1])
+                (
+                    support[rid]["declared_heading_share"],
+                    support[rid]["declared_chapter_share"],
+                    _same_chapter(tr_ranked.get(rid, []), declared[rid][0]),
+                    declared[rid][1],
+                )
                 for rid in tr_truth
-                if rid in shares
+                if rid in support
             ]
-            share = choose_share(share_rows)
+            share, chapter_share = choose_shares(share_rows)
             fitted = {
                 "candidates_confidence_coefficients": list(coefficients),
                 "candidates_abstain_below": abstain,
                 "text_mismatch_max_heading_share": share,
+                "text_mismatch_max_chapter_share": chapter_share,
             }
             say(f"fold {f + 1}/{folds}: held-out build ({held.height} rulings; fitted {fitted})")
             ho = _build(root, _products(held, declared), train, {**base_vars, **fitted}, f"held{f}")
@@ -331,8 +342,10 @@ def evaluate_kfold(
             ho_truth = _truth(held)
             accuracy = _accuracy(ho_ranked, ho_truth, top_k)
             flagged = set(ho["flags"]["sku"].to_list())
-            positives = [rid for rid in ho_truth if declared[rid][1]]
-            negatives = [rid for rid in ho_truth if not declared[rid][1]]
+            # a ruling whose own code is no longer a declarable line is HS_OUTDATED's, not this check's
+            judged = set(ho["support"]["sku"].to_list())
+            positives = [rid for rid in ho_truth if declared[rid][1] and rid in judged]
+            negatives = [rid for rid in ho_truth if not declared[rid][1] and rid in judged]
             self_citations = sum(
                 1 for rid in ho_truth for r in ho_ranked.get(rid, []) if r["ruling_id"] == rid
             )
@@ -477,7 +490,7 @@ def format_kfold(result: dict, misses: int = 0) -> str:
         lines.append(f"| {d} | {_pct(acc[f'top1_{d}'])} | {_pct(acc[f'top{k}_{d}'])} |")
     lines += [
         "",
-        "| fold | n | top-1 @6 | top-5 @6 | confidence coefficients | abstain below | text-mismatch share |",
+        "| fold | n | top-1 @6 | top-5 @6 | confidence coefficients | abstain below | text-mismatch heading / chapter share |",
         "|---:|---:|---:|---:|---|---:|---:|",
     ]
     for p in result["per_fold"]:
@@ -485,7 +498,7 @@ def format_kfold(result: dict, misses: int = 0) -> str:
         lines.append(
             f"| {p['fold'] + 1} | {p['n']} | {p['accuracy']['top1_6']:.1%} | {p['accuracy'][f'top{k}_6']:.1%} | "
             f"{fitted['candidates_confidence_coefficients']} | {fitted['candidates_abstain_below']} | "
-            f"{fitted['text_mismatch_max_heading_share']} |"
+            f"{fitted['text_mismatch_max_heading_share']} / {fitted['text_mismatch_max_chapter_share']} |"
         )
     tm = result["text_mismatch"]
     lines += [
@@ -557,4 +570,11 @@ def format_kfold(result: dict, misses: int = 0) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["assign_folds", "choose_abstain", "choose_share", "evaluate_kfold", "fit_logistic", "format_kfold"]
+__all__ = [
+    "assign_folds",
+    "choose_abstain",
+    "choose_shares",
+    "evaluate_kfold",
+    "fit_logistic",
+    "format_kfold",
+]

@@ -3,6 +3,8 @@
         below var text_mismatch_max_heading_share of the best heading's
         (int_candidate_declared_support: the same GRI 1 heading score that chooses the
         candidates: heading text, the lines below it, the chapter title);
+      - nor does its chapter: the declared chapter's share (all words of the chapter
+        against the best chapter's) is below var text_mismatch_max_chapter_share;
       - none of the product's top-k candidates (marts.fct_product_candidates) is in the
         declared code's chapter.
     The judgement is about the declared code, so it does not wait for the engine to be
@@ -17,7 +19,8 @@ with
 support as (
 
     select * from {{ ref('int_candidate_declared_support') }}
-    where declared_heading_share < {{ var('text_mismatch_max_heading_share', 0.25) }}
+    where declared_heading_share < {{ var('text_mismatch_max_heading_share', 0.35) }}
+        and declared_chapter_share < {{ var('text_mismatch_max_chapter_share', 0.2) }}
 
 ),
 
@@ -87,7 +90,9 @@ final as (
         || ' ("' || declared_line.full_description || '"): its heading '
         || support.declared_heading_code || ' scores '
         || cast(cast(floor(100 * support.declared_heading_share) as integer) as varchar)
-        || '% of the best-matching heading on the description''s words (GRI 1), and none of the '
+        || '% of the best-matching heading on the description''s words (GRI 1), its chapter '
+        || cast(cast(floor(100 * support.declared_chapter_share) as integer) as varchar)
+        || '% of the best chapter''s, and none of the '
         || cast(candidate_counts.candidate_count as varchar) || ' best candidates is in chapter '
         || substr(support.declared_code, 1, 2) || ' (they are in chapter(s) ' || candidate_chapters.chapters
         || '). '
