@@ -490,13 +490,15 @@ def format_kfold(result: dict, misses: int = 0) -> str:
         lines.append(f"| {d} | {_pct(acc[f'top1_{d}'])} | {_pct(acc[f'top{k}_{d}'])} |")
     lines += [
         "",
-        "| fold | n | top-1 @6 | top-5 @6 | confidence coefficients | abstain below | text-mismatch heading / chapter share |",
+        "| fold | n | top-1 @6 | top-5 @6 | confidence coefficients | abstain below "
+        "| text-mismatch heading / chapter share |",
         "|---:|---:|---:|---:|---|---:|---:|",
     ]
     for p in result["per_fold"]:
         fitted = p["fitted"]
         lines.append(
-            f"| {p['fold'] + 1} | {p['n']} | {p['accuracy']['top1_6']:.1%} | {p['accuracy'][f'top{k}_6']:.1%} | "
+            f"| {p['fold'] + 1} | {p['n']} | {p['accuracy']['top1_6']:.1%} | "
+            f"{p['accuracy'][f'top{k}_6']:.1%} | "
             f"{fitted['candidates_confidence_coefficients']} | {fitted['candidates_abstain_below']} | "
             f"{fitted['text_mismatch_max_heading_share']} / {fitted['text_mismatch_max_chapter_share']} |"
         )
@@ -506,7 +508,8 @@ def format_kfold(result: dict, misses: int = 0) -> str:
         f"HS_TEXT_MISMATCH on the held-out folds: {tm['positives']} products declaring a real code of "
         f"another HS section, {tm['negatives']} declaring their ruling's own code",
         f"recall {tm['recall']:.1%} (per fold {_pct(tm['recall_by_fold'])}), correctly coded products "
-        f"flagged {tm['false_flag']:.1%}; {tm['needs_expert']} of the flags say 'needs expert' (no suggestion)",
+        f"flagged {tm['false_flag']:.1%}; {tm['needs_expert']} of the flags say 'needs expert' "
+        "(no suggestion)",
         "",
         "Calibration of the rank-1 confidence (held-out folds, pooled):",
         "",
@@ -565,7 +568,8 @@ def format_kfold(result: dict, misses: int = 0) -> str:
             text = m["description"].replace("|", "/")
             text = text[:90] + ("..." if len(text) > 90 else "")
             lines.append(
-                f"| {m['ruling_id']} | {text} | {m['code']} | {m['rank1'] or ''} | {'yes' if m['in_top_k_6'] else 'no'} | {m['cause']} |"
+                f"| {m['ruling_id']} | {text} | {m['code']} | {m['rank1'] or ''} | "
+                f"{'yes' if m['in_top_k_6'] else 'no'} | {m['cause']} |"
             )
     return "\n".join(lines)
 

@@ -398,6 +398,11 @@ def suggest(
         raise typer.Exit(EXIT_FAILED)
     first = rows[0]
     typer.echo(f"{scheme} candidates for: {text}")
+    if len(rows) < top:
+        typer.echo(
+            f"found {len(rows)} of the {top} asked for: only {len(rows)} declarable line(s) are reached by "
+            "the description's words (in the best headings) or by similar rulings and products"
+        )
     if first["is_abstain"]:
         typer.echo(
             f"needs expert: rank-1 confidence {first['confidence']:.0%} is below the abstain threshold"

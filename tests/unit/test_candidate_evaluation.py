@@ -93,3 +93,92 @@ def test_real_text_master_uses_ruling_texts_and_labels_every_product(tmp_path):
         else:
             assert kind[row["sku"]] == "clean" and declared == ruled
     assert 0.3 < far / products.height < 0.7
+
+
+def test_kfold_never_lets_a_held_out_ruling_be_evidence_and_fits_on_training_only(monkeypatch, tmp_path):
+    """The orchestration with the dbt build replaced by a recorder (a unit test: the real
+    build is run by `hsguard evaluate-candidates`)."""
+    import hsguard.candidate_evaluation as ke
+    import hsguard.sample as sample
+
+    ids = [f"R{i:02d}" for i in range(20)]
+    codes = ["6110202067", "8471300100", "9405408000", "0101210010"]
+    rulings = pl.DataFrame(
+        {
+            "ruling_id": ids,
+            "description": [f"text {i}" for i in range(20)],
+            "hts_code": [codes[i % 4] for i in range(20)],
+        }
+    )
+    monkeypatch.setattr(ke, "read_rulings", lambda _path: rulings)
+    monkeypatch.setattr(sample, "declarable_htsus_codes", lambda: codes)
+    builds = []
+
+    def fake_build(root, products, evidence, dbt_vars, name):
+        skus = products["sku"].to_list()
+        builds.append((name, set(skus), set(evidence["ruling_id"].to_list()), dict(dbt_vars)))
+        truth = dict(zip(rulings["ruling_id"], rulings["hts_code"], strict=True))
+        rows = []
+        for i, sku in enumerate(skus):
+            right = truth[sku]
+            first = right if i % 2 == 0 else "2709000000"
+            rows += [
+                {
+                    "sku": sku,
+                    "rank": 1,
+                    "candidate_code": first,
+                    "score": 2.0 if i % 2 == 0 else 0.5,
+                    "confidence": 0.5,
+                    "is_abstain": False,
+                    "ruling_id": None,
+                },
+                {
+                    "sku": sku,
+                    "rank": 2,
+                    "candidate_code": right,
+                    "score": 0.4,
+                    "confidence": 0.2,
+                    "is_abstain": False,
+                    "ruling_id": None,
+                },
+            ]
+        return {
+            "candidates": pl.DataFrame(rows),
+            "support": pl.DataFrame(
+                {
+                    "sku": skus,
+                    "declared_code": [codes[0]] * len(skus),
+                    "declared_heading_share": [0.5] * len(skus),
+                    "declared_chapter_share": [0.5] * len(skus),
+                }
+            ),
+            "flags": pl.DataFrame(
+                {"sku": [], "suggested_code": [], "evidence": []},
+                schema={"sku": pl.Utf8, "suggested_code": pl.Utf8, "evidence": pl.Utf8},
+            ),
+            "seconds": 0.0,
+            "model_seconds": 0.0,
+        }
+
+    monkeypatch.setattr(ke, "_build", fake_build)
+    result = ke.evaluate_kfold(folds=4, seed=3, work_dir=tmp_path)
+    assert result["n"] == 20 and len(result["per_fold"]) == 4
+    trains = [b for b in builds if b[0].startswith("train")]
+    helds = [b for b in builds if b[0].startswith("held")]
+    assert len(trains) == len(helds) == 4
+    held_sets = [b[1] for b in helds]
+    assert set().union(*held_sets) == set(ids) and sum(len(h) for h in held_sets) == 20
+    for (_, train_products, train_evidence, train_vars), (_, held, evidence, held_vars) in zip(
+        trains, helds, strict=True
+    ):
+        assert train_products == train_evidence == set(ids) - held  # training: leave-one-out inside
+        assert not held & evidence and evidence == set(ids) - held  # held out: never its own evidence
+        assert train_vars["candidates_peer_examples"] is False
+        for name in (
+            "candidates_confidence_coefficients",
+            "candidates_abstain_below",
+            "text_mismatch_max_heading_share",
+        ):
+            assert name not in train_vars and name in held_vars  # fitted on training, used held out
+    assert abs(result["accuracy"]["top1_6"]["mean"] - 0.5) < 0.11
+    assert result["accuracy"]["top5_6"]["mean"] == 1.0
