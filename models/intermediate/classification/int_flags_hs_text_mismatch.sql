@@ -19,7 +19,7 @@ with
 support as (
 
     select * from {{ ref('int_candidate_declared_support') }}
-    where declared_heading_share < {{ var('text_mismatch_max_heading_share', 0.35) }}
+    where declared_heading_share < {{ var('text_mismatch_max_heading_share', 0.2) }}
         and declared_chapter_share < {{ var('text_mismatch_max_chapter_share', 0.2) }}
 
 ),
