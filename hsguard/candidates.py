@@ -110,13 +110,15 @@ def run_candidate_models(
     with_tests: bool = True,
     quiet: bool = False,
     run_id: str = "candidates",
+    select: tuple[str, ...] = ("+fct_product_candidates",),
 ) -> float:
-    """Build ``+fct_product_candidates`` (seeds and upstream models; with or without tests).
+    """Build ``+fct_product_candidates`` (seeds and upstream models; with or without tests),
+    or the nodes ``select`` names.
 
     Returns the seconds dbt took; raises CandidateBuildError when a node fails.
     """
     apply_offline_defaults()
-    command = ["build", "--select", "+fct_product_candidates"]
+    command = ["build", "--select", *select]
     if quiet:  # only errors on the console (the CLI prints its own result)
         command = ["--quiet", *command]
     if not with_tests:
@@ -338,47 +340,88 @@ def format_candidate_evaluation(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _put_product(con: duckdb.DuckDBPyConnection, text: str) -> None:
+    """Make ``text`` the one product SUGGEST_SKU of ``raw.erp_products`` (other rows stay)."""
+    product = _contract_frame(PRODUCTS, {"sku": [SUGGEST_SKU], "description": [text]})
+    existing = con.execute("select * from raw.erp_products limit 0").pl()
+    row = _lineage(product, "suggest", "suggest")
+    row = row.with_columns(pl.lit(0, dtype=pl.Int64).alias(ROW_NUMBER))
+    row = row.select(
+        [
+            pl.col(c).cast(existing.schema[c])
+            if c in row.columns
+            else pl.lit(None, dtype=existing.schema[c]).alias(c)
+            for c in existing.columns
+        ]
+    )
+    con.register("_suggest_row", row.to_arrow())
+    con.execute(f"delete from raw.erp_products where sku = '{SUGGEST_SKU}'")  # noqa: S608 - constant
+    con.execute("insert into raw.erp_products by name select * from _suggest_row")
+    con.unregister("_suggest_row")
+
+
+_SUGGEST_QUERY = (
+    "select rank, candidate_code, candidate_code_display, score, confidence, is_abstain, source, "
+    "ruling_id, evidence from marts.fct_product_candidates where sku = ? and scheme = ? order by rank"
+)
+
+
 def suggest(
-    text: str, scheme: str = "HTSUS", top: int = 5, warehouse: Path | None = None, quiet: bool = False
+    text: str,
+    scheme: str = "HTSUS",
+    top: int = 5,
+    warehouse: Path | None = None,
+    quiet: bool = False,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
 ) -> list[dict]:
     """Ranked candidate codes for one free-text description, by the same dbt models.
 
     With ``warehouse``, a scratch copy of it is used and the text is added as one more
     product: the master's classified products are peer evidence and its rulings are
     ruling evidence. Without, the bundled reference data and rulings are loaded fresh.
+
+    The first call for a given scheme, ``top``, warehouse and project runs the dbt build
+    and keeps it in a cache (``hsguard.suggest_cache``: beside the warehouse, or in the
+    user's cache folder); later calls re-execute only the product-dependent models' SQL,
+    as dbt compiled it, on a copy of that file.
     """
+    from hsguard import suggest_cache
+
     text = (text or "").strip()
     if not text:
         raise ValueError("suggest needs a product description")
+    if warehouse is not None and not Path(warehouse).is_file():
+        raise FileNotFoundError(f"warehouse not found: {warehouse}")
+    folder = cache_dir or suggest_cache.default_cache_dir(warehouse)
+    key = suggest_cache.cache_key(scheme, top, warehouse) if use_cache else None
+    cached = suggest_cache.lookup(folder, key) if key else None
+    if cached is not None:
+        database_file, plan = cached
+        root, database = suggest_cache.scratch_copy(database_file)
+        try:
+            con = duckdb.connect(str(database))
+            try:
+                _put_product(con, text)
+                suggest_cache.run_plan(con, plan)
+                return con.execute(_SUGGEST_QUERY, [SUGGEST_SKU, scheme]).pl().to_dicts()
+            finally:
+                con.close()
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
     root = Path(tempfile.mkdtemp(prefix="hsguard-suggest-"))
     try:
-        database = root / "hsguard.duckdb"
-        product = _contract_frame(PRODUCTS, {"sku": [SUGGEST_SKU], "description": [text]})
+        database = root / suggest_cache.CATALOG_FILE
         if warehouse is not None:
-            if not Path(warehouse).is_file():
-                raise FileNotFoundError(f"warehouse not found: {warehouse}")
             shutil.copyfile(warehouse, database)
             con = duckdb.connect(str(database))
             try:
-                existing = con.execute("select * from raw.erp_products limit 0").pl()
-                row = _lineage(product, "suggest", "suggest")
-                row = row.with_columns(pl.lit(0, dtype=pl.Int64).alias(ROW_NUMBER))
-                row = row.select(
-                    [
-                        pl.col(c).cast(existing.schema[c])
-                        if c in row.columns
-                        else pl.lit(None, dtype=existing.schema[c]).alias(c)
-                        for c in existing.columns
-                    ]
-                )
-                con.register("_suggest_row", row.to_arrow())
-                con.execute(f"delete from raw.erp_products where sku = '{SUGGEST_SKU}'")  # noqa: S608 - constant
-                con.execute("insert into raw.erp_products by name select * from _suggest_row")
-                con.unregister("_suggest_row")
+                _put_product(con, text)
                 con.execute("checkpoint")
             finally:
                 con.close()
         else:
+            product = _contract_frame(PRODUCTS, {"sku": [SUGGEST_SKU], "description": [text]})
             build_scratch_warehouse(database, product, read_rulings(None), run_id="suggest")
         dbt_vars = {
             "candidates_top_k": top,
@@ -386,16 +429,17 @@ def suggest(
             "candidates_only_skus": [SUGGEST_SKU],
         }
         run_candidate_models(database, root, dbt_vars, with_tests=False, quiet=quiet, run_id="suggest")
-        con = duckdb.connect(str(database), read_only=True)
+        con = duckdb.connect(str(database))
         try:
-            rows = con.execute(
-                "select rank, candidate_code, candidate_code_display, score, confidence, is_abstain, source, "
-                "ruling_id, evidence from marts.fct_product_candidates "
-                "where sku = ? and scheme = ? order by rank",
-                [SUGGEST_SKU, scheme],
-            ).pl()
+            rows = con.execute(_SUGGEST_QUERY, [SUGGEST_SKU, scheme]).pl()
+            con.execute("checkpoint")
         finally:
             con.close()
+        if key:
+            try:
+                suggest_cache.save(folder, key, database, root)
+            except OSError:
+                pass  # a cache that cannot be written only costs time next call
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return rows.to_dicts()

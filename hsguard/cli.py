@@ -265,11 +265,20 @@ def sample(
     products: Annotated[int, typer.Option("--products", min=10, help="How many products.")] = 300,
     out: Annotated[Path, typer.Option("--out", help="Folder to write to.")] = Path("sample"),
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 42,
+    real_text: Annotated[
+        bool,
+        typer.Option(
+            "--real-text",
+            help="Instead: one product per bundled ruling, its real description, declaring the "
+            "ruling's own code or (half of them, labelled HS_TEXT_MISMATCH) a real code of another "
+            "HS section; no rulings as evidence. --products is ignored.",
+        ),
+    ] = False,
 ) -> None:
     """Generate a realistic product master (+ shipments, rulings, labels) from real material."""
-    from hsguard.sample import generate
+    from hsguard.sample import generate, generate_real_text
 
-    result = generate(products, out, seed)
+    result = generate_real_text(out, seed) if real_text else generate(products, out, seed)
     typer.echo(
         f"wrote {out}: {result['product_rows']} product rows ({result['bad_rows']} bad), "
         f"{result['shipments']} shipments, errors {result['errors']}"
@@ -400,6 +409,11 @@ def suggest(
         raise typer.Exit(EXIT_FAILED)
     first = rows[0]
     typer.echo(f"{scheme} candidates for: {text}")
+    if len(rows) < top:
+        typer.echo(
+            f"found {len(rows)} of the {top} asked for: only {len(rows)} declarable line(s) are reached by "
+            "the description's words (in the best headings) or by similar rulings and products"
+        )
     if first["is_abstain"]:
         typer.echo(
             f"needs expert: rank-1 confidence {first['confidence']:.0%} is below the abstain threshold"
@@ -479,17 +493,49 @@ def evaluate_candidates_command(
         ),
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, max=10, help="k of top-k accuracy.")] = 5,
+    folds: Annotated[int, typer.Option("--folds", min=2, max=20, help="Number of folds.")] = 5,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the fold split (same seed, same folds).")] = 16,
+    learning_curve: Annotated[
+        str,
+        typer.Option(
+            "--learning-curve",
+            help="Comma-separated numbers of training rulings used as evidence (e.g. 25,50,100,200): "
+            "held-out accuracy for each (slower: one more build per size and fold).",
+        ),
+    ] = "",
+    misses: Annotated[
+        int, typer.Option("--misses", min=0, help="List this many held-out misses with their cause.")
+    ] = 0,
+    leave_one_out: Annotated[
+        bool,
+        typer.Option(
+            "--leave-one-out",
+            help="The old in-sample measure instead: each ruling with the other rulings as "
+            "evidence and the default (not refitted) weights.",
+        ),
+    ] = False,
 ) -> None:
-    """Top-1/top-k accuracy of the candidate codes on real rulings (leave-one-out), calibration, time."""
+    """Accuracy of the candidate codes on real rulings, k-fold: fitted on training folds, scored held out."""
     from hsguard.candidates import CandidateBuildError, evaluate_candidates, format_candidate_evaluation
 
     if rulings is not None and not rulings.is_file():
         fail(f"rulings file not found: {rulings}", EXIT_INPUT_REFUSED)
     try:
-        result = evaluate_candidates(rulings, top_k=top, quiet=True)
+        sizes = tuple(int(v) for v in learning_curve.split(",") if v.strip())
+    except ValueError:
+        fail(f"--learning-curve takes comma-separated numbers, not {learning_curve!r}", EXIT_INPUT_REFUSED)
+    try:
+        if leave_one_out:
+            typer.echo(format_candidate_evaluation(evaluate_candidates(rulings, top_k=top, quiet=True)))
+            return
+        from hsguard.candidate_evaluation import evaluate_kfold, format_kfold
+
+        result = evaluate_kfold(
+            rulings, folds=folds, seed=seed, top_k=top, learning_curve=sizes, progress=typer.echo
+        )
     except CandidateBuildError as exc:
         fail(str(exc))
-    typer.echo(format_candidate_evaluation(result))
+    typer.echo(format_kfold(result, misses=misses))
 
 
 @app.command()

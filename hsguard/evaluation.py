@@ -19,6 +19,7 @@ class Evaluation:
     recall: pl.DataFrame  # check_code, expected, found, recall
     clean: pl.DataFrame  # kind, total, without_flag, share
     unexpected: pl.DataFrame  # flags on clean items (for inspection)
+    clean_by_check: pl.DataFrame | None = None  # check_code, clean products carrying it, share
 
 
 def evaluate(con: duckdb.DuckDBPyConnection, labels_file: Path) -> Evaluation:
@@ -70,7 +71,15 @@ def evaluate(con: duckdb.DuckDBPyConnection, labels_file: Path) -> Evaluation:
         )
         unexpected += hit
     unexpected_flags = flags.filter(pl.col("sku").is_in(unexpected) | pl.col("shipment_id").is_in(unexpected))
-    return Evaluation(recall, pl.DataFrame(rows), unexpected_flags)
+    clean_skus = labels.filter(pl.col("kind") == "clean")["id"].to_list()
+    clean_by_check = (
+        product_flags.filter(pl.col("sku").is_in(clean_skus))
+        .group_by("check_code")
+        .agg(pl.col("sku").n_unique().alias("clean_flagged"))
+        .with_columns((pl.col("clean_flagged") / max(len(clean_skus), 1)).alias("share"))
+        .sort("check_code")
+    )
+    return Evaluation(recall, pl.DataFrame(rows), unexpected_flags, clean_by_check)
 
 
 def format_evaluation(result: Evaluation) -> str:
@@ -80,4 +89,8 @@ def format_evaluation(result: Evaluation) -> str:
     lines += ["", "| clean items | total | without a flag | share |", "|---|---:|---:|---:|"]
     for row in result.clean.iter_rows(named=True):
         lines.append(f"| {row['kind']} | {row['total']} | {row['without_flag']} | {row['share']:.1%} |")
+    if result.clean_by_check is not None and result.clean_by_check.height:
+        lines += ["", "| check on clean products | clean products flagged | share |", "|---|---:|---:|"]
+        for row in result.clean_by_check.iter_rows(named=True):
+            lines.append(f"| {row['check_code']} | {row['clean_flagged']} | {row['share']:.1%} |")
     return "\n".join(lines)

@@ -129,6 +129,36 @@ def _leaf_description(chain: str) -> str | None:
     return f"{parts[-1]} ({parts[-2]})"
 
 
+def declarable_leaves(current: pl.DataFrame) -> list[tuple[str, str]]:
+    """(10-digit code, full description) of every declarable line of a parsed HTSUS edition
+    (chapters 98/99, the special provisions, left out)."""
+    parents = set(current["parent_code"].drop_nulls().to_list())
+    rows = current.filter(
+        ~pl.col("code").is_in(list(parents))
+        & ~pl.col("code").str.starts_with("99")
+        & ~pl.col("code").str.starts_with("98")
+    )
+    return [
+        (code + "00" if len(code) == 8 else code, chain)
+        for code, chain in rows.select("code", "full_description").iter_rows()
+    ]
+
+
+def declarable_htsus_codes() -> list[str]:
+    """The declarable HTSUS 2026 lines (sorted), from the bundled tariff."""
+    current = parse_hts(REFERENCE_DIR / "us_hts" / "hts_2026_basic.csv", "2026")
+    return sorted(code for code, _ in declarable_leaves(current))
+
+
+def pick_far_code(own: str, codes: list[str], rng: random.Random) -> str:
+    """A real declarable code of another HS section than ``own``'s (an obviously wrong
+    declaration: a bucket declared as footwear)."""
+    while True:
+        other = rng.choice(codes)
+        if _section(other) != _section(own):
+            return other
+
+
 class Tariff:
     """What the generator needs to know about the real tariff to make correct and wrong codes."""
 
@@ -139,15 +169,7 @@ class Tariff:
         }
         current = editions["2026"]
         parents = set(current["parent_code"].drop_nulls().to_list())
-        rows = current.filter(
-            ~pl.col("code").is_in(list(parents))
-            & ~pl.col("code").str.starts_with("99")
-            & ~pl.col("code").str.starts_with("98")
-        )
-        self.leaves: list[tuple[str, str]] = [
-            (code + "00" if len(code) == 8 else code, chain)
-            for code, chain in rows.select("code", "full_description").iter_rows()
-        ]
+        self.leaves: list[tuple[str, str]] = declarable_leaves(current)
         self.declarable = {code for code, _ in self.leaves}
         self.subdivided8 = sorted(c for c in parents if len(c) == 8 and not c.startswith(("98", "99")))
         self.every_code: set[str] = set()
@@ -580,5 +602,66 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
         "shipments": len(shipment_rows),
         "errors": dict(sorted(counts.items())),
         "clean_products": sum(1 for c in labels.values() if not c),
+        "seed": seed,
+    }
+
+
+def generate_real_text(out: Path, seed: int = 42, far_share: float = 0.5) -> dict:
+    """A product master whose descriptions are the bundled rulings' real descriptions, for
+    measuring HS_TEXT_MISMATCH on text no generator wrote.
+
+    One product per ruling whose code is a declarable HTSUS 2026 line (and not on an
+    export-control review list, so the product is EAR99 and clean but for its HS code).
+    A seeded ``far_share`` of them declare a real declarable HTSUS line of another HS
+    section (labelled HS_TEXT_MISMATCH), the others their ruling's own code (labelled
+    clean). The master cites no ruling and ships ``rulings.csv`` with its header only: the
+    engine has no precedent for these texts, as for a new user's own goods.
+    """
+    rng = random.Random(f"{seed}-real-text")
+    tariff = Tariff()
+    rulings = parse_atlas_rulings(REFERENCE_DIR / "rulings" / "atlas_cross_rulings_validation.jsonl")
+    far_codes = sorted(
+        c for c in tariff.declarable if not tariff.on_review_list(c) and c not in tariff.revised
+    )
+    rows, label_rows, seen = [], [], set()
+    for ruling_id, description, code in rulings.select("ruling_id", "description", "hts_code").iter_rows():
+        code = strip_separators(code or "")
+        key = description_key(description or "")
+        if code not in tariff.declarable or tariff.on_review_list(code) or not key or key in seen:
+            continue
+        seen.add(key)
+        sku = f"RT-{len(rows) + 1:04d}"
+        far = rng.random() < far_share
+        declared = pick_far_code(code, far_codes, rng) if far else code
+        rows.append(
+            {
+                "sku": sku,
+                "description": description,
+                "hts_code": _display(declared, rng.randrange(4)),
+                "eccn": "EAR99",
+                "product_family": f"HTS chapter {declared[:2]}",
+                "country_of_origin": rng.choice(ORIGINS),
+                "unit_value_usd": f"{rng.uniform(2, 900):.2f}",
+                "classified_at": (date(2026, 2, 1) + timedelta(days=rng.randrange(0, 200))).isoformat(),
+                "source_ruling": ruling_id,
+            }
+        )
+        label_rows.append(
+            {"kind": "sku", "id": sku, "check_code": "HS_TEXT_MISMATCH"}
+            if far
+            else {"kind": "clean", "id": sku, "check_code": ""}
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame(rows).write_csv(out / "products.csv")
+    pl.DataFrame(label_rows).write_csv(out / "labels.csv")
+    rulings.drop("_row_number").head(0).write_csv(out / "rulings.csv")
+    positives = sum(1 for r in label_rows if r["kind"] == "sku")
+    return {
+        "products": len(rows),
+        "bad_rows": 0,
+        "product_rows": len(rows),
+        "shipments": 0,
+        "errors": {"HS_TEXT_MISMATCH": positives},
+        "clean_products": len(rows) - positives,
         "seed": seed,
     }

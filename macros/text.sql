@@ -211,6 +211,14 @@
     field_weight (int_candidate_heading_terms). int_candidate_headings scores every
     heading with it and int_candidate_declared_support the declared one, so the two can
     never drift apart. Arguments: the aliases of the two relations. -#}
+{#- A chapter's score for a description (GRI 1 read from the top: the words of the chapter's
+    title, headings and lines, int_candidate_chapter_terms); shared by int_candidate_headings
+    (chapter_share of the candidates) and int_candidate_declared_support (of the declared code). -#}
+{% macro chapter_score(query_terms, chapter_terms) -%}
+    round(sum({{ query_terms }}.heading_weight * {{ chapter_terms }}.idf), 9)
+{%- endmacro %}
+
+
 {% macro heading_score(query_terms, heading_terms) -%}
     round(sum({{ query_terms }}.heading_weight * {{ heading_terms }}.idf * {{ heading_terms }}.field_weight), 9)
 {%- endmacro %}

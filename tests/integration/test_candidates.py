@@ -65,8 +65,13 @@ def test_calibration_table_and_report(leave_one_out):
     assert "57.5%" in text and "leave-one-out" in text and "| 6 |" in text
 
 
-def test_suggest_returns_five_ranked_declarable_candidates(htsus_declarable):
-    rows = suggest("men's knitted pullover made of 100% cotton with long sleeves", scheme="HTSUS", top=5)
+def test_suggest_returns_five_ranked_declarable_candidates(htsus_declarable, tmp_path, monkeypatch):
+    monkeypatch.setenv("HSGUARD_SUGGEST_CACHE", str(tmp_path))
+    text = "men's knitted pullover made of 100% cotton with long sleeves"
+    rows = suggest(text, scheme="HTSUS", top=5)
+    # the second call re-executes the cached product-dependent SQL: the same answer
+    assert len(list(tmp_path.glob("HTSUS-5-*.json"))) == 1
+    assert suggest(text, scheme="HTSUS", top=5) == rows
     assert [r["rank"] for r in rows] == [1, 2, 3, 4, 5]
     assert all(r["candidate_code"] in htsus_declarable for r in rows)
     assert rows[0]["candidate_code"].startswith("6110")
@@ -74,10 +79,11 @@ def test_suggest_returns_five_ranked_declarable_candidates(htsus_declarable):
     assert all(r["evidence"] and r["source"] for r in rows)
 
 
-def test_cli_suggest_prints_ranked_candidates_with_evidence(cli_env):
+def test_cli_suggest_prints_ranked_candidates_with_evidence(cli_env, tmp_path):
     from tests.conftest import run_cli
 
-    done = run_cli(cli_env, "suggest", "stainless steel kitchen sink", "--top", "3")
+    env = {**cli_env, "HSGUARD_SUGGEST_CACHE": str(tmp_path)}
+    done = run_cli(env, "suggest", "stainless steel kitchen sink", "--top", "3")
     assert done.returncode == 0, done.stderr
     ranked = [line for line in done.stdout.splitlines() if line[:2] in ("1.", "2.", "3.")]
     assert [line[:2] for line in ranked] == ["1.", "2.", "3."]
@@ -86,13 +92,19 @@ def test_cli_suggest_prints_ranked_candidates_with_evidence(cli_env):
     assert "START sql" not in done.stdout  # dbt's progress stays out of the answer
 
 
-def test_cli_suggest_with_a_warehouse_uses_it_and_leaves_it_unchanged(cli_env, sample_run):
+def test_cli_suggest_with_a_warehouse_uses_it_and_leaves_it_unchanged(cli_env, sample_run, tmp_path):
     from tests.conftest import run_cli
 
     warehouse = sample_run["warehouse"]
     before = warehouse.read_bytes()
     done = run_cli(
-        cli_env, "suggest", "night vision monoculars", "--scheme", "CN", "--warehouse", str(warehouse)
+        {**cli_env, "HSGUARD_SUGGEST_CACHE": str(tmp_path)},
+        "suggest",
+        "night vision monoculars",
+        "--scheme",
+        "CN",
+        "--warehouse",
+        str(warehouse),
     )
     assert done.returncode == 0, done.stderr
     assert "1. 9005" in done.stdout  # binoculars, monoculars, other optical telescopes
@@ -117,7 +129,7 @@ def test_cli_evaluate_candidates_on_a_rulings_csv(cli_env, tmp_path):
     rulings = pl.read_csv(SAMPLE_DIR / "rulings.csv", infer_schema=False).head(40)
     path = tmp_path / "rulings.csv"
     rulings.write_csv(path)
-    done = run_cli(cli_env, "evaluate-candidates", "--rulings", str(path), "--top", "3")
+    done = run_cli(cli_env, "evaluate-candidates", "--leave-one-out", "--rulings", str(path), "--top", "3")
     assert done.returncode == 0, done.stderr
     assert "Candidate codes on 40 rulings (leave-one-out" in done.stdout
     assert "| 6 |" in done.stdout and "ATLAS" in done.stdout and "57.5%" in done.stdout

@@ -8,6 +8,10 @@
 
     0 = no word of the description occurs in the declared heading, its lines or its
     chapter title; 1 = the declared heading is the best-matching heading of the scheme.
+    declared_chapter_share is the same for the declared chapter against the best chapter
+    (all words of the chapter: its title, headings and lines; the chapter_share of
+    int_candidate_headings): a code may sit in the right chapter under a heading whose own
+    words the description does not use.
     One row per product and scheme with a well-formed declared code that is a declarable
     line of the current edition (other codes get HS_MALFORMED/UNKNOWN/OUTDATED/...
     instead). Used by HS_TEXT_MISMATCH. -#}
@@ -66,6 +70,30 @@ declared_scores as (
 
 ),
 
+chapter_hits as (
+
+    select
+        query_terms.text_key,
+        chapter_terms.scheme,
+        chapter_terms.chapter_code,
+        {{ chapter_score('query_terms', 'chapter_terms') }} as chapter_score
+    from {{ ref('int_candidate_query_terms') }} as query_terms
+    inner join {{ ref('int_candidate_chapter_terms') }} as chapter_terms
+        on query_terms.token = chapter_terms.token
+    where query_terms.text_key in (select declared_texts.text_key from declared_texts)
+    group by query_terms.text_key, chapter_terms.scheme, chapter_terms.chapter_code
+
+),
+
+chapter_shares as (
+
+    select
+        text_key, scheme, chapter_code,
+        chapter_score / nullif(max(chapter_score) over (partition by text_key, scheme), 0) as chapter_share
+    from chapter_hits
+
+),
+
 best_scores as (
 
     -- the best heading of a description is always kept by int_candidate_headings
@@ -89,7 +117,8 @@ final as (
         case
             when coalesce(best_scores.best_heading_score, 0) <= 0 then null
             else least(coalesce(declared_scores.heading_score, 0) / best_scores.best_heading_score, 1.0)
-        end as declared_heading_share
+        end as declared_heading_share,
+        coalesce(chapter_shares.chapter_share, 0) as declared_chapter_share
     from declared_texts
     left join declared_scores
         on declared_texts.text_key = declared_scores.text_key
@@ -98,6 +127,10 @@ final as (
     left join best_scores
         on declared_texts.text_key = best_scores.text_key
         and declared_texts.scheme = best_scores.scheme
+    left join chapter_shares
+        on declared_texts.text_key = chapter_shares.text_key
+        and declared_texts.scheme = chapter_shares.scheme
+        and substr(declared_texts.heading_code, 1, 2) = chapter_shares.chapter_code
 
 )
 

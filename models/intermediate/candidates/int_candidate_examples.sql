@@ -7,7 +7,10 @@
       peer:   products whose declared code is a candidate (declarable) line of the
               scheme's current edition (HS also from the first 6 digits of HTSUS/CN
               codes). Identical descriptions declaring the same code are one example
-              with `members` products (and the smallest SKU as its id). -#}
+              with `members` products (and the smallest SKU as its id). Var
+              candidates_peer_examples (default true) = false leaves them out: the
+              k-fold evaluation, whose products are held-out rulings, uses training
+              rulings as its only evidence. -#}
 
 with
 
@@ -117,6 +120,9 @@ peers as (
         min(description) as description,
         count(*) as members
     from peer_members
+    {%- if not var('candidates_peer_examples', true) %}
+    where 1 = 0
+    {%- endif %}
     group by scheme, code, text_key
 
 ),

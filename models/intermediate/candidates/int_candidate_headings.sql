@@ -122,7 +122,7 @@ chapter_hits as (
         query_terms.text_key,
         chapter_terms.scheme,
         chapter_terms.chapter_code,
-        round(sum(query_terms.heading_weight * chapter_terms.idf), 9) as chapter_score
+        {{ chapter_score('query_terms', 'chapter_terms') }} as chapter_score
     from query_terms
     inner join {{ ref('int_candidate_chapter_terms') }} as chapter_terms
         on query_terms.token = chapter_terms.token

@@ -4,7 +4,10 @@
     and the evidence a declarant can read: which words of the description match the
     heading and the line (tariff), which ruling and which classified products with a
     similar description point at it. Words are listed per description and line once,
-    however many products share the description. -#}
+    however many products share the description. The evidence claims a description word
+    "matches" the heading or the line only when the text it quotes contains that word
+    (same stem); words that scored through a synonym, the chapter title or another
+    nomenclature's wording of the subheading are listed apart as "related". -#}
 
 with
 
@@ -69,9 +72,34 @@ lines as (
 
 ),
 
+shown_texts as (
+
+    -- the texts the evidence quotes: the heading's and the line's below the heading
+    select distinct lines.scheme, lines.candidate_code, lines.heading_description, lines.below_heading_text
+    from lines
+    inner join (select distinct scheme, candidate_code from candidate_lines) as shown
+        on lines.scheme = shown.scheme
+        and lines.candidate_code = shown.candidate_code
+
+),
+
+shown_line_tokens as (
+
+    select distinct scheme, candidate_code, token
+    from ({{ tokenise('shown_texts', ['scheme', 'candidate_code'], 'below_heading_text') }}) as line_tokens
+
+),
+
+shown_heading_tokens as (
+
+    select distinct scheme, candidate_code, token
+    from ({{ tokenise('shown_texts', ['scheme', 'candidate_code'], 'heading_description') }}) as heading_tokens
+
+),
+
 query_terms as (
 
-    select terms.text_key, terms.token, terms.word
+    select terms.text_key, terms.token, terms.word, {{ stem_word('terms.word') }} as word_stem
     from {{ ref('int_candidate_query_terms') }} as terms
     inner join (select distinct text_key from candidate_lines) as texts
         on terms.text_key = texts.text_key
@@ -82,7 +110,8 @@ heading_words as (
 
     select distinct
         candidate_lines.text_key, candidate_lines.scheme, candidate_lines.candidate_code,
-        query_terms.word, heading_terms.field, heading_terms.idf
+        query_terms.word, heading_terms.field, heading_terms.idf,
+        shown_heading_tokens.token is not null as is_quoted
     from candidate_lines
     inner join query_terms
         on candidate_lines.text_key = query_terms.text_key
@@ -90,6 +119,10 @@ heading_words as (
         on candidate_lines.scheme = heading_terms.scheme
         and candidate_lines.heading_code = heading_terms.heading_code
         and query_terms.token = heading_terms.token
+    left join shown_heading_tokens
+        on candidate_lines.scheme = shown_heading_tokens.scheme
+        and candidate_lines.candidate_code = shown_heading_tokens.candidate_code
+        and query_terms.word_stem = shown_heading_tokens.token
     where heading_terms.field in ('heading', 'chapter')
 
 ),
@@ -106,7 +139,8 @@ path_words as (
 
     select distinct
         candidate_lines.text_key, candidate_lines.scheme, candidate_lines.candidate_code,
-        query_terms.word, scheme_vocabulary.idf
+        query_terms.word, scheme_vocabulary.idf,
+        shown_line_tokens.token is not null as is_quoted
     from candidate_lines
     inner join query_terms
         on candidate_lines.text_key = query_terms.text_key
@@ -118,6 +152,10 @@ path_words as (
     inner join scheme_vocabulary
         on line_terms.scheme = scheme_vocabulary.scheme
         and line_terms.token = scheme_vocabulary.token
+    left join shown_line_tokens
+        on candidate_lines.scheme = shown_line_tokens.scheme
+        and candidate_lines.candidate_code = shown_line_tokens.candidate_code
+        and query_terms.word_stem = shown_line_tokens.token
 
 ),
 
@@ -125,9 +163,10 @@ heading_word_lists as (
 
     select
         text_key, scheme, candidate_code,
-        {{ dbt.listagg("'''' || word || ''''", "', '", 'order by idf desc, word') }} as words
+        {{ dbt.listagg("case when is_quoted then '''' || word || '''' end", "', '", 'order by idf desc, word') }} as words,
+        {{ dbt.listagg("case when not is_quoted then '''' || word || '''' end", "', '", 'order by idf desc, word') }} as related_words
     from (
-        select text_key, scheme, candidate_code, word, max(idf) as idf
+        select text_key, scheme, candidate_code, word, max(idf) as idf, bool_or(is_quoted) as is_quoted
         from heading_words
         group by text_key, scheme, candidate_code, word
     ) as w
@@ -139,9 +178,10 @@ path_word_lists as (
 
     select
         text_key, scheme, candidate_code,
-        {{ dbt.listagg("'''' || word || ''''", "', '", 'order by idf desc, word') }} as words
+        {{ dbt.listagg("case when is_quoted then '''' || word || '''' end", "', '", 'order by idf desc, word') }} as words,
+        {{ dbt.listagg("case when not is_quoted then '''' || word || '''' end", "', '", 'order by idf desc, word') }} as related_words
     from (
-        select text_key, scheme, candidate_code, word, max(idf) as idf
+        select text_key, scheme, candidate_code, word, max(idf) as idf, bool_or(is_quoted) as is_quoted
         from path_words
         group by text_key, scheme, candidate_code, word
     ) as w
@@ -179,9 +219,11 @@ final as (
         'Tariff text ' || top_k.scheme || ' ' || coalesce(lines.heading_display, top_k.heading_code) || ' "'
         || substr(lines.heading_description, 1, 90) || case when length(lines.heading_description) > 90 then '..."' else '"' end
         || coalesce(': matches ' || heading_word_lists.words, ': no word of the heading matches')
+        || coalesce(' (related: ' || heading_word_lists.related_words || ')', '')
         || '; line "' || substr(lines.below_heading_text, 1, 160)
         || case when length(lines.below_heading_text) > 160 then '..."' else '"' end
         || coalesce(': matches ' || path_word_lists.words, '')
+        || coalesce(' (related: ' || path_word_lists.related_words || ')', '')
         || '.'
         || case when top_k.ruling_score > 0
                 then

@@ -1,30 +1,32 @@
-{#- HS_TEXT_MISMATCH: the description points elsewhere. Both must hold:
+{#- HS_TEXT_MISMATCH: is the declared code plausible for this text? It is not when both hold:
       - the declared heading explains little of the description: its heading score is
-        below var text_mismatch_max_heading_share (default 0.25) of the best heading's
+        below var text_mismatch_max_heading_share of the best heading's
         (int_candidate_declared_support: the same GRI 1 heading score that chooses the
-        candidates);
+        candidates: heading text, the lines below it, the chapter title);
+      - nor does its chapter: the declared chapter's share (all words of the chapter
+        against the best chapter's) is below var text_mismatch_max_chapter_share;
       - none of the product's top-k candidates (marts.fct_product_candidates) is in the
-        declared code's chapter;
-      - the rank-1 candidate is itself credible: confidence at least
-        var text_mismatch_min_confidence (default 0.3): when nothing in the tariff fits
-        the description well, it does not point anywhere.
-    A declared code that is close to its candidates (same chapter) is never flagged, so
-    near misses are left to the analyst and correct codes are rarely flagged (measured
-    in docs/EVALUATION.md). The suggestion is the rank-1 candidate; the evidence quotes
-    the declared line's and the best candidate's full descriptions. -#}
+        declared code's chapter.
+    The judgement is about the declared code, so it does not wait for the engine to be
+    sure of the right one: when the rank-1 candidate is marked is_abstain, the flag says
+    "needs expert", lists the candidates and suggests nothing; otherwise it suggests
+    rank 1. A declared code close to its candidates (same chapter) is never flagged, so
+    near misses are left to the analyst. The threshold's default is the one chosen on
+    the training folds of `hsguard evaluate-candidates` (docs/EVALUATION.md). -#}
 
 with
 
 support as (
 
     select * from {{ ref('int_candidate_declared_support') }}
-    where declared_heading_share < {{ var('text_mismatch_max_heading_share', 0.25) }}
+    where declared_heading_share < {{ var('text_mismatch_max_heading_share', 0.2) }}
+        and declared_chapter_share < {{ var('text_mismatch_max_chapter_share', 0.2) }}
 
 ),
 
 candidates as (
 
-    select sku, scheme, rank, candidate_code, candidate_code_display, confidence
+    select sku, scheme, rank, candidate_code, candidate_code_display, confidence, is_abstain
     from {{ ref('fct_product_candidates') }}
 
 ),
@@ -50,6 +52,16 @@ candidate_chapters as (
 
 ),
 
+candidate_lists as (
+
+    select
+        sku, scheme,
+        {{ dbt.listagg('candidate_code_display', "', '", 'order by rank') }} as codes
+    from candidates
+    group by sku, scheme
+
+),
+
 lines as (
 
     select scheme, declarable_code, code_display, full_description
@@ -71,19 +83,29 @@ final as (
         'HS_TEXT_MISMATCH' as check_code,
         support.scheme,
         support.declared_code_raw as declared_code,
-        best.candidate_code as suggested_code,
+        case when not best.is_abstain then best.candidate_code end as suggested_code,
         'The description "' || substr(products.description, 1, 120)
         || case when length(products.description) > 120 then '..."' else '"' end
         || ' points away from the declared ' || support.scheme || ' ' || declared_line.code_display
         || ' ("' || declared_line.full_description || '"): its heading '
         || support.declared_heading_code || ' scores '
         || cast(cast(floor(100 * support.declared_heading_share) as integer) as varchar)
-        || '% of the best-matching heading on the description''s words (GRI 1), and none of the '
+        || '% of the best-matching heading on the description''s words (GRI 1), its chapter '
+        || cast(cast(floor(100 * support.declared_chapter_share) as integer) as varchar)
+        || '% of the best chapter''s, and none of the '
         || cast(candidate_counts.candidate_count as varchar) || ' best candidates is in chapter '
         || substr(support.declared_code, 1, 2) || ' (they are in chapter(s) ' || candidate_chapters.chapters
-        || '). Best candidate: ' || best.candidate_code_display || ' ("'
-        || best_line.full_description || '", confidence '
-        || cast(cast(round(100 * best.confidence) as integer) as varchar) || '%).' as evidence,
+        || '). '
+        || case
+            when best.is_abstain
+                then 'Needs expert: the candidates are not sure enough to suggest one (rank 1 '
+                    || best.candidate_code_display || ' "' || best_line.full_description || '", confidence '
+                    || cast(cast(round(100 * best.confidence) as integer) as varchar) || '%); candidates: '
+                    || candidate_lists.codes || '.'
+            else 'Best candidate: ' || best.candidate_code_display || ' ("'
+                || best_line.full_description || '", confidence '
+                || cast(cast(round(100 * best.confidence) as integer) as varchar) || '%).'
+        end as evidence,
         cast(null as varchar) as shipment_id,
         cast(null as integer) as line_no
 
@@ -101,6 +123,9 @@ final as (
     inner join candidate_chapters
         on support.sku = candidate_chapters.sku
         and support.scheme = candidate_chapters.scheme
+    inner join candidate_lists
+        on support.sku = candidate_lists.sku
+        and support.scheme = candidate_lists.scheme
     left join same_chapter
         on support.sku = same_chapter.sku
         and support.scheme = same_chapter.scheme
@@ -113,7 +138,6 @@ final as (
     left join products
         on support.sku = products.sku
     where same_chapter.sku is null
-        and best.confidence >= {{ var('text_mismatch_min_confidence', 0.3) }}
 
 )
 
