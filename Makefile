@@ -9,10 +9,12 @@ STAMP  := $(VENV)/.hsguard-installed
 
 setup: $(STAMP)
 
+# requirements.lock pins every package, transitive ones included, so it installs with
+# --no-deps (needed for pyicu-wheels, see the lock).
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "hsguard needs Python 3.11 (set PYTHON=python3.11)"'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
