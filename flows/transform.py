@@ -69,6 +69,7 @@ def transform(
         "tables_reused": len(outcome.reused),
         "tables_built": len(outcome.rebuilt),
         "data_tests_reused": len(outcome.tests_reused),
+        "data_tests_run": len(outcome.tests_run),
         "unit_tests_skipped": outcome.unit_tests_skipped,
     }
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import PROJECT_ROOT, SAMPLE_DIR, hsguard_cmd, run_args, run_cli
+from tests.conftest import PROJECT_ROOT, SAMPLE_DIR, hsguard_cmd, run_args, run_cli, run_log
 
 pytestmark = pytest.mark.integration
 
@@ -57,8 +57,8 @@ def test_dbt_node_results_record_every_node_of_the_run(published):
     assert {r[1] for r in rows} >= {"model", "seed", "test", "unit_test"}
     assert all(r[2] in ("success", "pass", "warn") for r in rows)
     # the transform's dbt build, then the report stage's build of the report feeds
-    built = int(re.search(r"dbt build: (\d+) nodes", published["output"]).group(1))
-    feeds = int(re.search(r"report feeds: (\d+) nodes", published["output"]).group(1))
+    built = int(re.search(r"dbt build: (\d+) nodes", published["log"]).group(1))
+    feeds = int(re.search(r"report feeds: (\d+) nodes", published["log"]).group(1))
     assert built + feeds == len(rows) and feeds > 0
     assert by_id["model.hsguard.rpt_kpis"][2] == "success"
 
@@ -551,7 +551,7 @@ def test_transient_failures_are_retried_and_readers_see_one_version(published_co
         stop.write_text("stop")
         for reader in readers:
             reader.wait(timeout=60)
-    output = result.stdout + result.stderr
+    output = result.stdout + result.stderr + run_log(result)  # Prefect's retries: in the log
     assert result.returncode == 0, output[-3000:]
     assert "injected transient failure (transient_read)" in output
     assert "injected transient failure (transient_report)" in output
