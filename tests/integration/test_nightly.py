@@ -458,11 +458,35 @@ def test_report_command_regenerates_the_report_from_the_warehouse(published, cli
 
 
 def test_docs_command_builds_dbt_docs_with_lineage_from_raw_sources(published, cli_env, tmp_path):
-    result = run_cli(
-        cli_env, "docs", "--warehouse", str(published["warehouse"]), "--out", str(tmp_path / "d")
+    """`hsguard docs` builds the site and serves it on loopback (the page fetches its
+    manifest over HTTP) until stopped."""
+    import urllib.request
+
+    proc = subprocess.Popen(
+        hsguard_cmd(
+            "docs", "--warehouse", str(published["warehouse"]), "--out", str(tmp_path / "d"), "--port", "0"
+        ),
+        env=cli_env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    manifest = json.loads((tmp_path / "d" / "manifest.json").read_text())
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("serving the dbt docs at "):
+                break
+        assert lines and lines[-1].startswith("serving the dbt docs at http://127.0.0.1:"), "".join(lines)
+        url = lines[-1].split(" at ", 1)[1].split()[0]
+        with urllib.request.urlopen(url + "manifest.json", timeout=30) as answer:
+            manifest = json.loads(answer.read())
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            assert answer.status == 200 and len(answer.read()) > 0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
     assert (tmp_path / "d" / "index.html").stat().st_size > 0
     parents = manifest["parent_map"]
 
