@@ -61,7 +61,7 @@ class RunConsole:
         elif event == "stage_done":
             self._stop_bar()
             label = f"[{data['number']}/5] {data['name']}"
-            self.console.print(f"{label:<34} {data['detail']} ({data['seconds']:.0f} s)", markup=False)
+            self.console.print(f"{label:<36} {data['detail']} ({data['seconds']:.0f} s)", markup=False)
         elif event == "note":
             self._stop_bar()
             self.console.print(data["text"], markup=False)

@@ -22,7 +22,7 @@ def test_the_console_prints_one_line_per_finished_stage_and_the_notes():
         progress.emit("note", text="kept from the published run: ...")
     progress.emit("note", text="after the run: nobody listens")
     assert out.getvalue().splitlines() == [
-        "[2/5] transform (dbt build)        3 dbt nodes passed (4 s)",
+        "[2/5] transform (dbt build)          3 dbt nodes passed (4 s)",
         "kept from the published run: ...",
     ]
 
