@@ -104,7 +104,8 @@ def invoke_dbt(
         args = ["--log-level", "none", "--log-level-file", "debug", *args]
         callbacks.append(DbtEventForwarder())
     try:
-        return dbtRunner(callbacks=callbacks).invoke(args)
+        runner = dbtRunner(callbacks=callbacks) if callbacks else dbtRunner()
+        return runner.invoke(args)
     finally:
         os.environ.pop(REUSE_ENV, None)
         release_duckdb()
