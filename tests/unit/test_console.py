@@ -41,3 +41,13 @@ def test_a_rerun_on_the_same_files_and_code_says_nothing_changed():
     changed = same | {"files_kept": 3, "files_read": 1}
     assert len(kept_lines(changed | {"transform": built | {"unit_tests_skipped": True}}, copied=True)) == 1
     assert kept_lines({}, copied=False)[0].startswith("kept: nothing")
+
+
+def test_slowest_nodes_are_named_without_dbt_hashes():
+    from flows.transform import node_name
+
+    assert node_name("model.hsguard.dim_products") == "dim_products"
+    assert node_name("test.hsguard.not_null_fct_classification_flags_sku.54e128cd7c") == (
+        "not_null_fct_classification_flags_sku"
+    )
+    assert node_name("test.hsguard.assert_license_examples") == "assert_license_examples"
