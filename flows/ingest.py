@@ -21,6 +21,7 @@ from hsguard.loading import (
     read_sources,
     refusal,
 )
+from hsguard.mapping import parse_options
 from hsguard.runinfo import utc_now
 from hsguard.settings import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, is_transient_failure
 from hsguard.sources import ContractError, ParseOptions
@@ -58,6 +59,7 @@ def ingest(
     date_format: str | None = None,
     max_quarantine: float = DEFAULT_MAX_QUARANTINE_SHARE,
     accept_quarantine: bool = False,
+    mapping: str | None = None,
 ) -> dict:
     """Load raw tables, quarantine bad rows, record lineage; returns the load summary, or
     ``{"refused": reason}`` when the input must not be published (nothing written).
@@ -67,7 +69,12 @@ def ingest(
     for byte keep their raw tables instead of being read again. ``decimal_comma`` and
     ``date_format``: how the exports write numbers and dates (hsguard.sources). A file
     with more than ``max_quarantine`` of its rows quarantined whole is refused unless
-    ``accept_quarantine``."""
+    ``accept_quarantine``. ``mapping``: the column mapping file (hsguard.mapping; default
+    SOURCES/mapping.yml when there is one)."""
+    try:
+        options = parse_options(Path(sources), Path(mapping) if mapping else None, decimal_comma, date_format)
+    except ContractError as exc:
+        return {"refused": str(exc)}
     previous: PreviousLoads = {}
     if copied:
         con = connect(Path(build_file), read_only=True)
@@ -75,9 +82,7 @@ def ingest(
             previous = previous_loads(con)
         finally:
             con.close()
-    bundle = read_inputs(
-        Path(sources), Path(build_file).parent, previous, ParseOptions(decimal_comma, date_format)
-    )
+    bundle = read_inputs(Path(sources), Path(build_file).parent, previous, options)
     if isinstance(bundle, str):
         return {"refused": bundle}
     refused = refusal(bundle, 1.0 if accept_quarantine else max_quarantine)
@@ -127,6 +132,10 @@ def ingest(
         "rows_quarantined": bundle.rows_quarantined,
         "fields_rejected": fields_rejected,
         "runs_in_history": carried,
+        "files_read": len(bundle.files),
+        "files_kept": len(bundle.kept),
+        "reference_tables": len({r["raw_table"] for r in lineage if r["dataset"]}),
+        "reference_kept": len(kept_reference),
         "reference": [
             {
                 "dataset": r["dataset"],

@@ -20,6 +20,7 @@ from flows.report import report
 from flows.transform import transform
 from flows.validate import validate
 from flows.validate_inputs import validate_inputs
+from hsguard import progress
 from hsguard.dbt import code_version, published_code_version
 from hsguard.faults import pause_point
 from hsguard.loading import DEFAULT_MAX_QUARANTINE_SHARE
@@ -39,6 +40,7 @@ def nightly(
     date_format: str | None = None,
     max_quarantine: float = DEFAULT_MAX_QUARANTINE_SHARE,
     accept_quarantine: bool = False,
+    mapping: str | None = None,
 ) -> dict:
     """Run the whole reconciliation on ``sources`` and publish ``warehouse``; returns the
     summary, or ``{"refused": reason, ...}`` when the input was refused (nothing is
@@ -53,11 +55,17 @@ def nightly(
 
     def stage(number: int, name: str):
         print(f"[{number}/5] {name} ...")
+        progress.emit("stage_start", number=number, name=name)
         return time.perf_counter()
+
+    def done(number: int, name: str, key: str, started: float, detail: str) -> None:
+        stage_seconds[key] = time.perf_counter() - started
+        progress.emit("stage_done", number=number, name=name, detail=detail, seconds=stage_seconds[key])
 
     with run_lock(paths):
         for leftover in remove_leftovers(paths):
             print(f"removed leftovers of an unfinished run: {leftover.name}")
+            progress.emit("note", text=f"removed leftovers of an unfinished run: {leftover.name}")
         remove_partials(reports_dir)
         build_dir = paths.build_dir(run_id)
         build_dir.mkdir(parents=True)
@@ -81,15 +89,16 @@ def nightly(
                 date_format=date_format,
                 max_quarantine=max_quarantine,
                 accept_quarantine=accept_quarantine,
+                mapping=str(Path(mapping).resolve()) if mapping else None,
             )
             if "refused" in loaded:
                 shutil.rmtree(build_dir, ignore_errors=True)
                 return {"run_id": run_id, "refused": loaded["refused"]}
             loaded |= validate_inputs(str(build_file), str(build_dir), run_id)
-            stage_seconds["ingest"] = time.perf_counter() - t
+            done(1, "ingest and validate inputs", "ingest", t, ingest_detail(loaded))
 
             t = stage(2, "transform (dbt build)")
-            transform(
+            built = transform(
                 str(build_file),
                 str(build_dir),
                 run_id,
@@ -97,12 +106,12 @@ def nightly(
                 None if full_refresh else str(paths.published),
                 copied,
             )
-            stage_seconds["transform"] = time.perf_counter() - t
+            done(2, "transform (dbt build)", "transform", t, transform_detail(built))
 
             t = stage(3, "validate (Great Expectations)")
             validated = validate(str(build_file), str(build_dir), run_id)
             pause_point("validate", build_dir)
-            stage_seconds["validate"] = time.perf_counter() - t
+            done(3, "validate (Great Expectations)", "validate", t, validate_detail(validated))
 
             t = stage(4, "report")
             summary = {
@@ -112,16 +121,20 @@ def nightly(
                 "warehouse": str(paths.published),
                 **loaded,
                 "validation": validated,
+                "transform": built,
                 "stage_seconds": stage_seconds,
             }
             summary = report(str(build_file), str(reports_dir), run_id, summary)
             pause_point("report", build_dir)
-            stage_seconds["report"] = time.perf_counter() - t
+            done(4, "report", "report", t, f"{summary['flags_total']} flags, review queue and report.html")
 
             t = stage(5, "publish")
             summary["stage_seconds"] = stage_seconds
             summary["report_dir"] = publish(str(paths.published), str(reports_dir), run_id, summary)
-            stage_seconds["publish"] = time.perf_counter() - t
+            done(5, "publish", "publish", t, "warehouse swapped in atomically")
+            for line in kept_lines(summary, copied):
+                print(line)
+                progress.emit("note", text=line)
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
             shutil.rmtree(partial_dir(reports_dir, run_id), ignore_errors=True)
@@ -129,6 +142,59 @@ def nightly(
     summary["stage_seconds"] = stage_seconds
     summary["seconds"] = (utc_now() - started).total_seconds()
     return summary
+
+
+def ingest_detail(loaded: dict) -> str:
+    """The ingest stage's counters in one line."""
+    line = (
+        f"{loaded['rows_in']} rows in, {loaded['rows_loaded']} loaded, "
+        f"{loaded['rows_quarantined']} quarantined"
+    )
+    if loaded.get("fields_rejected"):
+        line += f", {loaded['fields_rejected']} bad values nulled"
+    if loaded.get("input_rows_with_findings"):
+        line += f"; {loaded['input_rows_with_findings']} rows with input findings (flagged)"
+    return line
+
+
+def transform_detail(built: dict) -> str:
+    line = f"{built['nodes']} dbt nodes passed"
+    if built.get("data_tests_reused"):
+        line += f" ({built['data_tests_reused']} data tests reused)"
+    if built.get("warned"):
+        line += f", {built['warned']} warnings"
+    return line
+
+
+def validate_detail(validated: dict) -> str:
+    return f"{validated['expectations']} expectations on the marts, {validated['failed']} failed"
+
+
+def kept_lines(summary: dict, copied: bool) -> list[str]:
+    """What the run took over from the published one, in one line (two when nothing
+    changed at all: then it says so plainly)."""
+    if not copied:
+        return ["kept: nothing (a first run, or a full refresh): every file read, every table built"]
+    built = summary["transform"]
+    files_kept, files = (
+        summary.get("files_kept", 0),
+        summary.get("files_kept", 0) + summary.get("files_read", 0),
+    )
+    refs_kept, refs = summary.get("reference_kept", 0), summary.get("reference_tables", 0)
+    tables = built["tables_reused"] + built["tables_built"]
+    tests = built["data_tests_reused"] + built.get("data_tests_run", 0)
+    line = (
+        f"kept from the published run: {files_kept} of {files} source files, {refs_kept} of {refs} "
+        f"reference tables, {built['tables_reused']} of {tables} tables, {built['data_tests_reused']} "
+        f"of {tests} data tests"
+    )
+    lines = [line]
+    if files_kept == files and refs_kept == refs and built["unit_tests_skipped"]:
+        lines.append(
+            "nothing changed since the published run (same files, same reference data, same code): "
+            "its results were kept, and the check is recorded as tonight's run"
+        )
+    return lines
 
 
 if __name__ == "__main__":

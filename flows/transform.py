@@ -60,7 +60,7 @@ def transform(
     slowest = sorted(outcome.node_results, key=lambda r: -r["execution_seconds"])[:5]
     print(
         "  slowest: "
-        + ", ".join(f"{r['unique_id'].split('.')[-1]} {r['execution_seconds']:.1f} s" for r in slowest)
+        + ", ".join(f"{node_name(r['unique_id'])} {r['execution_seconds']:.1f} s" for r in slowest)
     )
     return {
         "nodes": outcome.nodes,
@@ -69,8 +69,19 @@ def transform(
         "tables_reused": len(outcome.reused),
         "tables_built": len(outcome.rebuilt),
         "data_tests_reused": len(outcome.tests_reused),
+        "data_tests_run": len(outcome.tests_run),
         "unit_tests_skipped": outcome.unit_tests_skipped,
     }
+
+
+def node_name(unique_id: str) -> str:
+    """A node's name as a person reads it: ``model.hsguard.dim_products`` is
+    ``dim_products``, a data test ``test.hsguard.not_null_x_sku.54e128cd7c`` is
+    ``not_null_x_sku`` (dbt's hash left out), a unit test is ``model.test``."""
+    parts = unique_id.split(".")[2:]
+    if unique_id.startswith("test.") and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(parts) or unique_id
 
 
 def record_node_results(build_file: Path, run_id: str, node_results: list[dict]) -> None:

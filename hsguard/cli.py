@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +23,33 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's plain help: flags shown as flags (the rich help gives each one a <bool> value)
+    rich_markup_mode=None,
 )
+
+
+def show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("hsguard")
+        except PackageNotFoundError:  # run from a checkout without `pip install -e .`
+            from hsguard import __version__ as installed
+        typer.echo(f"hsguard {installed}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """hsguard: audit a product master's customs (HS/HTSUS/CN) and export-control (ECCN)
+    classifications against real tariffs, rulings and control lists."""
+
 
 EXIT_FAILED = 1
 EXIT_INPUT_REFUSED = 2
@@ -32,11 +59,23 @@ SourcesOpt = Annotated[
     Path,
     typer.Option(
         "--sources",
-        help="Folder with products.csv (required), shipments.csv, rulings.csv, "
-        "reference/ overrides. Default: the bundled sample.",
+        help="Folder with products.csv (required), shipments.csv, rulings.csv, overrides.csv, "
+        "reference/ replacements and an optional mapping.yml. Default: the bundled demo data.",
+        show_default=False,
     ),
 ]
-WarehouseOpt = Annotated[Path, typer.Option("--warehouse", help="Published DuckDB file.")]
+MappingOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        help="Column mapping of an ERP export (file and column names, delimiter, decimal comma, "
+        "date format; docs/MAPPING.md). Default: SOURCES/mapping.yml when there is one.",
+    ),
+]
+WarehouseOpt = Annotated[
+    Path,
+    typer.Option("--warehouse", help="Published DuckDB file (relative to the current directory)."),
+]
 DecimalCommaOpt = Annotated[
     bool,
     typer.Option(
@@ -69,7 +108,18 @@ AcceptQuarantineOpt = Annotated[
         "--accept-quarantine", help="Publish even when more rows than --max-quarantine are quarantined."
     ),
 ]
-ReportsOpt = Annotated[Path, typer.Option("--reports", help="Folder for run reports.")]
+ReportsOpt = Annotated[
+    Path,
+    typer.Option("--reports", help="Folder for run reports and logs (relative to the current directory)."),
+]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        help="Also show on the terminal what goes to the run's log file: dbt's node lines, "
+        "Prefect's flow runs, library warnings.",
+    ),
+]
 
 
 def fail(message: str, code: int = EXIT_FAILED) -> None:
@@ -94,24 +144,30 @@ def open_run_log(reports: Path) -> Path:
     return path
 
 
-def preflight(sources: Path) -> None:
-    """Refuse a sources folder that breaks the input contract, before anything starts."""
+def preflight(
+    sources: Path,
+    mapping: Path | None = None,
+    decimal_comma: bool = False,
+    date_format: str | None = None,
+):
+    """Refuse a sources folder that breaks the input contract (or a broken column
+    mapping), before anything starts; returns the ParseOptions a run reads it with."""
     from hsguard.contracts import SOURCE_CONTRACTS
-    from hsguard.loading import find_source
+    from hsguard.loading import source_path
+    from hsguard.mapping import parse_options
     from hsguard.sources import ContractError, check_header
 
     try:
         if not sources.is_dir():
             raise ContractError(f"sources directory not found: {sources}")
+        options = parse_options(sources, mapping, decimal_comma, date_format)
         for contract in SOURCE_CONTRACTS:
-            path = find_source(sources, contract.file_name)
-            if path is None:
-                if contract.required_file:
-                    raise ContractError(f"{contract.file_name}: required file not found in {sources}")
-                continue
-            check_header(path, contract)
+            path = source_path(sources, contract, options)
+            if path is not None:
+                check_header(path, contract, options)
     except ContractError as exc:
         fail(f"input refused: {exc}", EXIT_INPUT_REFUSED)
+    return options
 
 
 @app.command()
@@ -131,26 +187,35 @@ def run(
     date_format: DateFormatOpt = None,
     max_quarantine: MaxQuarantineOpt = DEFAULT_MAX_QUARANTINE_SHARE,
     accept_quarantine: AcceptQuarantineOpt = False,
+    mapping: MappingOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Run the nightly reconciliation once and publish the warehouse and report."""
-    preflight(sources)
+    preflight(sources, mapping, decimal_comma, date_format)
     from flows.nightly import nightly
+    from hsguard.console import RunConsole, quiet_console
     from hsguard.sources import ContractError
     from hsguard.warehouse import RunLockedError
 
-    typer.echo(f"hsguard run: sources {sources} -> warehouse {warehouse}")
+    quiet_console(verbose)
     log = open_run_log(reports)
+    typer.echo(f"hsguard run: sources {sources} -> warehouse {warehouse}")
+    typer.echo(
+        f"  log       {log}" + ("" if verbose else " (dbt and Prefect details; --verbose shows them here)")
+    )
     try:
-        summary = nightly(
-            sources=str(sources),
-            warehouse=str(warehouse),
-            reports=str(reports),
-            full_refresh=full_refresh,
-            decimal_comma=decimal_comma,
-            date_format=date_format,
-            max_quarantine=max_quarantine,
-            accept_quarantine=accept_quarantine,
-        )
+        with RunConsole():
+            summary = nightly(
+                sources=str(sources),
+                warehouse=str(warehouse),
+                reports=str(reports),
+                full_refresh=full_refresh,
+                decimal_comma=decimal_comma,
+                date_format=date_format,
+                max_quarantine=max_quarantine,
+                accept_quarantine=accept_quarantine,
+                mapping=str(mapping) if mapping else None,
+            )
     except RunLockedError as exc:
         fail(str(exc), EXIT_LOCKED)
     except ContractError as exc:
@@ -164,7 +229,42 @@ def run(
     if "refused" in summary:
         fail(f"input refused, nothing published: {summary['refused']}", EXIT_INPUT_REFUSED)
     print_summary(summary)
-    typer.echo(f"  log       {log}")
+
+
+@app.command("check-input")
+def check_input(
+    sources: Annotated[
+        Path,
+        typer.Option("--sources", help="Folder to check (as given to `hsguard run --sources`)."),
+    ],
+    mapping: MappingOpt = None,
+    decimal_comma: DecimalCommaOpt = False,
+    date_format: DateFormatOpt = None,
+    max_quarantine: MaxQuarantineOpt = DEFAULT_MAX_QUARANTINE_SHARE,
+) -> None:
+    """Preview what a run would load from SOURCES, without touching any warehouse.
+
+    Reads every file exactly as `hsguard run` does (same column mapping, contracts and
+    parse rules) and prints the mapped columns, how many rows would load or be rejected
+    and why, and the first problems per column. Exit 0 when a run would publish, 2 when
+    it would refuse the input.
+    """
+    from hsguard.input_check import check_inputs, format_input_check
+    from hsguard.loading import MALFORMED_FILE_ERRORS
+    from hsguard.mapping import find_mapping
+    from hsguard.sources import ContractError
+
+    options = preflight(sources, mapping, decimal_comma, date_format)
+    try:
+        check = check_inputs(sources, options, find_mapping(sources, mapping), max_quarantine)
+    except ContractError as exc:
+        fail(f"input refused: {exc}", EXIT_INPUT_REFUSED)
+    except MALFORMED_FILE_ERRORS as exc:  # a bundled reference file: a defect, said in one line
+        fail(f"cannot read the input: {type(exc).__name__}: {exc}")
+    for line in format_input_check(check):
+        typer.echo(line)
+    if check.refused:
+        raise typer.Exit(EXIT_INPUT_REFUSED)
 
 
 def print_summary(summary: dict) -> None:
@@ -183,43 +283,61 @@ def print_summary(summary: dict) -> None:
 
 @app.command()
 def serve(
+    sources: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources",
+            help="Folder the nightly ERP export lands in (required: serve never audits the "
+            "bundled demo data by default).",
+            show_default=False,
+        ),
+    ] = None,
     cron: Annotated[str, typer.Option(help="Cron schedule (local time of this machine).")] = "0 2 * * *",
-    sources: SourcesOpt = SAMPLE_DIR,
     warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
     reports: ReportsOpt = DEFAULT_REPORTS,
+    mapping: MappingOpt = None,
 ) -> None:
-    """Serve the `nightly` deployment on a cron schedule (one run at a time).
+    """Run the nightly reconciliation on a cron schedule (one run at a time) until stopped.
 
-    Without PREFECT_API_URL, a local Prefect server (with its scheduler) is started on
-    loopback for as long as this command runs.
+    Without PREFECT_API_URL, a local Prefect server (API only, no UI) is started on
+    loopback for as long as this command runs. Ctrl-C or SIGTERM stops it within
+    seconds: a run in progress is abandoned cleanly (its private build is removed; the
+    published warehouse and report stay as they were) and no further run starts.
     """
     import tzlocal
 
-    preflight(sources)
-    server = None if os.environ.get("PREFECT_API_URL") else start_local_prefect_server()
-    from prefect.schedules import Cron
-
-    from flows.nightly import nightly
+    if sources is None:
+        fail(
+            "serve needs --sources DIR: the folder your nightly ERP export is written to "
+            "(try `hsguard run` for a one-off run on the bundled demo data)",
+            EXIT_INPUT_REFUSED,
+        )
+    preflight(sources, mapping)
+    from hsguard.serving import serve_nightly
 
     timezone = os.environ.get("HSGUARD_TIMEZONE") or tzlocal.get_localzone_name()
-    typer.echo(f"serving deployment nightly/hsguard-nightly on '{cron}' ({timezone}); Ctrl-C to stop")
+    parameters = {
+        "sources": str(sources.resolve()),
+        "warehouse": str(warehouse.resolve()),
+        "reports": str(reports.resolve()),
+    }
+    if mapping is not None:
+        parameters["mapping"] = str(mapping.resolve())
+    server = None if os.environ.get("PREFECT_API_URL") else start_local_prefect_server()
     try:
-        nightly.serve(
-            name="hsguard-nightly",
-            schedules=[Cron(cron, timezone=timezone)],
-            parameters={
-                "sources": str(sources.resolve()),
-                "warehouse": str(warehouse.resolve()),
-                "reports": str(reports.resolve()),
-            },
-            limit=1,  # DuckDB has one writer: never two nightly runs at once
-            global_limit=1,
-            description="hsguard nightly reconciliation",
+        typer.echo(
+            f"serving the nightly run on '{cron}' ({timezone}): sources {sources}, warehouse "
+            f"{warehouse}; Ctrl-C or SIGTERM to stop"
         )
+        stopped_by = serve_nightly(cron, timezone, parameters, exclude_pids={server.pid} if server else set())
+        typer.echo(f"hsguard serve: stopped ({stopped_by})")
     finally:
         if server is not None:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=3)
+            except Exception:  # noqa: BLE001 - it is ours: do not leave it behind
+                server.kill()
 
 
 def start_local_prefect_server(port: int = 4200):
@@ -256,7 +374,11 @@ def start_local_prefect_server(port: int = 4200):
         server.terminate()
         fail("local Prefect server did not answer within 120 s")
     os.environ["PREFECT_API_URL"] = url
-    typer.echo(f"started a local Prefect server at {url} (UI disabled; set PREFECT_API_URL to use your own)")
+    os.environ["PREFECT_UI_URL"] = ""  # no UI: Prefect must not print links to one
+    typer.echo(
+        f"started a local Prefect server on loopback port {port} (API only, no UI; set PREFECT_API_URL "
+        "to use your own server)"
+    )
     return server
 
 
@@ -288,11 +410,20 @@ def sample(
 @app.command()
 def docs(
     warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
-    out: Annotated[Path, typer.Option("--out", help="Where to write the dbt docs site.")] = Path(
-        "target/docs"
-    ),
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Where to write the dbt docs site (relative to the current directory)."),
+    ] = Path("target/docs"),
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Loopback port (0: any free one).")
+    ] = 8080,
+    serve_site: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the site on 127.0.0.1 until Ctrl-C.")
+    ] = True,
 ) -> None:
-    """Build dbt docs (models, columns, lineage from raw files to marts) into OUT."""
+    """Build the dbt docs site (models, columns, lineage from raw files to marts) into OUT
+    and serve it on loopback (the site loads its manifest over HTTP: it does not work
+    opened as a file)."""
     import shutil
     import tempfile
 
@@ -306,17 +437,41 @@ def docs(
             shutil.copyfile(warehouse, database)  # never lock the published file
         else:
             command.append("--empty-catalog")
-        result = invoke_dbt(command, database, work)
+        result = invoke_dbt(command, database, work, log_to_python=True)
         if not result.success:
-            fail(f"dbt docs generate failed: {result.exception or 'see the dbt log above'}")
+            fail(f"dbt docs generate failed: {result.exception or 'see dbt.log'}")
         out.mkdir(parents=True, exist_ok=True)
         for name in ("index.html", "manifest.json", "catalog.json"):
             source = work / "dbt_target" / name
             if source.exists():
                 shutil.copyfile(source, out / name)
-    typer.echo(
-        f"dbt docs written to {out / 'index.html'} (serve the folder, e.g. python -m http.server -d {out})"
+    catalog = (
+        "" if warehouse.exists() else f" (no warehouse at {warehouse}: models without their columns' types)"
     )
+    typer.echo(f"dbt docs written to {out}{catalog}")
+    if serve_site:
+        serve_folder(out, port)
+
+
+def serve_folder(folder: Path, port: int) -> None:
+    """Serve ``folder`` over HTTP on 127.0.0.1:``port`` until Ctrl-C or SIGTERM."""
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+            pass
+
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), partial(Quiet, directory=str(folder)))
+    except OSError as exc:
+        fail(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc} (try --port 0)")
+    with server:
+        typer.echo(f"serving the dbt docs at http://127.0.0.1:{server.server_address[1]}/ ; Ctrl-C to stop")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            typer.echo("stopped")
 
 
 @app.command()
@@ -610,7 +765,13 @@ def shell(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
     os.execv(binary, [binary, str(warehouse), "-readonly"])
 
 
+def interrupt(signum, _frame) -> None:
+    """SIGTERM as Ctrl-C: the run in progress removes its private build and exits 130."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         app()
     except KeyboardInterrupt:

@@ -62,6 +62,7 @@ def invoke_dbt(
     run_id: str | None = None,
     partial_parse_file: Path | None = None,
     reuse: dict | None = None,
+    log_to_python: bool = False,
 ):
     """Invoke ``dbt <command>`` against ``database``; returns dbt's result object.
 
@@ -71,7 +72,9 @@ def invoke_dbt(
     exists, is the saved parse of an earlier run for dbt to start from. ``reuse`` (the
     nightly build's settings for macros/reuse.sql) reaches the materialisation as the
     environment variable HSGUARD_REUSE, read at run time only; without it nothing is
-    reused."""
+    reused. ``log_to_python``: nothing on the console; dbt's info, warning and error
+    lines go to the Python logger ``hsguard.dbt`` (the run's log file) and its node
+    progress to hsguard.progress (dbt's own debug log in WORK_DIR/dbt_logs is kept)."""
     from dbt.cli.main import dbtRunner
 
     os.environ["HSGUARD_DBT_PATH"] = str(database)
@@ -96,11 +99,75 @@ def invoke_dbt(
         args += ["--partial-parse-file-path", str(partial_parse_file)]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
+    callbacks = []
+    if log_to_python:
+        args = ["--log-level", "none", "--log-level-file", "debug", *args]
+        callbacks.append(DbtEventForwarder())
     try:
-        return dbtRunner().invoke(args)
+        runner = dbtRunner(callbacks=callbacks) if callbacks else dbtRunner()
+        return runner.invoke(args)
     finally:
         os.environ.pop(REUSE_ENV, None)
         release_duckdb()
+
+
+class DbtEventForwarder:
+    """A dbtRunner callback: dbt's info, warning and error lines to the logger
+    ``hsguard.dbt``, and the count of finished nodes (of the total dbt announced) to
+    hsguard.progress as ``nodes`` events."""
+
+    LEVELS = {"info": 20, "warn": 30, "error": 40}
+
+    def __init__(self) -> None:
+        import logging
+
+        self.logger = logging.getLogger("hsguard.dbt")
+        self.logger.setLevel(logging.INFO)
+        self.done = 0
+        self.total = 0
+
+    def __call__(self, event) -> None:
+        from hsguard import progress
+
+        info = event.info
+        level = self.LEVELS.get(info.level)
+        if level is not None and info.msg.strip():
+            self.logger.log(level, info.msg)
+        if info.name == "LogStartLine" and event.data.total:
+            self.total = max(self.total, event.data.total)
+        elif info.name == "NodeFinished":
+            self.done += 1
+            progress.emit("nodes", done=self.done, total=max(self.total, self.done))
+
+
+def stable_profile_path(state_dir: Path, database: Path) -> Path:
+    """A path to ``database`` that is the same for every build of one warehouse: the
+    link ``STATE_DIR/build`` to the build's private directory, plus the file name. dbt
+    keeps its saved parse only while the profile's connection details are unchanged
+    (they are in its hash), and each build has its own directory; so the profile names
+    the build through this link. Replaced atomically; remove it with drop_profile_link."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    link = state_dir / "build"
+    fresh = state_dir / f"build.{os.getpid()}.link"
+    fresh.unlink(missing_ok=True)
+    fresh.symlink_to(database.parent.resolve(), target_is_directory=True)
+    os.replace(fresh, link)
+    return link / database.name
+
+
+def nightly_state_dir(database: Path) -> Path | None:
+    """The dbt state folder of the warehouse whose nightly build ``database`` is (see
+    hsguard.warehouse.WarehousePaths), or None when it is not in a build directory."""
+    from hsguard.warehouse import BUILD_PREFIX, WarehousePaths
+
+    if not database.parent.name.startswith(BUILD_PREFIX):
+        return None
+    return WarehousePaths(database.parent.parent / database.name).dbt_state_dir
+
+
+def drop_profile_link(state_dir: Path) -> None:
+    """Remove the link stable_profile_path() made (a copy of the folder stays valid)."""
+    (state_dir / "build").unlink(missing_ok=True)
 
 
 def release_duckdb() -> None:
@@ -241,9 +308,20 @@ def dbt_build(
     command = ["build", "--exclude", *REPORT_FEEDS]
     if plan.same_code:
         command += ["--exclude-resource-type", "unit_test"]
-    result = invoke_dbt(
-        command, database, work_dir, run_id=run_id, partial_parse_file=saved, reuse=plan.settings
-    )
+    profile_path = stable_profile_path(state_dir, database) if state_dir is not None else database
+    try:
+        result = invoke_dbt(
+            command,
+            profile_path,
+            work_dir,
+            run_id=run_id,
+            partial_parse_file=saved,
+            reuse=plan.settings,
+            log_to_python=True,
+        )
+    finally:
+        if state_dir is not None:
+            drop_profile_link(state_dir)
     node_results, failures = checked_results(result, "dbt build")
     if saved is not None:
         save_partial_parse(work_dir / "dbt_target" / PARTIAL_PARSE_FILE, saved)
@@ -271,10 +349,20 @@ def dbt_build(
 def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict]:
     """``dbt build`` of the report feeds (models/reports: their tables, data tests and unit
     tests) on ``database``, once the run's flags, validation results and flag history are
-    in it; raise DbtBuildError on failure. The feeds are stamped with ``run_id``, so none
+    in it; raise DbtBuildError on failure. In a nightly build it names the build file
+    through the same link as the transform's ``dbt build`` (stable_profile_path), so dbt
+    starts from the parse that build left in WORK_DIR. The feeds are stamped with ``run_id``, so none
     is reused from the published build. Returns one node_result() per node built or tested
     (the exposures, which dbt lists as no-ops, left out)."""
-    result = invoke_dbt(["build", "--select", *REPORT_FEEDS], database, work_dir, run_id=run_id)
+    state_dir = nightly_state_dir(database)
+    profile_path = stable_profile_path(state_dir, database) if state_dir is not None else database
+    try:
+        result = invoke_dbt(
+            ["build", "--select", *REPORT_FEEDS], profile_path, work_dir, run_id=run_id, log_to_python=True
+        )
+    finally:
+        if state_dir is not None:
+            drop_profile_link(state_dir)
     node_results, _ = checked_results(result, "dbt build of the report feeds")
     return [node_result(r) for r in node_results if str(r.node.resource_type) != "exposure"]
 
@@ -282,6 +370,10 @@ def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict
 def checked_results(result, what: str) -> tuple[list, list[str]]:
     """dbt's node results and failures (none: it raises DbtBuildError when there are any,
     or when dbt could not run)."""
+    if result.exception is not None and not isinstance(result.exception, Exception):
+        # Ctrl-C or a termination signal that reached dbt (it returns, not raises, them):
+        # the run stops as it would anywhere else, not as a failed dbt build
+        raise result.exception
     if result.exception is not None:
         raise DbtBuildError(f"dbt could not run: {result.exception}")
     node_results = list(getattr(result.result, "results", []) or [])

@@ -66,7 +66,7 @@ FIELD_REJECTION_SCHEMA = {
 
 
 #: The modules that decide what a file loads as (contracts, reading, parsing).
-INGEST_MODULES = ("contracts.py", "sources.py", "loading.py", "reference.py")
+INGEST_MODULES = ("contracts.py", "sources.py", "loading.py", "reference.py", "mapping.py")
 
 
 def ingest_code_version(options: ParseOptions = DEFAULT_OPTIONS) -> str:
@@ -183,9 +183,23 @@ def find_source(directory: Path, file_name: str) -> Path | None:
     if exact.is_file():
         return confined(exact, directory, file_name)
     for entry in directory.iterdir():
-        if entry.is_file() and entry.name.lower() == file_name:
+        if entry.is_file() and entry.name.lower() == file_name.lower():
             return confined(entry, directory, file_name)
     return None
+
+
+def source_path(
+    directory: Path, contract: FileContract, options: ParseOptions = DEFAULT_OPTIONS
+) -> Path | None:
+    """The file of ``directory`` that holds ``contract``'s rows (its name, or the export's
+    name given in the column mapping), or None for an optional file that is absent;
+    raise ContractError when a required file is absent."""
+    name = options.export_name(contract.file_name)
+    path = find_source(directory, name)
+    if path is None and contract.required_file:
+        shown = contract.file_name if name == contract.file_name else f"{name} ({contract.file_name})"
+        raise ContractError(f"{shown}: required file not found in {directory}")
+    return path
 
 
 def read_sources(
@@ -198,10 +212,8 @@ def read_sources(
     bundle = SourceBundle(directory, options=options)
     code = ingest_code_version(options)
     for contract in SOURCE_CONTRACTS:
-        path = find_source(directory, contract.file_name)
+        path = source_path(directory, contract, options)
         if path is None:
-            if contract.required_file:
-                raise ContractError(f"{contract.file_name}: required file not found in {directory}")
             continue
         kept = unchanged_file(previous or {}, contract.raw_table, path, code)
         if kept is not None:

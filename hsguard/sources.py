@@ -9,7 +9,7 @@ import codecs
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -37,18 +37,38 @@ class LoadedFile:
     rejections: (
         pl.DataFrame
     )  # fields nulled in kept rows: source_file, row_number, column_name, value, reason
+    delimiter: str = ","
+    header: dict[str, str] = field(default_factory=dict)  # column as written -> as loaded
 
 
 @dataclass(frozen=True)
 class ParseOptions:
-    """How the user's exports write numbers and dates (``hsguard run --decimal-comma``,
-    ``--date-format``). The defaults read what most ERP exports write; see parse_number."""
+    """How the user's exports are written: numbers and dates (``hsguard run
+    --decimal-comma``, ``--date-format``) and, from a column mapping (hsguard.mapping,
+    ``mapping.yml``), the delimiter, the export's file names and its column names. The
+    defaults read what most ERP exports write; see parse_number."""
 
     decimal_comma: bool = False  # a lone comma is always the decimal separator ("1,234" = 1.234)
     date_format: str | None = None  # strftime pattern tried before ISO, e.g. "%d.%m.%Y"
+    delimiter: str | None = None  # None: the most frequent of , ; tab | in the header line
+    # per contract file (e.g. "products.csv"): (normalised export header, contract column)
+    columns: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # per contract file: the export's file name when it is not the contract's
+    file_names: tuple[tuple[str, str], ...] = ()
+
+    def renames(self, file_name: str) -> dict[str, str]:
+        """Normalised export header -> contract column, for the contract file ``file_name``."""
+        return dict(dict(self.columns).get(file_name, ()))
+
+    def export_name(self, file_name: str) -> str:
+        """The file the export writes for the contract file ``file_name``."""
+        return dict(self.file_names).get(file_name, file_name)
 
     def fingerprint(self) -> str:
-        return f"decimal_comma={self.decimal_comma};date_format={self.date_format}"
+        return (
+            f"decimal_comma={self.decimal_comma};date_format={self.date_format};"
+            f"delimiter={self.delimiter!r};columns={self.columns!r};file_names={self.file_names!r}"
+        )
 
 
 DEFAULT_OPTIONS = ParseOptions()
@@ -99,11 +119,13 @@ def normalise_header(name: str) -> str:
     return cleaned or "unnamed"
 
 
-def check_header(path: Path, contract: FileContract) -> list[str]:
-    """Refuse early: read only the header and return the normalised column names.
+def check_header(path: Path, contract: FileContract, options: ParseOptions | None = None) -> list[str]:
+    """Refuse early: read only the header and return the column names as loaded
+    (normalised, then renamed by the column mapping).
 
     Raises ContractError naming the file and the missing column(s).
     """
+    options = options or DEFAULT_OPTIONS
     with path.open("rb") as handle:
         head = handle.read(1 << 16)
     if not head.strip():
@@ -113,10 +135,18 @@ def check_header(path: Path, contract: FileContract) -> list[str]:
         )
     text, _ = decode_bytes(head)  # a cut multi-byte character only affects later lines
     header_line = text.replace("\r\n", "\n").replace("\r", "\n").split("\n", 1)[0]
-    separator = sniff_delimiter(header_line)
-    headers = [normalise_header(h.strip('"')) for h in header_line.split(separator)]
+    separator = options.delimiter or sniff_delimiter(header_line)
+    headers = contract_headers([h.strip('"') for h in header_line.split(separator)], contract, options)
     _require_columns(path, contract, headers)
     return headers
+
+
+def contract_headers(written: list[str], contract: FileContract, options: ParseOptions) -> list[str]:
+    """The names the columns of a header are loaded as: each trimmed and normalised
+    (normalise_header), then renamed to its contract column when the column mapping
+    names it for this file (matched the same way: case, spaces and punctuation aside)."""
+    renames = options.renames(contract.file_name)
+    return [renames.get(normalise_header(h), normalise_header(h)) for h in written]
 
 
 def _require_columns(path: Path, contract: FileContract, headers: list[str]) -> None:
@@ -126,7 +156,8 @@ def _require_columns(path: Path, contract: FileContract, headers: list[str]) -> 
     missing = [c.name for c in contract.columns if c.required and c.name not in headers]
     if missing:
         raise ContractError(
-            f"{path.name}: required column(s) missing: {', '.join(missing)} (found: {', '.join(headers)})"
+            f"{path.name}: required column(s) missing: {', '.join(missing)} (found: {', '.join(headers)}); "
+            "an export with its own column names needs a mapping.yml (docs/MAPPING.md)"
         )
 
 
@@ -143,7 +174,7 @@ def read_contract_file(
     text, encoding = decode_bytes(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     header_line = text.split("\n", 1)[0]
-    separator = sniff_delimiter(header_line)
+    separator = options.delimiter or sniff_delimiter(header_line)
     try:
         frame = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -155,12 +186,16 @@ def read_contract_file(
     except pl.exceptions.PolarsError as exc:  # ragged rows, broken quoting
         raise ContractError(f"{path.name}: cannot be parsed as CSV: {str(exc).splitlines()[0]}") from exc
 
-    headers = [normalise_header(str(v or "")) for v in frame.row(0)]
+    written = [str(v or "") for v in frame.row(0)]
+    headers = contract_headers(written, contract, options)
     _require_columns(path, contract, headers)
     body = frame.slice(1).rename(dict(zip(frame.columns, headers, strict=True)))
     body = body.with_row_index(ROW_NUMBER, offset=2).with_columns(pl.col(ROW_NUMBER).cast(pl.Int64))
     rows_in = body.height
-    return split_rows(body, contract, path, sha256_of(path), encoding, rows_in, options)
+    loaded = split_rows(body, contract, path, sha256_of(path), encoding, rows_in, options)
+    loaded.delimiter = separator
+    loaded.header = dict(zip(written, headers, strict=True))
+    return loaded
 
 
 # Currency signs and ISO codes an export may put before or after an amount.
@@ -288,7 +323,7 @@ def contract_schema(contract: FileContract) -> dict[str, pl.DataType]:
 _KIND_HINT = {
     "number": "not a number",
     "integer": "not a whole number",
-    "date": "not a date (YYYY-MM-DD, or set --date-format)",
+    "date": "not a date (YYYY-MM-DD, or set --date-format or the mapping's date_format)",
     "timestamp": "not a date or time (YYYY-MM-DD[ HH:MM[:SS]])",
     "country": "not a country code (ISO 3166 alpha-2 or alpha-3)",
 }

@@ -107,14 +107,28 @@ def run_cli(env: dict[str, str], *args: str, timeout: int = 600) -> subprocess.C
     )
 
 
+def run_log(result: subprocess.CompletedProcess) -> str:
+    """The text of the log file an ``hsguard run`` names on its second line (what the
+    quiet console leaves out: dbt's node lines, the flows' detail lines, Prefect's
+    retries); empty when it names none."""
+    import re
+
+    found = re.search(r"^\s*log\s+(\S+)", result.stdout, flags=re.MULTILINE)
+    path = Path(found.group(1)) if found else None
+    if path is not None and not path.is_absolute():
+        path = PROJECT_ROOT / path
+    return path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
+
+
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory, cli_env) -> dict:
     """One real `hsguard run` on the bundled sample for the whole session, shared by every
     test that only reads a published build. Keys: ``warehouse`` (the published
     ``.../wh/hsguard.duckdb``), ``reports`` (with ``latest``), ``root`` (their parent, for
     files a reader writes beside them), ``summary`` (latest/summary.json) and ``output``
-    (the run's stdout + stderr). Run with Prefect's temporary server, as a user's first
-    run is. Never write to it: copy it (``published_copy``)."""
+    (the run's stdout + stderr: the console) and ``log`` (its log file, run_log). Run
+    with Prefect's temporary server, as a user's first run is. Never write to it: copy
+    it (``published_copy``)."""
     root = tmp_path_factory.mktemp("sample_run")
     warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
     # as a user runs it: no PREFECT_API_URL, so Prefect's temporary server
@@ -128,6 +142,7 @@ def sample_run(tmp_path_factory, cli_env) -> dict:
         "root": root,
         "summary": summary,
         "output": result.stdout + result.stderr,
+        "log": run_log(result),
     }
 
 

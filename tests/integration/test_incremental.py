@@ -21,7 +21,7 @@ import polars as pl
 import pytest
 
 from hsguard.dbt import finish_reuse
-from tests.conftest import SAMPLE_DIR, copy_published, run_args, run_cli
+from tests.conftest import SAMPLE_DIR, copy_published, run_args, run_cli, run_log
 
 pytestmark = pytest.mark.integration
 
@@ -152,7 +152,7 @@ def rerun(cli_env, tmp_path_factory, sample_run) -> dict:
     return {
         "tables": fingerprints(warehouse),
         "tests": fingerprints(warehouse, "test"),
-        "output": incremental.stdout + incremental.stderr,
+        "output": incremental.stdout + incremental.stderr + run_log(incremental),  # console + log
         "full_tables": fingerprints(full),
         "full_tests": fingerprints(full, "test"),
         "warehouse": warehouse,

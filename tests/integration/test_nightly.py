@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import PROJECT_ROOT, SAMPLE_DIR, hsguard_cmd, run_args, run_cli
+from tests.conftest import PROJECT_ROOT, SAMPLE_DIR, hsguard_cmd, run_args, run_cli, run_log
 
 pytestmark = pytest.mark.integration
 
@@ -57,8 +57,8 @@ def test_dbt_node_results_record_every_node_of_the_run(published):
     assert {r[1] for r in rows} >= {"model", "seed", "test", "unit_test"}
     assert all(r[2] in ("success", "pass", "warn") for r in rows)
     # the transform's dbt build, then the report stage's build of the report feeds
-    built = int(re.search(r"dbt build: (\d+) nodes", published["output"]).group(1))
-    feeds = int(re.search(r"report feeds: (\d+) nodes", published["output"]).group(1))
+    built = int(re.search(r"dbt build: (\d+) nodes", published["log"]).group(1))
+    feeds = int(re.search(r"report feeds: (\d+) nodes", published["log"]).group(1))
     assert built + feeds == len(rows) and feeds > 0
     assert by_id["model.hsguard.rpt_kpis"][2] == "success"
 
@@ -467,11 +467,35 @@ def test_report_command_regenerates_the_report_from_the_warehouse(published, cli
 
 
 def test_docs_command_builds_dbt_docs_with_lineage_from_raw_sources(published, cli_env, tmp_path):
-    result = run_cli(
-        cli_env, "docs", "--warehouse", str(published["warehouse"]), "--out", str(tmp_path / "d")
+    """`hsguard docs` builds the site and serves it on loopback (the page fetches its
+    manifest over HTTP) until stopped."""
+    import urllib.request
+
+    proc = subprocess.Popen(
+        hsguard_cmd(
+            "docs", "--warehouse", str(published["warehouse"]), "--out", str(tmp_path / "d"), "--port", "0"
+        ),
+        env=cli_env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    manifest = json.loads((tmp_path / "d" / "manifest.json").read_text())
+    try:
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("serving the dbt docs at "):
+                break
+        assert lines and lines[-1].startswith("serving the dbt docs at http://127.0.0.1:"), "".join(lines)
+        url = lines[-1].split(" at ", 1)[1].split()[0]
+        with urllib.request.urlopen(url + "manifest.json", timeout=30) as answer:
+            manifest = json.loads(answer.read())
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            assert answer.status == 200 and len(answer.read()) > 0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
     assert (tmp_path / "d" / "index.html").stat().st_size > 0
     parents = manifest["parent_map"]
 
@@ -560,7 +584,7 @@ def test_transient_failures_are_retried_and_readers_see_one_version(published_co
         stop.write_text("stop")
         for reader in readers:
             reader.wait(timeout=60)
-    output = result.stdout + result.stderr
+    output = result.stdout + result.stderr + run_log(result)  # Prefect's retries: in the log
     assert result.returncode == 0, output[-3000:]
     assert "injected transient failure (transient_read)" in output
     assert "injected transient failure (transient_report)" in output

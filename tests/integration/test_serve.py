@@ -14,6 +14,20 @@ from tests.conftest import PROJECT_ROOT, SAMPLE_DIR, hsguard_cmd
 pytestmark = pytest.mark.integration
 
 
+def test_serve_refuses_to_start_without_explicit_sources(cli_env, tmp_path):
+    result = subprocess.run(
+        hsguard_cmd("serve", "--warehouse", str(tmp_path / "wh" / "hsguard.duckdb")),
+        env=cli_env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "serve needs --sources DIR" in result.stderr
+    assert not (tmp_path / "wh").exists()
+
+
 def test_serve_runs_the_nightly_deployment_on_its_cron_schedule(cli_env, published_copy, tmp_path):
     # the suite's Prefect home: its database is migrated already, so the server starts sooner
     env = dict(cli_env)
@@ -52,19 +66,27 @@ def test_serve_runs_the_nightly_deployment_on_its_cron_schedule(cli_env, publish
             assert time.time() < deadline, (tmp_path / "serve.log").read_text()[-3000:]
             time.sleep(0.5)
     finally:
-        os.kill(proc.pid, signal.SIGINT)  # Ctrl-C, as the command tells its user
+        # SIGTERM, as a service manager stops it (only this process, not its group)
+        sent = time.monotonic()
+        os.kill(proc.pid, signal.SIGTERM)
         try:
             stopped = proc.wait(timeout=30) is not None
         except subprocess.TimeoutExpired:
             stopped = False
+        stop_seconds = time.monotonic() - sent
         try:
             os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of its process group
         except ProcessLookupError:
             pass
         log.close()
-    assert stopped, "hsguard serve did not stop within 30 s of Ctrl-C"
+    assert stopped, "hsguard serve did not stop within 30 s of SIGTERM"
     output = (tmp_path / "serve.log").read_text()
+    assert stop_seconds < 10, f"hsguard serve took {stop_seconds:.1f} s to stop on SIGTERM"
+    assert proc.returncode == 0 and "hsguard serve: stopped (SIGTERM)" in output, output[-3000:]
     assert "started a local Prefect server" in output
+    assert "http://" not in output  # no links: the local server has no UI
     assert "[5/5] publish" in output
+    # no half state: whatever the runner was doing when stopped, nothing of a build is left
+    assert not list(warehouse.parent.glob(".hsguard-build-*"))
     assert warehouse.exists()
     assert (reports / "latest" / "summary.json").exists()

@@ -1,0 +1,143 @@
+"""``hsguard serve``: the nightly flow as a Prefect deployment on a cron schedule, with a
+stop that works.
+
+Prefect's own ``flow.serve()`` installs a SIGTERM handler that waits for its event
+loop from inside that loop, and Ctrl-C during a run left the runner starting the next
+scheduled one. Here SIGINT and SIGTERM only set a stop request; then no new run starts,
+a run in progress gets SIGTERM (Prefect's engine turns it into an exception: the
+nightly flow removes its private build and exits) and is killed if it has not exited
+within STOP_SECONDS, and the runner is stopped (its runs marked in Prefect). Either way the
+published warehouse and report stay as they were: a build is private until its atomic
+swap, and the next run removes a killed build's leftovers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import time
+from pathlib import Path
+
+#: How long a stop waits for the runner (and a cancelled run) before killing what is left.
+STOP_SECONDS = 6.0
+
+logger = logging.getLogger("hsguard.serve")
+
+
+def child_pids(exclude: set[int]) -> list[int]:
+    """The processes this one started (flow runs), except ``exclude`` (the local server)
+    and multiprocessing's resource tracker."""
+    me, children = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) in exclude:
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) != me:
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        # multiprocessing's resource tracker ignores SIGTERM and ends with this process
+        if b"multiprocessing.resource_tracker" not in command:
+            children.append(int(entry.name))
+    return children
+
+
+def stop_children(exclude: set[int], seconds: float) -> None:
+    """SIGTERM every flow-run process still running, then SIGKILL what is left after ``seconds``."""
+    pids = child_pids(exclude)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + seconds
+    while pids and time.monotonic() < deadline:
+        pids = [pid for pid in pids if _alive(pid)]
+        time.sleep(0.2)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return done == 0
+
+
+def serve_nightly(cron: str, timezone: str, parameters: dict, exclude_pids: set[int]) -> str:
+    """Serve the nightly flow as deployment ``nightly/hsguard-nightly`` on ``cron`` until
+    SIGINT or SIGTERM; returns the name of the signal that stopped it."""
+    from prefect.runner import Runner
+    from prefect.schedules import Cron
+
+    from flows.nightly import nightly
+
+    runner = Runner(name="hsguard-nightly", pause_on_shutdown=True, limit=1)
+    runner.add_flow(
+        nightly,
+        name="hsguard-nightly",
+        schedules=[Cron(cron, timezone=timezone)],
+        parameters=parameters,
+        # One run at a time: the runner's limit here, the warehouse's run lock across
+        # processes. No deployment concurrency limit: a run killed hard would keep its
+        # slot on the server and block every later run until the slot's lease expired.
+        description="hsguard nightly reconciliation",
+    )
+    received: list[str] = []
+    loop_box: list[asyncio.AbstractEventLoop] = []
+    stop = asyncio.Event()
+
+    def request_stop(signum, _frame=None) -> None:
+        name = signal.Signals(signum).name
+        if received:  # a second signal: stop now
+            stop_children(exclude_pids, 0)
+            os._exit(130)
+        received.append(name)
+        if loop_box:
+            loop_box[0].call_soon_threadsafe(stop.set)
+
+    # Prefect's runner installs its SIGTERM handler when it starts: ours replaces it
+    runner.handle_sigterm = lambda *_: request_stop(signal.SIGTERM)
+    previous = signal.signal(signal.SIGINT, request_stop)
+
+    async def main() -> None:
+        loop_box.append(asyncio.get_running_loop())
+        started = asyncio.create_task(runner.start())
+        waiter = asyncio.create_task(stop.wait())
+        await asyncio.wait({started, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        if started.done():  # the runner ended by itself (an error): say it
+            started.result()
+            return
+        logger.info("stop requested (%s): abandoning a run in progress, stopping the runner", received[0])
+        runner.stopping = True  # no scheduled run starts from now on
+        # a run in progress gets SIGTERM: the nightly flow removes its build and exits
+        await asyncio.to_thread(stop_children, exclude_pids, STOP_SECONDS)
+        try:
+            await asyncio.wait_for(runner.astop(), 3)
+        except Exception:  # noqa: BLE001 - a stop must finish; nothing of a run is left by now
+            logger.info("the runner did not stop within 3 s; leaving it", exc_info=True)
+        started.cancel()
+        try:
+            await asyncio.wait_for(started, 2)
+        except (asyncio.CancelledError, Exception):  # noqa: BLE001
+            pass
+
+    try:
+        asyncio.run(main())
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        stop_children(exclude_pids, 2.0)
+    return received[0] if received else "runner ended"
