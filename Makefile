@@ -21,9 +21,13 @@ $(STAMP): requirements.lock pyproject.toml
 run: setup
 	$(BIN)/hsguard run
 
-# SQL lint first: a lint error fails `make test` before any test runs.
+# SQL lint first: a lint error fails `make test` before any test runs. Two pytest-xdist
+# workers, a test file to each (its module fixtures' runs stay in one worker): a run
+# keeps one core busy for only part of its time (Prefect, dbt's Python threads and
+# DuckDB take turns), so two files at once fill both cores. tests/conftest.py makes
+# the shared sample build once for both workers.
 test: setup lint-sql
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not integration"

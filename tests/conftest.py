@@ -5,11 +5,13 @@ to start from. Only tests whose subject is the run itself make a run of their ow
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -120,29 +122,67 @@ def run_log(result: subprocess.CompletedProcess) -> str:
     return path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
 
 
+@contextmanager
+def once_per_suite(tmp_path_factory, name: str):
+    """Yield ``(folder, done)`` for something the whole suite shares, made once: ``folder``
+    to make it in and ``done`` (a JSON file: write it when made). In a plain session the
+    folder is the session's own. Under pytest-xdist (``make test`` runs two workers) the
+    workers' session folders share a parent: the first worker to take ``name``'s lock
+    makes it there while the others wait, then find ``done`` written and only read it."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        folder = tmp_path_factory.mktemp(name)
+        yield folder, folder / "done.json"
+        return
+    shared = tmp_path_factory.getbasetemp().parent
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            folder = shared / name
+            folder.mkdir(exist_ok=True)
+            yield folder, folder / "done.json"
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory, cli_env) -> dict:
-    """One real `hsguard run` on the bundled sample for the whole session, shared by every
-    test that only reads a published build. Keys: ``warehouse`` (the published
-    ``.../wh/hsguard.duckdb``), ``reports`` (with ``latest``), ``root`` (their parent, for
-    files a reader writes beside them), ``summary`` (latest/summary.json) and ``output``
-    (the run's stdout + stderr: the console) and ``log`` (its log file, run_log). Run
-    with Prefect's temporary server, as a user's first run is. Never write to it: copy
-    it (``published_copy``)."""
-    root = tmp_path_factory.mktemp("sample_run")
-    warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
-    # as a user runs it: no PREFECT_API_URL, so Prefect's temporary server
-    ephemeral = {k: v for k, v in cli_env.items() if k != "PREFECT_API_URL"}
-    result = run_cli(ephemeral, *run_args(warehouse, reports))
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    """One real `hsguard run` on the bundled sample for the whole suite (both pytest-xdist
+    workers: ``once_per_suite``), shared by every test that only reads a published build.
+    Keys: ``warehouse`` (the published ``.../wh/hsguard.duckdb``), ``reports`` (with
+    ``latest``), ``root`` (their parent, for files a reader writes beside them),
+    ``summary`` (latest/summary.json), ``output`` (the run's stdout + stderr: the console)
+    and ``log`` (its log file, run_log). Run with Prefect's temporary server, as a user's
+    first run is. Never write to it: copy it (``published_copy``)."""
+    with once_per_suite(tmp_path_factory, "sample_run") as (root, done):
+        if done.is_file():
+            return published_build(json.loads(done.read_text(encoding="utf-8")))
+        warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
+        # as a user runs it: no PREFECT_API_URL, so Prefect's temporary server
+        ephemeral = {k: v for k, v in cli_env.items() if k != "PREFECT_API_URL"}
+        result = run_cli(ephemeral, *run_args(warehouse, reports))
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        made = {
+            "warehouse": str(warehouse),
+            "reports": str(reports),
+            "root": str(root),
+            "output": result.stdout + result.stderr,
+            "log": run_log(result),
+        }
+        done.write_text(json.dumps(made), encoding="utf-8")
+        return published_build(made)
+
+
+def published_build(made: dict) -> dict:
+    """``sample_run``'s keys from what its run recorded (paths as strings)."""
+    reports = Path(made["reports"])
     summary = json.loads((reports / "latest" / "summary.json").read_text(encoding="utf-8"))
     return {
-        "warehouse": warehouse,
+        "warehouse": Path(made["warehouse"]),
         "reports": reports,
-        "root": root,
+        "root": Path(made["root"]),
         "summary": summary,
-        "output": result.stdout + result.stderr,
-        "log": run_log(result),
+        "output": made["output"],
+        "log": made["log"],
     }
 
 

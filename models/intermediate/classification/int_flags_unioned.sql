@@ -37,7 +37,7 @@ final as (
         select * from stable
         union all
         select * from per_run
-    )
+    ) as unioned
 
 )
 

@@ -68,8 +68,13 @@ override_status as (
         case
             when decision not in ({{ "'" ~ decisions | join("', '") ~ "'" }}) or decision is null
                 then 'invalid_decision'
+            {# `is distinct from` written out (sqlfluff cannot parse it in a case): the
+                override names a code and the flag's declared code is none or another #}
             when override_declared_code is not null
-                and override_declared_code is distinct from upper(nullif(flag_declared_code, ''))
+                and (
+                    upper(nullif(flag_declared_code, '')) is null
+                    or override_declared_code != upper(nullif(flag_declared_code, ''))
+                )
                 then 'lapsed'
             else 'applied'
         end as override_status

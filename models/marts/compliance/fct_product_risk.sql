@@ -71,8 +71,10 @@ ranked_reasons as (
 
     select
         sku,
-        severity || ' ' || check_code || ' (' || scheme || '): ' || coalesce(title, check_code)
-            || case when flags > 1 then ' [' || flags || ' flags]' else '' end as reason,
+        (
+            severity || ' ' || check_code || ' (' || scheme || '): ' || coalesce(title, check_code)
+            || case when flags > 1 then ' [' || flags || ' flags]' else '' end
+        ) as reason,
         row_number() over (
             partition by sku order by severity_rank desc nulls last, flags desc, check_code, scheme
         ) as reason_rank
@@ -219,7 +221,7 @@ final as (
             when risk_score >= {{ band_medium }} then 'medium'
             else 'low'
         end as risk_band,
-        coalesce(top_reasons, []::varchar[]) as top_reasons,
+        coalesce(top_reasons, cast([] as varchar[])) as top_reasons,
         cast(open_flags as integer) as open_flags,
         cast(overridden_flags as integer) as overridden_flags,
         cast(severity_points as integer) as severity_points,
