@@ -244,13 +244,17 @@ def test_data_tests_not_run_again_are_recorded_and_counted_as_reused_not_passed(
     statuses = {t: s for t, s in recorded.items() if t in tests}
     assert statuses.keys() == tests.keys()
     assert {t for t, s in statuses.items() if s == "reused"} == {t for t, was in tests.items() if was}
-    assert {s for t, s in statuses.items() if not tests[t]} == {"pass"}
+    # run again: passed, or warned (a warning-severity test, e.g. the CCL's missing entries)
+    fresh = {s for t, s in statuses.items() if not tests[t]}
+    assert "pass" in fresh and fresh <= {"pass", "warn"}, fresh
+    warned = sum(1 for t, s in statuses.items() if s == "warn")
     reused = sum(tests.values())
     line = next(line for line in rerun["output"].splitlines() if "dbt build:" in line)
     nodes, passed = (int(line.split(word)[0].split()[-1]) for word in (" nodes", " passed"))
-    assert f"{passed} passed, {reused} reused (data tests not run again)" in line, line
-    assert passed == nodes - reused, line  # a fresh build: every node passed, none reused
-    assert all(s == "pass" for s in node_statuses(rerun["full_warehouse"]).values())
+    assert f"{passed} passed, {reused} reused (data tests not run again), {warned} warnings" in line, line
+    # a fresh build: every node passed (or warned), none reused
+    assert passed == nodes - reused - warned, line
+    assert set(node_statuses(rerun["full_warehouse"]).values()) <= {"pass", "warn"}
 
 
 def test_a_data_test_reused_last_night_is_reused_again_on_the_same_inputs(rerun, cli_env, tmp_path):

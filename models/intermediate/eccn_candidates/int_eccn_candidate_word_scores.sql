@@ -9,7 +9,9 @@
     discounts thin evidence (one matched word of idf ~7 keeps 44 %, three keep ~83 %): a
     two-word description matching one common word of a paragraph ("White (Asparagus)" ->
     "black and white cameras") is no sign of a controlled item. Parameters are compared
-    afterwards, per description (int_eccn_candidate_scores). -#}
+    afterwards, per description (int_eccn_candidate_scores). Sums of doubles are rounded to
+    9 decimals: their last bits depend on the order DuckDB adds them in, and the ranking
+    must not. -#}
 
 {%- set kept = var('eccn_word_texts_kept', 15) -%}
 
@@ -24,7 +26,7 @@ query_terms as (
 
 query_weights as (
 
-    select word_key, sum(idf) as query_idf
+    select word_key, round(sum(idf), 9) as query_idf
     from query_terms
     group by word_key
 
@@ -73,11 +75,11 @@ term_matches as (
     select
         query_terms.word_key,
         text_terms.text_id,
-        sum(
+        round(sum(
             text_terms.idf * text_terms.term_frequency * 2.2
             / (text_terms.term_frequency + 1.2 * (0.25 + 0.75 * text_terms.text_length / text_terms.average_length))
-        ) as bm25,
-        sum(query_terms.idf) as matched_idf,
+        ), 9) as bm25,
+        round(sum(query_terms.idf), 9) as matched_idf,
         string_agg(query_terms.word, ', ' order by query_terms.idf desc, query_terms.word) as matched_words
 
     from pair_terms as query_terms
