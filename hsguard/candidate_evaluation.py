@@ -38,6 +38,7 @@ from hsguard.candidates import (
     _contract_frame,
     _model_seconds,
     build_scratch_warehouse,
+    calibration_table,
     read_rulings,
     run_candidate_models,
 )
@@ -513,17 +514,8 @@ def format_kfold(result: dict, misses: int = 0) -> str:
         "",
         "Calibration of the rank-1 confidence (held-out folds, pooled):",
         "",
-        "| confidence | n | mean confidence | rank-1 right (6 digits) | rank-1 right (10 digits) |",
-        "|---|---:|---:|---:|---:|",
     ]
-    for band in result["calibration"]:
-        if band["n"]:
-            lines.append(
-                f"| {band['band']} | {band['n']} | {band['mean_confidence']:.2f} | "
-                f"{band['rank1_accuracy_6']:.1%} | {band['rank1_accuracy_10']:.1%} |"
-            )
-        else:
-            lines.append(f"| {band['band']} | 0 | | | |")
+    lines += calibration_table(result["calibration"])
     answered = result["answered_accuracy_6"]
     lines += [
         "",

@@ -287,6 +287,23 @@ def score_candidates(candidates: pl.DataFrame, rulings: pl.DataFrame, top_k: int
     }
 
 
+def calibration_table(calibration: list[dict]) -> list[str]:
+    """The calibration bands of the rank-1 confidence as Markdown table lines."""
+    lines = [
+        "| confidence | n | mean confidence | rank-1 right (6 digits) | rank-1 right (10 digits) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for band in calibration:
+        if band["n"]:
+            lines.append(
+                f"| {band['band']} | {band['n']} | {band['mean_confidence']:.2f} | "
+                f"{band['rank1_accuracy_6']:.1%} | {band['rank1_accuracy_10']:.1%} |"
+            )
+        else:
+            lines.append(f"| {band['band']} | 0 | | | |")
+    return lines
+
+
 def format_candidate_evaluation(result: dict) -> str:
     """The accuracy table (with the ATLAS and BM25 reference figures) and the calibration table."""
     k = result["top_k"]
@@ -311,17 +328,8 @@ def format_candidate_evaluation(result: dict) -> str:
         "",
         "Calibration of the rank-1 confidence:",
         "",
-        "| confidence | n | mean confidence | rank-1 right (6 digits) | rank-1 right (10 digits) |",
-        "|---|---:|---:|---:|---:|",
     ]
-    for band in result["calibration"]:
-        if band["n"]:
-            lines.append(
-                f"| {band['band']} | {band['n']} | {band['mean_confidence']:.2f} | "
-                f"{band['rank1_accuracy_6']:.1%} | {band['rank1_accuracy_10']:.1%} |"
-            )
-        else:
-            lines.append(f"| {band['band']} | 0 | | | |")
+    lines += calibration_table(result["calibration"])
     answered = result.get("answered_accuracy_6")
     abstained = result.get("abstained_accuracy_6")
     lines += [
