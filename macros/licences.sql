@@ -13,6 +13,14 @@
       with the HS code), § 744.21 military end use, and the recorded licence exception's basic
       eligibility (Part 740). `lines` also has hs6, value_usd, license_ref, license_exception
       (trimmed, upper case); its other columns are passed through. -#}
+{#- The hierarchical rule of CCL paragraphs: `path` is `ancestor` or lies inside it
+    (3A001.b.2.a is within 3A001.b.2 and 3A001.b, not within 3A001.b.20); null when either
+    is null. -#}
+{% macro paragraph_within(path, ancestor) -%}
+({{ path }} = {{ ancestor }} or starts_with({{ path }}, {{ ancestor }} || '.'))
+{%- endmacro %}
+
+
 {% macro license_requirement_checks(lines) -%}
 with
 
@@ -112,14 +120,12 @@ scope_matches as (
         max(case when scopes.relation in ('excludes', 'excludes_if') then 1 else 0 end) as has_excludes,
         max(case
             when scopes.relation = 'excludes_if'
-                and (candidates.paragraph = scopes.paragraph
-                    or starts_with(candidates.paragraph, scopes.paragraph || '.')) then 1
+                and {{ paragraph_within('candidates.paragraph', 'scopes.paragraph') }} then 1
             else 0
         end) as in_exclude_if,
         max(case
             when scopes.relation = 'covers'
-                and (candidates.paragraph = scopes.paragraph
-                    or starts_with(candidates.paragraph, scopes.paragraph || '.')) then 1
+                and {{ paragraph_within('candidates.paragraph', 'scopes.paragraph') }} then 1
             else 0
         end) as in_cover,
         max(case
@@ -128,8 +134,7 @@ scope_matches as (
         end) as cover_below,
         max(case
             when scopes.relation = 'excludes'
-                and (candidates.paragraph = scopes.paragraph
-                    or starts_with(candidates.paragraph, scopes.paragraph || '.')) then 1
+                and {{ paragraph_within('candidates.paragraph', 'scopes.paragraph') }} then 1
             else 0
         end) as in_exclude,
         max(case
@@ -394,8 +399,7 @@ footnote_matches as (
         footnote_rules.basis,
         case
             when footnote_rules.scope_eccn = 'ANY' then 'inside'
-            when lines_in.eccn = footnote_rules.scope_eccn
-                or starts_with(lines_in.eccn, footnote_rules.scope_eccn || '.') then 'inside'
+            when {{ paragraph_within('lines_in.eccn', 'footnote_rules.scope_eccn') }} then 'inside'
             else 'broader'
         end as relation
     from lines_in
@@ -406,13 +410,11 @@ footnote_matches as (
     where lines_in.eccn is not null
         and (
             footnote_rules.scope_eccn = 'ANY'
-            or lines_in.eccn = footnote_rules.scope_eccn
-            or starts_with(lines_in.eccn, footnote_rules.scope_eccn || '.')
+            or {{ paragraph_within('lines_in.eccn', 'footnote_rules.scope_eccn') }}
             or starts_with(footnote_rules.scope_eccn, lines_in.eccn || '.')
         )
         and not coalesce(
-            lines_in.eccn = footnote_rules.except_eccn
-            or starts_with(lines_in.eccn, footnote_rules.except_eccn || '.'), false
+            {{ paragraph_within('lines_in.eccn', 'footnote_rules.except_eccn') }}, false
         )
 
 ),
