@@ -81,7 +81,7 @@ parameter_pairs as (
                 else 0
             end
         ) as is_met,
-        string_agg(distinct query_quantities.quote, ', ') as description_quotes,
+        string_agg(distinct query_quantities.quote, ', ' order by query_quantities.quote) as description_quotes,
         min(text_thresholds.quotes) as text_quotes
 
     from term_matches
