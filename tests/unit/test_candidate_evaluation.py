@@ -222,3 +222,32 @@ def test_learning_curve_points_and_miss_sample(tmp_path):
     frame = pl.read_csv(tmp_path / "m.csv", infer_schema=False)
     assert frame["ruling_id"].to_list() == [m["ruling_id"] for m in sample]
     assert frame["top5"][0] == "6110309000 6109100012"
+
+
+def test_bundled_miss_analysis_is_of_bundled_rulings_and_names_a_known_cause():
+    from hsguard.candidates import read_rulings
+    from hsguard.paths import DATA_DIR
+
+    frame = pl.read_csv(DATA_DIR / "evaluation" / "candidate_misses.csv", infer_schema=False)
+    rulings = read_rulings(None)
+    own = {
+        rid: strip_separators(code).ljust(10, "0")
+        for rid, code in rulings.select("ruling_id", "hts_code").iter_rows()
+    }
+    assert frame.height == 50 and frame["ruling_id"].n_unique() == 50
+    causes = {
+        "several_articles",
+        "lacks_attribute",
+        "vocabulary_gap",
+        "composite_material",
+        "legal_note",
+        "word_sense",
+        "gri6_detail",
+        "ruling_code_not_current",
+    }
+    for row in frame.iter_rows(named=True):
+        assert own[row["ruling_id"]] == row["ruling_code"]
+        top5 = (row["top5"] or "").split()
+        assert row["ruling_code"][:6] not in [c[:6] for c in top5[:1]]  # a miss: rank 1 is wrong
+        assert (row["in_top5_6"] == "true") == (row["ruling_code"][:6] in [c[:6] for c in top5])
+        assert row["cause"] in causes and len(row["reason"]) > 20
