@@ -277,7 +277,7 @@ def evaluate_kfold(
     folds: int = FOLDS,
     seed: int = SEED,
     top_k: int = 5,
-    learning_curve: tuple[int, ...] = (),
+    learning_curve: tuple[int | str, ...] = (),
     work_dir: Path | None = None,
     progress=None,
 ) -> dict:
@@ -392,26 +392,83 @@ def evaluate_kfold(
                             "description": rulings.filter(pl.col("ruling_id") == rid)["description"][0],
                             "code": code,
                             "rank1": first["candidate_code"] if first else None,
+                            "top_k": [r["candidate_code"] for r in ranked[:top_k]],
                             "in_top_k_6": any(r["candidate_code"][:6] == code[:6] for r in ranked),
                             "cause": _miss_cause(ranked, code, seen_hs6, seen_headings),
                         }
                     )
-            for size in learning_curve:
+            # nested subsets: one seeded order of the fold's training rulings, each size a prefix
+            order = sorted(train["ruling_id"].to_list())
+            random.Random(f"{seed}-{f}-curve").shuffle(order)
+            for point in learning_curve:
+                size = curve_size(point, train.height)
+                label = point if isinstance(point, str) else size
                 if size >= train.height:
-                    sub = train
-                else:
-                    keep = sorted(train["ruling_id"].to_list())
-                    random.Random(f"{seed}-{f}-{size}").shuffle(keep)
-                    sub = train.filter(pl.col("ruling_id").is_in(keep[:size]))
+                    # the held-out build itself
+                    curve.setdefault(label, []).append({**accuracy, "evidence": train.height})
+                    continue
+                sub = train.filter(pl.col("ruling_id").is_in(order[:size]))
                 say(f"fold {f + 1}/{folds}: learning curve, {sub.height} evidence rulings")
                 lc = _build(root, _products(held, declared), sub, {**base_vars, **fitted}, f"lc{f}-{size}")
-                curve.setdefault(min(size, train.height), []).append(
-                    _accuracy(_ranked(lc["candidates"]), ho_truth, top_k)
+                curve.setdefault(label, []).append(
+                    {**_accuracy(_ranked(lc["candidates"]), ho_truth, top_k), "evidence": sub.height}
                 )
     finally:
         if owned:
             shutil.rmtree(root, ignore_errors=True)
     return summarise(per_fold, held_rows, misses, curve, top_k, folds, seed)
+
+
+def curve_size(point: int | str, train_size: int) -> int:
+    """Evidence rulings of one learning-curve point: a number, or a share of the training
+    fold written as a percentage ("40%"), rounded to the nearest ruling."""
+    if isinstance(point, str):
+        share = float(point.rstrip("%")) / 100.0
+        if not 0.0 < share <= 1.0:
+            raise ValueError(f"learning-curve share {point!r} is not in (0%, 100%]")
+        return max(1, min(train_size, round(share * train_size)))
+    return max(1, min(train_size, point))
+
+
+def parse_curve(text: str) -> tuple[int | str, ...]:
+    """`--learning-curve` value: comma-separated numbers of rulings or percentages."""
+    points: list[int | str] = []
+    for raw in text.split(","):
+        v = raw.strip()
+        if not v:
+            continue
+        if v.endswith("%"):
+            curve_size(v, 100)  # validates
+            points.append(v)
+        else:
+            n = int(v)
+            if n < 1:
+                raise ValueError(f"learning-curve size {v!r} is not a positive number")
+            points.append(n)
+    return tuple(points)
+
+
+def miss_sample(misses: list[dict], n: int, seed: int) -> list[dict]:
+    """A seeded sample of ``n`` held-out misses (the same seed, folds and misses, the same sample)."""
+    sample = sorted(misses, key=lambda m: m["ruling_id"])
+    random.Random(seed).shuffle(sample)
+    return sample[:n]
+
+
+def write_misses_csv(misses: list[dict], path: Path) -> None:
+    """The sampled misses as a CSV to be read and classified by cause (cause, reason left empty)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame(
+        {
+            "ruling_id": [m["ruling_id"] for m in misses],
+            "fold": [m["fold"] + 1 for m in misses],
+            "ruling_code": [m["code"] for m in misses],
+            "top5": [" ".join(m["top_k"]) for m in misses],
+            "in_top5_6": [m["in_top_k_6"] for m in misses],
+            "automatic_cause": [m["cause"] for m in misses],
+            "description": [m["description"] for m in misses],
+        }
+    ).write_csv(path)
 
 
 def _spread(values: list[float]) -> dict[str, float]:
@@ -463,7 +520,8 @@ def summarise(per_fold, held_rows, misses, curve, top_k, folds, seed) -> dict:
         },
         "misses": misses,
         "learning_curve": {
-            size: {k: _spread([a[k] for a in accs]) for k in accs[0]} for size, accs in sorted(curve.items())
+            label: {k: _spread([a[k] for a in accs]) for k in accs[0]}
+            for label, accs in sorted(curve.items(), key=lambda kv: sum(a["evidence"] for a in kv[1]))
         },
         "self_citations": sum(p["self_citations"] for p in per_fold),
         "model_seconds": sum(p["model_seconds"] for p in per_fold),
@@ -529,11 +587,14 @@ def format_kfold(result: dict, misses: int = 0) -> str:
             "",
             "Learning curve (evidence rulings per held-out fold):",
             "",
-            "| evidence rulings | top-1 @6 | top-5 @6 | top-1 @4 |",
-            "|---:|---:|---:|---:|",
+            f"| evidence rulings | per fold | top-1 @6 | top-{k} @6 | top-1 @4 | top-1 @2 |",
+            "|---|---:|---:|---:|---:|---:|",
         ]
-        for size, a in result["learning_curve"].items():
-            lines.append(f"| {size} | {_pct(a['top1_6'])} | {_pct(a[f'top{k}_6'])} | {_pct(a['top1_4'])} |")
+        for label, a in result["learning_curve"].items():
+            lines.append(
+                f"| {label} | {a['evidence']['mean']:.0f} | {_pct(a['top1_6'])} | {_pct(a[f'top{k}_6'])} | "
+                f"{_pct(a['top1_4'])} | {_pct(a['top1_2'])} |"
+            )
     causes: dict[str, int] = {}
     for m in result["misses"]:
         causes[m["cause"]] = causes.get(m["cause"], 0) + 1
@@ -547,8 +608,7 @@ def format_kfold(result: dict, misses: int = 0) -> str:
     for cause, count in sorted(causes.items(), key=lambda kv: -kv[1]):
         lines.append(f"| {cause} | {count} |")
     if misses:
-        sample = sorted(result["misses"], key=lambda m: m["ruling_id"])
-        random.Random(result["seed"]).shuffle(sample)
+        sample = miss_sample(result["misses"], misses, result["seed"])
         lines += [
             "",
             f"{min(misses, len(sample))} held-out misses (seeded sample):",
@@ -573,4 +633,7 @@ __all__ = [
     "evaluate_kfold",
     "fit_logistic",
     "format_kfold",
+    "miss_sample",
+    "parse_curve",
+    "write_misses_csv",
 ]

@@ -654,13 +654,23 @@ def evaluate_candidates_command(
         str,
         typer.Option(
             "--learning-curve",
-            help="Comma-separated numbers of training rulings used as evidence (e.g. 25,50,100,200): "
-            "held-out accuracy for each (slower: one more build per size and fold).",
+            help="Comma-separated numbers of training rulings used as evidence (e.g. 25,50,100) "
+            "or shares of each training fold (e.g. 20%,40%,60%,80%,100%): held-out accuracy for "
+            "each, on the same held-out folds, the smaller sets nested in the larger (slower: one "
+            "more build per point and fold).",
         ),
     ] = "",
     misses: Annotated[
         int, typer.Option("--misses", min=0, help="List this many held-out misses with their cause.")
     ] = 0,
+    misses_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--misses-csv",
+            help="Write the seeded sample of --misses held-out misses (ruling, code, top-k "
+            "returned, automatic cause, description) to this CSV, for reading by cause.",
+        ),
+    ] = None,
     leave_one_out: Annotated[
         bool,
         typer.Option(
@@ -675,10 +685,17 @@ def evaluate_candidates_command(
 
     if rulings is not None and not rulings.is_file():
         fail(f"rulings file not found: {rulings}", EXIT_INPUT_REFUSED)
+    from hsguard.candidate_evaluation import parse_curve
+
     try:
-        sizes = tuple(int(v) for v in learning_curve.split(",") if v.strip())
+        sizes = parse_curve(learning_curve)
     except ValueError:
-        fail(f"--learning-curve takes comma-separated numbers, not {learning_curve!r}", EXIT_INPUT_REFUSED)
+        fail(
+            f"--learning-curve takes comma-separated numbers or percentages, not {learning_curve!r}",
+            EXIT_INPUT_REFUSED,
+        )
+    if misses_csv is not None and not misses:
+        fail("--misses-csv needs --misses N (how many held-out misses to sample)", EXIT_INPUT_REFUSED)
     try:
         if leave_one_out:
             typer.echo(format_candidate_evaluation(evaluate_candidates(rulings, top_k=top, quiet=True)))
@@ -691,6 +708,11 @@ def evaluate_candidates_command(
     except CandidateBuildError as exc:
         fail(str(exc))
     typer.echo(format_kfold(result, misses=misses))
+    if misses_csv is not None:
+        from hsguard.candidate_evaluation import miss_sample, write_misses_csv
+
+        write_misses_csv(miss_sample(result["misses"], misses, seed), misses_csv)
+        typer.echo(f"wrote {min(misses, len(result['misses']))} held-out misses to {misses_csv}")
 
 
 @app.command()

@@ -161,8 +161,16 @@ def test_kfold_never_lets_a_held_out_ruling_be_evidence_and_fits_on_training_onl
         }
 
     monkeypatch.setattr(ke, "_build", fake_build)
-    result = ke.evaluate_kfold(folds=4, seed=3, work_dir=tmp_path)
+    result = ke.evaluate_kfold(folds=4, seed=3, learning_curve=("50%", "100%"), work_dir=tmp_path)
     assert result["n"] == 20 and len(result["per_fold"]) == 4
+    curves = [b for b in builds if b[0].startswith("lc")]
+    assert len(curves) == 4  # 100 % is the held-out build itself
+    for (_, held, evidence, _), (_, lc_held, lc_evidence, _) in zip(
+        [b for b in builds if b[0].startswith("held")], curves, strict=True
+    ):
+        assert lc_held == held and lc_evidence < evidence and len(lc_evidence) == 8  # 50 % of 15, nested
+    assert list(result["learning_curve"]) == ["50%", "100%"]
+    assert result["learning_curve"]["100%"]["top1_6"] == result["accuracy"]["top1_6"]
     trains = [b for b in builds if b[0].startswith("train")]
     helds = [b for b in builds if b[0].startswith("held")]
     assert len(trains) == len(helds) == 4
@@ -182,3 +190,64 @@ def test_kfold_never_lets_a_held_out_ruling_be_evidence_and_fits_on_training_onl
             assert name not in train_vars and name in held_vars  # fitted on training, used held out
     assert abs(result["accuracy"]["top1_6"]["mean"] - 0.5) < 0.11
     assert result["accuracy"]["top5_6"]["mean"] == 1.0
+
+
+def test_learning_curve_points_and_miss_sample(tmp_path):
+    from hsguard.candidate_evaluation import curve_size, miss_sample, parse_curve, write_misses_csv
+
+    assert parse_curve("20%, 40%,100%,25") == ("20%", "40%", "100%", 25)
+    assert [curve_size(p, 160) for p in ("20%", "40%", "100%", 25, 500)] == [32, 64, 160, 25, 160]
+    for bad in ("0%", "120%", "x", "-3"):
+        try:
+            parse_curve(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad!r} accepted")
+    misses = [
+        {
+            "ruling_id": f"R{i:02d}",
+            "fold": i % 3,
+            "code": "6110202067",
+            "top_k": ["6110309000", "6109100012"],
+            "in_top_k_6": False,
+            "cause": "x",
+            "description": f"text {i}",
+        }
+        for i in range(30)
+    ]
+    sample = miss_sample(misses, 10, 16)
+    assert sample == miss_sample(list(reversed(misses)), 10, 16)  # seeded, order-free
+    assert sample != miss_sample(misses, 10, 17) and len(sample) == 10
+    write_misses_csv(sample, tmp_path / "m.csv")
+    frame = pl.read_csv(tmp_path / "m.csv", infer_schema=False)
+    assert frame["ruling_id"].to_list() == [m["ruling_id"] for m in sample]
+    assert frame["top5"][0] == "6110309000 6109100012"
+
+
+def test_bundled_miss_analysis_is_of_bundled_rulings_and_names_a_known_cause():
+    from hsguard.candidates import read_rulings
+    from hsguard.paths import DATA_DIR
+
+    frame = pl.read_csv(DATA_DIR / "evaluation" / "candidate_misses.csv", infer_schema=False)
+    rulings = read_rulings(None)
+    own = {
+        rid: strip_separators(code).ljust(10, "0")
+        for rid, code in rulings.select("ruling_id", "hts_code").iter_rows()
+    }
+    assert frame.height == 50 and frame["ruling_id"].n_unique() == 50
+    causes = {
+        "several_articles",
+        "lacks_attribute",
+        "vocabulary_gap",
+        "composite_material",
+        "legal_note",
+        "word_sense",
+        "gri6_detail",
+        "ruling_code_not_current",
+    }
+    for row in frame.iter_rows(named=True):
+        assert own[row["ruling_id"]] == row["ruling_code"]
+        top5 = (row["top5"] or "").split()
+        assert row["ruling_code"][:6] not in [c[:6] for c in top5[:1]]  # a miss: rank 1 is wrong
+        assert (row["in_top5_6"] == "true") == (row["ruling_code"][:6] in [c[:6] for c in top5])
+        assert row["cause"] in causes and len(row["reason"]) > 20

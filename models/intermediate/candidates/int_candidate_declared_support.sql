@@ -8,10 +8,12 @@
 
     0 = no word of the description occurs in the declared heading, its lines or its
     chapter title; 1 = the declared heading is the best-matching heading of the scheme.
-    declared_chapter_share is the same for the declared chapter against the best chapter
-    (all words of the chapter: its title, headings and lines; the chapter_share of
-    int_candidate_headings): a code may sit in the right chapter under a heading whose own
-    words the description does not use.
+    declared_chapter_share is the same for the declared chapter against the best chapter,
+    on the chapter's title and heading texts (not the lines below them: a chapter's lines
+    hold most of its words, so a chapter with many lines, such as 84, shared generic words
+    with any description; the ranking's chapter_share of int_candidate_headings still reads
+    all of them): a code may sit in the right chapter under a heading whose own words the
+    description does not use.
     One row per product and scheme with a well-formed declared code that is a declarable
     line of the current edition (other codes get HS_MALFORMED/UNKNOWN/OUTDATED/...
     instead). Used by HS_TEXT_MISMATCH. -#}
@@ -70,6 +72,47 @@ declared_scores as (
 
 ),
 
+title_tokens as (
+
+    -- the words of a chapter's title and of its headings' texts (GRI 1 reads these first)
+    select distinct scheme, substr(heading_code, 1, 2) as chapter_code, token
+    from {{ ref('int_candidate_heading_terms') }}
+    where field in ('heading', 'chapter')
+
+),
+
+title_counts as (
+
+    select scheme, count(distinct chapter_code) as chapters
+    from title_tokens
+    group by scheme
+
+),
+
+title_frequency as (
+
+    select scheme, token, count(*) as df
+    from title_tokens
+    group by scheme, token
+
+),
+
+chapter_terms as (
+
+    select
+        title_tokens.scheme,
+        title_tokens.chapter_code,
+        title_tokens.token,
+        {{ idf('title_frequency.df', 'title_counts.chapters') }} as idf
+    from title_tokens
+    inner join title_frequency
+        on title_tokens.scheme = title_frequency.scheme
+        and title_tokens.token = title_frequency.token
+    inner join title_counts
+        on title_tokens.scheme = title_counts.scheme
+
+),
+
 chapter_hits as (
 
     select
@@ -78,7 +121,7 @@ chapter_hits as (
         chapter_terms.chapter_code,
         {{ chapter_score('query_terms', 'chapter_terms') }} as chapter_score
     from {{ ref('int_candidate_query_terms') }} as query_terms
-    inner join {{ ref('int_candidate_chapter_terms') }} as chapter_terms
+    inner join chapter_terms
         on query_terms.token = chapter_terms.token
     where query_terms.text_key in (select declared_texts.text_key from declared_texts)
     group by query_terms.text_key, chapter_terms.scheme, chapter_terms.chapter_code

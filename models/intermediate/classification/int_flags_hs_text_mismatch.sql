@@ -3,8 +3,9 @@
         below var text_mismatch_max_heading_share of the best heading's
         (int_candidate_declared_support: the same GRI 1 heading score that chooses the
         candidates: heading text, the lines below it, the chapter title);
-      - nor does its chapter: the declared chapter's share (all words of the chapter
-        against the best chapter's) is below var text_mismatch_max_chapter_share;
+      - nor does its chapter: the declared chapter's share (the words of the chapter's
+        title and heading texts against the best chapter's) is below var
+        text_mismatch_max_chapter_share;
       - none of the product's top-k candidates (marts.fct_product_candidates) is in the
         declared code's chapter.
     The judgement is about the declared code, so it does not wait for the engine to be
@@ -19,7 +20,7 @@ with
 support as (
 
     select * from {{ ref('int_candidate_declared_support') }}
-    where declared_heading_share < {{ var('text_mismatch_max_heading_share', 0.2) }}
+    where declared_heading_share < {{ var('text_mismatch_max_heading_share', 0.35) }}
         and declared_chapter_share < {{ var('text_mismatch_max_chapter_share', 0.2) }}
 
 ),
