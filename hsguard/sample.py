@@ -529,6 +529,27 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
     rng.shuffle(plan)
     controlled_list = sorted(controlled)
     eccn_of = {r["sku"]: r["eccn"] for r in rows}
+
+    def add_shipment(n, sku, destination, license_ref, license_exception, end_user, errors) -> None:
+        quantity = rng.randint(1, 500)
+        shipment_id = f"SHP-{n + 1:07d}"
+        shipment_rows.append(
+            {
+                "shipment_id": shipment_id,
+                "sku": sku,
+                "destination_country": destination,
+                "ship_date": (ship_start + timedelta(days=rng.randrange(0, 320))).isoformat(),
+                "quantity": str(quantity),
+                "value_usd": f"{quantity * unit_values[sku]:.2f}",
+                "license_ref": license_ref,
+                "license_exception": license_exception,
+                "end_user": end_user,
+            }
+        )
+        shipment_labels.extend({"kind": "shipment", "id": shipment_id, "check_code": e} for e in errors)
+        if not errors:
+            shipment_labels.append({"kind": "clean_shipment", "id": shipment_id, "check_code": ""})
+
     for n in range(total):
         error = plan[n]
         sku = must_ship[n] if n < len(must_ship) else good_skus[rng.randrange(len(good_skus))]
@@ -556,25 +577,11 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
                     destination, license_exception = "CN", "ENC"  # exception recorded, not a missing licence
                 else:
                     license_ref = f"LIC-SAMPLE-{n + 1:05d}"
-        quantity = rng.randint(1, 500)
-        shipment_id = f"SHP-{n + 1:07d}"
-        shipment_rows.append(
-            {
-                "shipment_id": shipment_id,
-                "sku": sku,
-                "destination_country": destination,
-                "ship_date": (ship_start + timedelta(days=rng.randrange(0, 320))).isoformat(),
-                "quantity": str(quantity),
-                "value_usd": f"{quantity * unit_values[sku]:.2f}",
-                "license_ref": license_ref,
-                "license_exception": license_exception,
-                "end_user": end_user,
-            }
-        )
-        if error:
-            shipment_labels.append({"kind": "shipment", "id": shipment_id, "check_code": error})
-        else:
-            shipment_labels.append({"kind": "clean_shipment", "id": shipment_id, "check_code": ""})
+                if destination != "CA":
+                    # 5A002 (EI, 15 CFR 742.15) and 3A001 (NS1) need a licence to every sample
+                    # destination but Canada: the recorded licence or exception is LICENSE_RECORDED
+                    error = "LICENSE_RECORDED"
+        add_shipment(n, sku, destination, license_ref, license_exception, end_user, [error] if error else [])
 
     label_rows = []
     for sku, checks in labels.items():
