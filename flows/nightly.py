@@ -25,7 +25,7 @@ from hsguard.dbt import code_version, published_code_version
 from hsguard.faults import pause_point
 from hsguard.loading import DEFAULT_MAX_QUARANTINE_SHARE
 from hsguard.paths import DEFAULT_REPORTS, DEFAULT_WAREHOUSE, SAMPLE_DIR
-from hsguard.reporting import partial_dir, remove_partials
+from hsguard.reporting import data_docs_partial, partial_dir, remove_partials
 from hsguard.runinfo import new_run_id, utc_now
 from hsguard.warehouse import WarehousePaths, remove_leftovers, run_lock, start_build
 
@@ -138,6 +138,7 @@ def nightly(
         except BaseException:
             shutil.rmtree(build_dir, ignore_errors=True)
             shutil.rmtree(partial_dir(reports_dir, run_id), ignore_errors=True)
+            shutil.rmtree(data_docs_partial(reports_dir, run_id), ignore_errors=True)
             raise
     summary["stage_seconds"] = stage_seconds
     summary["seconds"] = (utc_now() - started).total_seconds()

@@ -17,7 +17,7 @@ from hsguard.faults import transient_failure_if_asked
 from hsguard.history import update_flag_history
 from hsguard.report_feeds import FeedReader
 from hsguard.report_page import data_docs_complete, render_report
-from hsguard.reporting import partial_dir, summary_markdown, write_report
+from hsguard.reporting import data_docs_link, data_docs_partial, partial_dir, summary_markdown, write_report
 from hsguard.runinfo import utc_now
 from hsguard.settings import TASK_RETRIES, TASK_RETRY_DELAY_SECONDS, is_transient_failure
 from hsguard.validation import build_data_docs
@@ -80,21 +80,23 @@ def record_flag_history(build_file: Path, run_id: str, started_at: str | None) -
     retry_condition_fn=is_transient_failure,
 )
 def write_report_files(build_file: Path, target: Path, full: dict) -> Path:
-    """Data Docs (when complete), summary, flags/review-queue CSV and XLSX and report.html into the
-    run's partial folder. The build is only read and every file is rewritten whole, so
-    a transient failure (disk full for a moment, a file held by a virus scanner) is
-    retried."""
+    """Summary, flags/review-queue CSV and XLSX and report.html into the run's partial
+    folder, and Data Docs (when complete) into their own partial folder beside it. The
+    build is only read and every file is rewritten whole, so a transient failure (disk
+    full for a moment, a file held by a virus scanner) is retried."""
     target.mkdir(parents=True, exist_ok=True)
     con = connect(build_file, read_only=True)
     try:
         # GX Data Docs only when they are complete (no suite's results reused from the
-        # published run); the report's own expectations table holds every result.
+        # published run), and outside the report folder (they need the internet, the
+        # report does not); the report's own expectations table holds every result.
         complete = data_docs_complete(FeedReader(con).kpis())
-        docs_index = build_data_docs(build_file.parent, target / "data_docs") if complete else None
+        docs = data_docs_partial(target.parent, full["run_id"])
+        docs_index = build_data_docs(build_file.parent, docs) if complete else None
         write_report(con, target, full)
         transient_failure_if_asked("transient_report", build_file.parent)
         return render_report(
-            con, target, full, data_docs_index="data_docs/index.html" if docs_index else None
+            con, target, full, data_docs_index=data_docs_link(full["run_id"]) if docs_index else None
         )
     finally:
         con.close()

@@ -127,16 +127,16 @@ def fail(message: str, code: int = EXIT_FAILED) -> None:
     raise typer.Exit(code)
 
 
-def open_run_log(reports: Path) -> Path:
+def open_run_log(reports: Path, kind: str = "run") -> Path:
     """Write every log record of this process (Prefect's flow and task logs, with the
-    tracebacks of a failed run) to ``REPORTS/logs/hsguard-run-<UTC time>.log`` as well;
+    tracebacks of a failed run) to ``REPORTS/logs/hsguard-<kind>-<UTC time>.log`` as well;
     returns its path. Call after Prefect has configured logging (importing the flows)."""
     import logging
     from datetime import UTC, datetime
 
     folder = reports / "logs"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"hsguard-run-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}.log"
+    path = folder / f"hsguard-{kind}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{os.getpid()}.log"
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setLevel(logging.DEBUG)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -296,6 +296,7 @@ def serve(
     warehouse: WarehouseOpt = DEFAULT_WAREHOUSE,
     reports: ReportsOpt = DEFAULT_REPORTS,
     mapping: MappingOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Run the nightly reconciliation on a cron schedule (one run at a time) until stopped.
 
@@ -313,7 +314,6 @@ def serve(
             EXIT_INPUT_REFUSED,
         )
     preflight(sources, mapping)
-    from hsguard.serving import serve_nightly
 
     timezone = os.environ.get("HSGUARD_TIMEZONE") or tzlocal.get_localzone_name()
     parameters = {
@@ -325,9 +325,19 @@ def serve(
         parameters["mapping"] = str(mapping.resolve())
     server = None if os.environ.get("PREFECT_API_URL") else start_local_prefect_server()
     try:
+        # Prefect is imported only now: its settings read PREFECT_API_URL when it loads
+        from hsguard.console import quiet_console
+        from hsguard.serving import quiet_flow_runs, serve_nightly
+
+        quiet_console(verbose)
+        quiet_flow_runs(verbose)
+        log = open_run_log(reports, "serve")
         typer.echo(
             f"serving the nightly run on '{cron}' ({timezone}): sources {sources}, warehouse "
             f"{warehouse}; Ctrl-C or SIGTERM to stop"
+        )
+        typer.echo(
+            f"  log       {log}" + ("" if verbose else " (Prefect runner details; --verbose shows them here)")
         )
         stopped_by = serve_nightly(cron, timezone, parameters, exclude_pids={server.pid} if server else set())
         typer.echo(f"hsguard serve: stopped ({stopped_by})")

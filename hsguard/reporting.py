@@ -3,6 +3,12 @@
 A report is written to a hidden partial directory first and becomes
 ``reports/<run_id>`` only once the warehouse is published; ``reports/latest`` then
 points at it (an atomic symlink swap). A killed run never leaves a report marked latest.
+
+GX Data Docs are not in the report folder, which works offline: they are Great
+Expectations' own pages and load their scripts and styles from the internet (their index
+is a script-built table, empty offline). A run that writes them (only when complete: no
+suite's results reused) writes them to their own partial directory, published as
+``reports/data_docs/<run_id>/`` just before the report, which links them.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import duckdb
 from hsguard.report_exports import write_flag_exports
 
 PARTIAL_PREFIX = ".partial-"
+DATA_DOCS = "data_docs"
 
 
 RUN_ID = re.compile(r"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}")
@@ -29,6 +36,18 @@ def partial_dir(reports: Path, run_id: str) -> Path:
     if not RUN_ID.fullmatch(run_id):
         raise ValueError(f"not a run id: {run_id!r}")
     return reports / f"{PARTIAL_PREFIX}{run_id}"
+
+
+def data_docs_partial(reports: Path, run_id: str) -> Path:
+    """``reports/.partial-data-docs-<run_id>``: a run's GX Data Docs until it is published."""
+    if not RUN_ID.fullmatch(run_id):
+        raise ValueError(f"not a run id: {run_id!r}")
+    return reports / f"{PARTIAL_PREFIX}{DATA_DOCS}-{run_id}"
+
+
+def data_docs_link(run_id: str) -> str:
+    """The report's link to its run's published Data Docs (relative to ``reports/<run_id>/``)."""
+    return f"../{DATA_DOCS}/{run_id}/index.html"
 
 
 def remove_partials(reports: Path) -> None:
@@ -70,8 +89,13 @@ def write_report(con: duckdb.DuckDBPyConnection, target: Path, summary: dict) ->
 
 
 def finalise(reports: Path, run_id: str) -> Path:
-    """Move the partial report into place and point ``latest`` at it atomically."""
+    """Move the partial report (and before it the run's Data Docs, when it wrote them) into
+    place and point ``latest`` at it atomically."""
     final = reports / run_id
+    docs = data_docs_partial(reports, run_id)
+    if docs.is_dir():
+        (reports / DATA_DOCS).mkdir(exist_ok=True)
+        os.replace(docs, reports / DATA_DOCS / run_id)
     os.replace(partial_dir(reports, run_id), final)
     link = reports / "latest"
     tmp = reports / f".latest-{run_id}"

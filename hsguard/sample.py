@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -223,6 +224,18 @@ class Tariff:
             REFERENCE_DIR / "screening" / "consolidated_screening_list_2026-07-31.json"
         )
         self.screened_names = sorted(n for n in names["name"].drop_nulls().to_list() if 15 <= len(n) <= 60)
+        # an Entity List entry of one country (CN) whose licence requirement covers all items
+        # subject to the EAR and whose name is no other entry's name or alias: a shipment to it
+        # needs a licence whatever the item (15 CFR 744.11)
+        aliases = [a for joined in names["alt_names"].drop_nulls().to_list() for a in joined.split("|")]
+        seen = Counter(n.strip().lower() for n in names["name"].drop_nulls().to_list() + aliases)
+        entity = names.filter(
+            (pl.col("list_name") == "Entity List")
+            & (pl.col("countries") == "CN")
+            & pl.col("license_requirement").str.starts_with("For all items subject to the EAR")
+            & pl.col("name").str.len_chars().is_between(15, 60)
+        )
+        self.entity_list_party: str = min(n for n in entity["name"].to_list() if seen[n.lower()] == 1)
 
     def on_review_list(self, code: str) -> bool:
         """The HS code is on a product-level export-control review list (needs an ECCN check)."""
@@ -529,6 +542,27 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
     rng.shuffle(plan)
     controlled_list = sorted(controlled)
     eccn_of = {r["sku"]: r["eccn"] for r in rows}
+
+    def add_shipment(n, sku, destination, license_ref, license_exception, end_user, errors) -> None:
+        quantity = rng.randint(1, 500)
+        shipment_id = f"SHP-{n + 1:07d}"
+        shipment_rows.append(
+            {
+                "shipment_id": shipment_id,
+                "sku": sku,
+                "destination_country": destination,
+                "ship_date": (ship_start + timedelta(days=rng.randrange(0, 320))).isoformat(),
+                "quantity": str(quantity),
+                "value_usd": f"{quantity * unit_values[sku]:.2f}",
+                "license_ref": license_ref,
+                "license_exception": license_exception,
+                "end_user": end_user,
+            }
+        )
+        shipment_labels.extend({"kind": "shipment", "id": shipment_id, "check_code": e} for e in errors)
+        if not errors:
+            shipment_labels.append({"kind": "clean_shipment", "id": shipment_id, "check_code": ""})
+
     for n in range(total):
         error = plan[n]
         sku = must_ship[n] if n < len(must_ship) else good_skus[rng.randrange(len(good_skus))]
@@ -556,25 +590,22 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
                     destination, license_exception = "CN", "ENC"  # exception recorded, not a missing licence
                 else:
                     license_ref = f"LIC-SAMPLE-{n + 1:05d}"
-        quantity = rng.randint(1, 500)
-        shipment_id = f"SHP-{n + 1:07d}"
-        shipment_rows.append(
-            {
-                "shipment_id": shipment_id,
-                "sku": sku,
-                "destination_country": destination,
-                "ship_date": (ship_start + timedelta(days=rng.randrange(0, 320))).isoformat(),
-                "quantity": str(quantity),
-                "value_usd": f"{quantity * unit_values[sku]:.2f}",
-                "license_ref": license_ref,
-                "license_exception": license_exception,
-                "end_user": end_user,
-            }
-        )
-        if error:
-            shipment_labels.append({"kind": "shipment", "id": shipment_id, "check_code": error})
-        else:
-            shipment_labels.append({"kind": "clean_shipment", "id": shipment_id, "check_code": ""})
+                if destination != "CA":
+                    # 5A002 (EI, 15 CFR 742.15) and 3A001 (NS1) need a licence to every sample
+                    # destination but Canada: the recorded licence or exception is LICENSE_RECORDED
+                    error = "LICENSE_RECORDED"
+        add_shipment(n, sku, destination, license_ref, license_exception, end_user, [error] if error else [])
+    # and one line of a clean EAR99 product to an Entity List party written as listed, in its
+    # country (CN): licence required under 15 CFR 744.11, none recorded
+    add_shipment(
+        total,
+        clean_ear99[rng.randrange(len(clean_ear99))],
+        "CN",
+        "",
+        "",
+        tariff.entity_list_party,
+        ["PARTY_SCREENING_HIT", "LICENSE_REQUIRED"],
+    )
 
     label_rows = []
     for sku, checks in labels.items():

@@ -9,21 +9,81 @@ nightly flow removes its private build and exits) and is killed if it has not ex
 within STOP_SECONDS, and the runner is stopped (its runs marked in Prefect). Either way the
 published warehouse and report stay as they were: a build is private until its atomic
 swap, and the next run removes a killed build's leftovers.
+
+Quiet like ``hsguard run``: the runner's lines go to serve's log file, and each flow run
+(a process of its own) shows its five stages and summary while Prefect's, dbt's and the
+libraries' lines go to the run's log file; ``--verbose`` shows them on the terminal.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import os
 import signal
 import time
+from functools import wraps
 from pathlib import Path
+
+import typer
+from prefect import Flow
+
+from flows.nightly import nightly
 
 #: How long a stop waits for the runner (and a cancelled run) before killing what is left.
 STOP_SECONDS = 6.0
 
+#: "1" in a served flow run's environment: show its Prefect and dbt lines (serve --verbose).
+VERBOSE_ENV = "HSGUARD_SERVE_VERBOSE"
+
 logger = logging.getLogger("hsguard.serve")
+
+
+def quiet_flow_runs(verbose: bool) -> None:
+    """Set the environment the runner's flow-run processes inherit: whether they show their
+    log lines and, unless ``verbose``, Prefect's console handler off from their start
+    (Prefect reads logging overrides from ``PREFECT_LOGGING_<path>`` variables), before
+    ``served_nightly`` sends everything else to the run's log file."""
+    os.environ[VERBOSE_ENV] = "1" if verbose else "0"
+    if not verbose:
+        os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "CRITICAL"
+
+
+@wraps(nightly.fn)
+def served_nightly(*args, **kwargs) -> dict:
+    """The nightly flow's body as a served run shows it: like ``hsguard run`` (the five
+    stages, what was kept, the summary on the terminal; every log record in
+    ``REPORTS/logs/``; the terminal gets them too with ``serve --verbose``)."""
+    from hsguard.cli import open_run_log, print_summary
+    from hsguard.console import RunConsole, quiet_console
+
+    bound = inspect.signature(nightly.fn).bind(*args, **kwargs)
+    bound.apply_defaults()
+    verbose = os.environ.get(VERBOSE_ENV) == "1"
+    quiet_console(verbose)
+    log = open_run_log(Path(bound.arguments["reports"]))
+    typer.echo(f"hsguard serve: nightly run started; log {log}")
+    try:
+        with RunConsole():
+            summary = nightly.fn(*bound.args, **bound.kwargs)
+    except Exception as exc:
+        logger.error("run failed", exc_info=exc)
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        typer.echo(f"run failed: {type(exc).__name__}: {first} (details: {log})", err=True)
+        raise
+    if "refused" in summary:
+        typer.echo(f"input refused, nothing published: {summary['refused']}", err=True)
+    else:
+        print_summary(summary)
+    return summary
+
+
+# pickled by reference into the flow-run process: its own name, not the wrapped flow's
+served_nightly.__module__, served_nightly.__qualname__ = __name__, "served_nightly"
+served_nightly.__name__ = "served_nightly"
+#: The nightly flow (its name, parameters, tasks) with served_nightly's console.
+SERVED_NIGHTLY = Flow(served_nightly, name=nightly.name, log_prints=True, description=nightly.description)
 
 
 def child_pids(exclude: set[int]) -> list[int]:
@@ -83,11 +143,9 @@ def serve_nightly(cron: str, timezone: str, parameters: dict, exclude_pids: set[
     from prefect.runner import Runner
     from prefect.schedules import Cron
 
-    from flows.nightly import nightly
-
     runner = Runner(name="hsguard-nightly", pause_on_shutdown=True, limit=1)
     runner.add_flow(
-        nightly,
+        SERVED_NIGHTLY,
         name="hsguard-nightly",
         schedules=[Cron(cron, timezone=timezone)],
         parameters=parameters,

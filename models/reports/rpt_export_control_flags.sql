@@ -1,6 +1,6 @@
 {#- Export-control shipment flags (embargoed destinations, screening hits, export decisions
-    needing review, ineligible licence exceptions), with the shipment's destination
-    and end user (the report lists the first ones per check; flags.csv has them all). -#}
+    needing review, ineligible licence exceptions, recorded licences to check), with the
+    shipment's destination and end user (the report lists the first ones per check; flags.csv has them all). -#}
 with
 
 flags as (
@@ -16,7 +16,8 @@ flags as (
     where
         scheme = 'ECCN'
         and check_code in (
-            'EMBARGOED_DESTINATION', 'PARTY_SCREENING_HIT', 'EXPORT_RULE_REVIEW', 'LICENSE_EXCEPTION_INELIGIBLE'
+            'EMBARGOED_DESTINATION', 'PARTY_SCREENING_HIT', 'EXPORT_RULE_REVIEW', 'LICENSE_EXCEPTION_INELIGIBLE',
+            'LICENSE_RECORDED'
         )
 ),
 

@@ -18,7 +18,7 @@ def test_a_successful_run_prints_its_stages_and_summary_within_the_line_budget(s
     for stage in ("[1/5] ingest", "[2/5] transform", "[3/5] validate", "[4/5] report", "[5/5] publish"):
         assert sum(line.startswith(stage) for line in lines) == 1, shown
     assert "kept: nothing (a first run, or a full refresh)" in shown  # the kept line of a first run
-    assert "rows in 1411: loaded 1409, quarantined 2" in shown and "published in" in shown
+    assert "rows in 1412: loaded 1410, quarantined 2" in shown and "published in" in shown
     for noise in ("Flow run '", "Task run '", "START sql", "Starting temporary server", "http", "Traceback"):
         assert noise not in shown, noise
 

@@ -262,6 +262,20 @@ def test_data_docs_are_linked_only_when_complete():
     assert not data_docs_complete({"suites": {"value": 0.0}, "suites_reused": {"value": 0.0}})
 
 
+def test_gx_data_docs_are_published_beside_the_offline_report_folder(built):
+    """GX Data Docs load their scripts and styles from CDNs; the report folder works offline,
+    so it holds none: the run (every suite validated) published them in
+    reports/data_docs/<run_id>/, and its report.html links them there."""
+    folder = (built["reports"] / "latest").resolve()
+    run_id = folder.name
+    assert not (folder / "data_docs").exists()
+    assert (built["reports"] / "data_docs" / run_id / "index.html").is_file()
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert f'href="../data_docs/{run_id}/index.html"' in html
+    for page in folder.rglob("*.htm*"):  # nothing in the report folder loads from the network
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", page.read_text(encoding="utf-8")), page
+
+
 def test_data_quality_and_metadata(built, report):
     html, summary = report["html"], built["summary"]
     dq = section(html, "data-quality")

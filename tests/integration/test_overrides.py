@@ -71,7 +71,7 @@ def run_id_of(db: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def scenario(tmp_path_factory, cli_env) -> dict:
+def scenario(tmp_path_factory, cli_env, sample_run) -> dict:
     root = tmp_path_factory.mktemp("overrides")
     sources = root / "sources"
     shutil.copytree(SAMPLE_DIR, sources)
@@ -131,6 +131,19 @@ def scenario(tmp_path_factory, cli_env) -> dict:
         writer = csv.writer(handle)
         writer.writerow(OVERRIDE_HEADER)
         writer.writerows(overrides)
+    # a reviewer rules out the shared sample build's possible screening match (docs/SCREENING.md)
+    screened = query(
+        sample_run["warehouse"],
+        "select end_user, entry_id, entry_version from marts.fct_party_screening_matches "
+        "where severity = 'medium' and strength_rank = 1",
+    )[0]
+    with (sources / "screening_overrides.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(
+            [
+                ["end_user", "entry_id", "entry_version", "decision", "reason", "reviewer", "decided_at"],
+                [*screened, "false_positive", "another company", "t.tester", "2026-11-01"],
+            ]
+        )
 
     warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
     args = ("run", "--sources", str(sources), "--warehouse", str(warehouse), "--reports", str(reports))
@@ -161,8 +174,27 @@ def scenario(tmp_path_factory, cli_env) -> dict:
         "malformed_lapsing": malformed_lapsing,
         "malformed_fixed": malformed_fixed,
         "outdated": outdated,
+        "screened": screened,
         "reports": reports,
     }
+
+
+def test_a_false_positive_screening_match_holds_on_every_later_run(scenario, sample_run):
+    end_user, entry_id, _ = scenario["screened"]
+    hits = (
+        "select count(*) from marts.fct_classification_flags "
+        "inner join raw.erp_shipments using (shipment_id) "
+        "where check_code = 'PARTY_SCREENING_HIT' and trim(end_user) = ?"
+    )
+    assert query(sample_run["warehouse"], hits, [end_user]) == [(1,)]  # without the decision
+    for db in scenario["snapshots"]:  # the first run with it and the two runs after
+        assert query(db, hits, [end_user]) == [(0,)]
+        assert query(
+            db,
+            "select is_overridden, override_status from marts.fct_party_screening_matches "
+            "where end_user = ? and entry_id = ?",
+            [end_user, entry_id],
+        ) == [(True, "applied")]
 
 
 def test_overridden_flags_stay_in_the_mart(scenario):

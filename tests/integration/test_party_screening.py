@@ -1,8 +1,9 @@
 """Party screening in the session's published sample build (reads it only: no run of its own).
 
-The sample's shipments carry four real list names as end users (hsguard.sample): a Denied
-Persons entry and two SDN entries written as listed, and an Entity List entry with one letter
-changed. The evaluation of the matcher on its held-out half is the data test
+The sample's shipments carry five real list names as end users (hsguard.sample): a Denied
+Persons entry and two SDN entries written as listed, an Entity List entry with one letter
+changed, and an Entity List entry written as listed, shipped to its country (an EAR99 item).
+The evaluation of the matcher on its held-out half is the data test
 assert_screening_evaluation, run inside the same build (docs/SCREENING.md)."""
 
 from __future__ import annotations
@@ -49,6 +50,37 @@ def test_denied_persons_and_sdn_end_users_make_the_shipment_prohibited(warehouse
         assert citation in evidence
 
 
+def test_an_entity_list_end_user_makes_an_ear99_shipment_license_required_under_744_11(warehouse):
+    rows = warehouse.execute(
+        """
+        select determinations.decision, determinations.decision_basis, determinations.citation,
+            determinations.eccn, determinations.is_missing_licence, determinations.evidence
+        from marts.fct_party_screening_matches as matches
+        inner join raw.erp_shipments as shipments
+            on trim(shipments.end_user) = matches.end_user
+        inner join marts.fct_license_determinations as determinations
+            on shipments.shipment_id = determinations.shipment_id
+        where matches.strength_rank = 1 and matches.list_name = 'Entity List' and matches.match_kind = 'exact'
+        """
+    ).fetchall()
+    assert len(rows) == 1
+    decision, basis, citation, eccn, missing, evidence = rows[0]
+    assert (decision, basis, eccn, missing) == ("license_required", "party_screening", "EAR99", True)
+    assert "744.11" in citation and "744.11" in evidence and "Entity List" in evidence
+    (flagged,) = warehouse.execute(
+        """
+        select list(distinct flags.check_code order by flags.check_code)
+        from marts.fct_classification_flags as flags
+        inner join raw.erp_shipments as shipments
+            on flags.shipment_id = shipments.shipment_id
+        inner join marts.fct_party_screening_matches as matches
+            on trim(shipments.end_user) = matches.end_user
+        where matches.list_name = 'Entity List' and matches.match_kind = 'exact'
+        """
+    ).fetchone()
+    assert flagged == ["LICENSE_REQUIRED", "PARTY_SCREENING_HIT"]
+
+
 def test_a_misspelt_entity_list_name_is_a_possible_match_with_its_reason(warehouse):
     severity, kind, reason, list_name = warehouse.execute(
         "select severity, match_kind, match_reason, list_name from marts.fct_party_screening_matches "
@@ -66,5 +98,8 @@ def test_each_screened_line_has_one_graded_flag(warehouse):
     (lines,) = warehouse.execute(
         "select count(*) from intermediate.int_shipment_party_consequences"
     ).fetchone()
-    assert sum(n for _, n in flags) == lines == 4
-    assert dict(flags) == {"high": 3, "medium": 1}
+    assert sum(n for _, n in flags) == lines == 5
+    # the Entity List name in its country: critical (exact and corroborated); the DPL and SDN
+    # names: high (exact, the destination not among the entry's countries); the misspelt name:
+    # medium
+    assert dict(flags) == {"critical": 1, "high": 3, "medium": 1}

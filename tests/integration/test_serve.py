@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -61,7 +63,11 @@ def test_serve_runs_the_nightly_deployment_on_its_cron_schedule(cli_env, publish
     )
     try:
         deadline = time.time() + 300
-        while os.readlink(reports / "latest") == latest_before:
+        # published, and said so: the run's summary follows its publish stage
+        while (
+            os.readlink(reports / "latest") == latest_before
+            or "published in" not in (tmp_path / "serve.log").read_text()
+        ):
             assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
             assert time.time() < deadline, (tmp_path / "serve.log").read_text()[-3000:]
             time.sleep(0.5)
@@ -86,6 +92,15 @@ def test_serve_runs_the_nightly_deployment_on_its_cron_schedule(cli_env, publish
     assert "started a local Prefect server" in output
     assert "http://" not in output  # no links: the local server has no UI
     assert "[5/5] publish" in output
+    # quiet like `run`: the stages and summary; the runner's and the flow run's Prefect lines
+    # (and dbt's) are in their log files, the runner on the local server (no temporary one)
+    assert "published in" in output  # the served run's summary
+    for noise in ("Flow run '", "prefect.runner", "Runner '", "START sql", "Traceback"):
+        assert noise not in output, noise
+    serve_log = Path(re.search(r"log +(\S+hsguard-serve-\S+\.log)", output).group(1)).read_text()
+    assert "prefect.runner" in serve_log and "temporary server" not in serve_log
+    run_log = Path(re.search(r"nightly run started; log (\S+\.log)", output).group(1)).read_text()
+    assert "Finished in state" in run_log
     # no half state: whatever the runner was doing when stopped, nothing of a build is left
     assert not list(warehouse.parent.glob(".hsguard-build-*"))
     assert warehouse.exists()

@@ -14,7 +14,7 @@ def test_generator_is_deterministic_and_labels_every_product(tmp_path):
     shipments = pl.read_csv(tmp_path / "a" / "shipments.csv", infer_schema=False)
     duplicates = a["errors"]["DUPLICATE_SKU"]
     assert products.height == a["product_rows"] == 200 + duplicates + a["bad_rows"]
-    assert shipments.height == 600
+    assert shipments.height == 601  # 3 per product and one to an Entity List party
     kinds = dict(labels.group_by("kind").len().iter_rows())
     assert kinds["sku"] + kinds["clean"] == 200
     labelled = set(labels.filter(pl.col("kind") == "sku")["check_code"])

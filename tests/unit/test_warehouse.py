@@ -2,7 +2,7 @@ import duckdb
 import pytest
 
 from hsguard.report_exports import neutralise_formula
-from hsguard.reporting import finalise, partial_dir, remove_partials
+from hsguard.reporting import data_docs_link, data_docs_partial, finalise, partial_dir, remove_partials
 from hsguard.warehouse import RunLockedError, WarehousePaths, publish, remove_leftovers, run_lock
 
 
@@ -59,12 +59,34 @@ def test_reports_become_latest_only_when_finalised(tmp_path):
     assert (reports / "latest").resolve().name == r1
 
 
+def test_data_docs_are_published_beside_the_report_folder_not_in_it(tmp_path):
+    """GX Data Docs need the internet; the report folder works offline, so they are not in it:
+    published with the report as reports/data_docs/<run_id>/, where the report's link points."""
+    reports = tmp_path / "reports"
+    run_id = "20261123T020000Z-aaaaaa"
+    partial_dir(reports, run_id).mkdir(parents=True)
+    (partial_dir(reports, run_id) / "report.html").write_text("r")
+    data_docs_partial(reports, run_id).mkdir()
+    (data_docs_partial(reports, run_id) / "index.html").write_text("d")
+    final = finalise(reports, run_id)
+    assert sorted(p.name for p in final.iterdir()) == ["report.html"]
+    assert (final / data_docs_link(run_id)).resolve().read_text() == "d"
+    assert not data_docs_partial(reports, run_id).exists()
+    # a run that wrote none (suites reused) publishes its report alone
+    other = "20261124T020000Z-bbbbbb"
+    partial_dir(reports, other).mkdir()
+    finalise(reports, other)
+    assert not (reports / "data_docs" / other).exists()
+
+
 def test_a_run_id_never_names_a_path(tmp_path):
     import pytest
 
     for bad in ("../../etc", "r1", "20261123T020000Z-aaaaaa/../x", ""):
         with pytest.raises(ValueError, match="not a run id"):
             partial_dir(tmp_path, bad)
+        with pytest.raises(ValueError, match="not a run id"):
+            data_docs_partial(tmp_path, bad)
 
 
 def test_formula_cells_are_neutralised():

@@ -27,6 +27,7 @@
         'int_flags_embargoed_destination',
         'int_flags_export_rule_review',
         'int_flags_license_exception_ineligible',
+        'int_flags_license_recorded',
     ],
     [
         'int_flags_hs_ruling_conflict',

@@ -20,7 +20,9 @@
     dropped before scoring (an upper bound: a word no key reaches cannot match, except a
     word under 5 letters one edit from another, which the score would credit; words too
     common for the index count as matched). Kept:
-    score >= screening_review_score. -#}
+    score >= screening_review_score. Sums of word weights are rounded to 9 decimals: their
+    last bits follow DuckDB's order of addition, which can differ between an incremental
+    rerun and a full build. -#}
 
 with
 
@@ -64,9 +66,9 @@ list_total_weights as (
 
     select
         name_key,
-        sum(weight) as total_weight,
+        round(sum(weight), 9) as total_weight,
         {#- words too common to be in the token index: they may match without a key -#}
-        coalesce(sum(case when list_name_count > {{ var('screening_max_block_names') }} then weight end), 0)
+        round(coalesce(sum(case when list_name_count > {{ var('screening_max_block_names') }} then weight end), 0), 9)
             as common_weight
 
     from list_key_tokens
@@ -159,12 +161,12 @@ party_total_weights as (
 
     select
         name_key,
-        sum(weight) as total_weight,
-        coalesce(sum(case when is_common_word then weight end), 0) as common_weight,
+        round(sum(weight), 9) as total_weight,
+        round(coalesce(sum(case when is_common_word then weight end), 0), 9) as common_weight,
         {#- words beyond the heaviest ones are not looked up: they may match -#}
-        coalesce(
+        round(coalesce(
             sum(case when weight_rank > {{ var('screening_block_words') }} and not is_common_word then weight end), 0
-        ) as unindexed_weight
+        ), 9) as unindexed_weight
 
     from party_tokens_ranked
     group by name_key
@@ -203,7 +205,7 @@ key_hits as (
 
 party_hit_weights as (
 
-    select party_key, list_key, sum(party_weight) as hit_weight, min(weight_rank) as best_rank
+    select party_key, list_key, round(sum(party_weight), 9) as hit_weight, min(weight_rank) as best_rank
     from (select distinct party_key, list_key, party_token, party_weight, weight_rank from key_hits) as party_hits
     group by party_key, list_key
 
@@ -211,7 +213,7 @@ party_hit_weights as (
 
 list_hit_weights as (
 
-    select party_key, list_key, sum(list_weight) as hit_weight
+    select party_key, list_key, round(sum(list_weight), 9) as hit_weight
     from (select distinct party_key, list_key, list_token, list_weight from key_hits) as list_hits
     group by party_key, list_key
 
@@ -298,8 +300,8 @@ list_side as (
     select
         best_for_list_token.party_key,
         best_for_list_token.list_key,
-        sum(token_weights.weight * best_for_list_token.similarity) as matched_weight,
-        sum(token_weights.weight) as total_weight,
+        round(sum(token_weights.weight * best_for_list_token.similarity), 9) as matched_weight,
+        round(sum(token_weights.weight), 9) as total_weight,
         string_agg(
             case
                 when best_for_list_token.similarity = 1.0 then best_for_list_token.token
@@ -321,11 +323,11 @@ party_side as (
     select
         best_for_party_token.party_key,
         best_for_party_token.list_key,
-        sum(
+        round(sum(
             coalesce(token_weights.weight, matched_weights.weight, unseen_weight.weight)
             * best_for_party_token.similarity
-        ) as matched_weight,
-        sum(coalesce(token_weights.weight, matched_weights.weight, unseen_weight.weight)) as total_weight
+        ), 9) as matched_weight,
+        round(sum(coalesce(token_weights.weight, matched_weights.weight, unseen_weight.weight)), 9) as total_weight
 
     from best_for_party_token
     cross join unseen_weight
