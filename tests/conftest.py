@@ -236,3 +236,37 @@ def published_copy(sample_run, tmp_path) -> dict:
     ``copy_published``): a warehouse to rerun on, kill a run over, or change by hand,
     without a first run of its own. Keys as ``sample_run``; paths under ``tmp_path``."""
     return copy_published(sample_run, tmp_path / "published")
+
+
+#: Test files in the order ``make test`` starts them (``--dist loadfile
+#: --no-loadscope-reorder``: each of the two pytest-xdist workers takes the next file when
+#: it is free), by their CPU time on the sample (measured with --durations=0 and each
+#: test's process CPU time), longest first, so that both workers end at about the same
+#: time instead of one running a long file alone at the end. The first makes the shared
+#: sample build (``sample_run``); the second needs none for its first tests, so the other
+#: worker is not left waiting for that build. Files not listed follow in collection
+#: order; the order changes nothing a test asserts.
+LONGEST_FIRST = (
+    "tests/integration/test_incremental.py",
+    "tests/integration/test_candidates.py",
+    "tests/integration/test_nightly.py",
+    "tests/integration/test_overrides.py",
+    "tests/integration/test_input_robustness.py",
+    "tests/integration/test_serve.py",
+    "tests/integration/test_html_report.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    rank = {name: number for number, name in enumerate(LONGEST_FIRST)}
+    root = Path(str(config.rootpath))
+
+    def file_rank(item) -> int:
+        path = Path(str(item.path)).resolve()
+        try:
+            name = path.relative_to(root).as_posix()
+        except ValueError:
+            name = path.as_posix()
+        return rank.get(name, len(rank))
+
+    items.sort(key=file_rank)  # stable: the order within a file and among the rest is kept
