@@ -76,8 +76,8 @@ def invoke_dbt(
     reused. ``log_to_python``: nothing on the console; dbt's info, warning and error
     lines go to the Python logger ``hsguard.dbt`` (the run's log file) and its node
     progress to hsguard.progress; dbt's own log in WORK_DIR/dbt_logs keeps its info
-    lines (not every statement at debug level: writing those cost about a tenth of an
-    unchanged rerun's CPU time)."""
+    lines (not every statement at debug level: with share_type_testers, about 15 % less
+    CPU for an unchanged rerun, docs/BENCHMARKS.md)."""
     from dbt.cli.main import dbtRunner
 
     os.environ["HSGUARD_DBT_PATH"] = str(database)
@@ -119,8 +119,9 @@ def share_type_testers() -> None:
     """Make dbt build the agate type tester of a query result once per set of text
     columns instead of once per result. Every ``run_query`` (macros/reuse.sql makes a
     few per node) builds one, and its Date and DateTime types each load a parsedatetime
-    locale through ICU (installed for the party-name keys): a fifth of the CPU time of a
-    rerun whose tables and tests are reused. A type tester holds no state between tables
+    locale through ICU (installed for the party-name keys): in a profile of a rerun whose
+    tables and tests are reused, the largest cost in dbt's threads after DuckDB's own
+    work. A type tester holds no state between tables
     (dbt shares its default one between threads), and the Date/DateTime types dbt gives
     it have a fixed format, so the locale is never used to read a value."""
     from dbt_common.clients import agate_helper
