@@ -38,7 +38,7 @@ run: setup
 # DuckDB take turns), so two files at once fill both cores. tests/conftest.py makes
 # the shared sample build once for both workers.
 test: setup setup-spark lint-sql
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 test-fast: setup
 	$(BIN)/python -m pytest -m "not integration"

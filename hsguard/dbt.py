@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -74,7 +75,9 @@ def invoke_dbt(
     environment variable HSGUARD_REUSE, read at run time only; without it nothing is
     reused. ``log_to_python``: nothing on the console; dbt's info, warning and error
     lines go to the Python logger ``hsguard.dbt`` (the run's log file) and its node
-    progress to hsguard.progress (dbt's own debug log in WORK_DIR/dbt_logs is kept)."""
+    progress to hsguard.progress; dbt's own log in WORK_DIR/dbt_logs keeps its info
+    lines (not every statement at debug level: with share_type_testers, about 15 % less
+    CPU for an unchanged rerun, docs/BENCHMARKS.md)."""
     from dbt.cli.main import dbtRunner
 
     os.environ["HSGUARD_DBT_PATH"] = str(database)
@@ -101,14 +104,42 @@ def invoke_dbt(
         args += ["--vars", json.dumps(dbt_vars)]
     callbacks = []
     if log_to_python:
-        args = ["--log-level", "none", "--log-level-file", "debug", *args]
+        args = ["--log-level", "none", "--log-level-file", "info", *args]
         callbacks.append(DbtEventForwarder())
+    share_type_testers()
     try:
         runner = dbtRunner(callbacks=callbacks) if callbacks else dbtRunner()
         return runner.invoke(args)
     finally:
         os.environ.pop(REUSE_ENV, None)
         release_duckdb()
+
+
+def share_type_testers() -> None:
+    """Make dbt build the agate type tester of a query result once per set of text
+    columns instead of once per result. Every ``run_query`` (macros/reuse.sql makes a
+    few per node) builds one, and its Date and DateTime types each load a parsedatetime
+    locale through ICU (installed for the party-name keys): in a profile of a rerun whose
+    tables and tests are reused, the largest cost in dbt's threads after DuckDB's own
+    work. A type tester holds no state between tables
+    (dbt shares its default one between threads), and the Date/DateTime types dbt gives
+    it have a fixed format, so the locale is never used to read a value."""
+    from dbt_common.clients import agate_helper
+
+    build = agate_helper.build_type_tester
+    if getattr(build, "hsguard_shared", False):
+        return
+
+    @functools.lru_cache(maxsize=256)
+    def cached(text_columns: frozenset, string_null_values: tuple | None):
+        return build(text_columns, string_null_values)
+
+    def shared(text_columns, string_null_values=("null", "")):
+        nulls = tuple(string_null_values) if string_null_values is not None else None
+        return cached(frozenset(text_columns), nulls)
+
+    shared.hsguard_shared = True
+    agate_helper.build_type_tester = shared
 
 
 class DbtEventForwarder:

@@ -16,6 +16,29 @@ from pathlib import Path
 
 import pytest
 
+
+def _import_gx_spark_compat_in_a_worker() -> None:
+    """pyspark (installed for the Spark lane) takes a process whose ``__main__`` has no
+    file and no spec for a doctest run and exits on ``import pyspark.sql.connect``
+    (pyspark/sql/connect/utils.py); pytest-xdist's workers are such processes, and Great
+    Expectations imports it. Import GX's pyspark shim once with ``sys.ps1`` set (what
+    that check accepts as an interactive session): GX records the connect classes as
+    missing and nothing imports them again."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None or hasattr(main, "__file__"):
+        return
+    had_ps1 = hasattr(sys, "ps1")
+    if not had_ps1:
+        sys.ps1 = ""
+    try:
+        import great_expectations.compatibility.pyspark  # noqa: F401
+    finally:
+        if not had_ps1:
+            del sys.ps1
+
+
+_import_gx_spark_compat_in_a_worker()
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 
@@ -213,3 +236,37 @@ def published_copy(sample_run, tmp_path) -> dict:
     ``copy_published``): a warehouse to rerun on, kill a run over, or change by hand,
     without a first run of its own. Keys as ``sample_run``; paths under ``tmp_path``."""
     return copy_published(sample_run, tmp_path / "published")
+
+
+#: Test files in the order ``make test`` starts them (``--dist loadfile
+#: --no-loadscope-reorder``: each of the two pytest-xdist workers takes the next file when
+#: it is free), by their CPU time on the sample (measured with --durations=0 and each
+#: test's process CPU time), longest first, so that both workers end at about the same
+#: time instead of one running a long file alone at the end. The first makes the shared
+#: sample build (``sample_run``); the second needs none for its first tests, so the other
+#: worker is not left waiting for that build. Files not listed follow in collection
+#: order; the order changes nothing a test asserts.
+LONGEST_FIRST = (
+    "tests/integration/test_incremental.py",
+    "tests/integration/test_candidates.py",
+    "tests/integration/test_nightly.py",
+    "tests/integration/test_overrides.py",
+    "tests/integration/test_input_robustness.py",
+    "tests/integration/test_serve.py",
+    "tests/integration/test_html_report.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    rank = {name: number for number, name in enumerate(LONGEST_FIRST)}
+    root = Path(str(config.rootpath))
+
+    def file_rank(item) -> int:
+        path = Path(str(item.path)).resolve()
+        try:
+            name = path.relative_to(root).as_posix()
+        except ValueError:
+            name = path.as_posix()
+        return rank.get(name, len(rank))
+
+    items.sort(key=file_rank)  # stable: the order within a file and among the rest is kept

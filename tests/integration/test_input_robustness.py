@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import run_args, run_cli
+from tests.conftest import copy_published, run_args, run_cli
 from tests.hostile_sources import random_folder, write_folder
 
 pytestmark = pytest.mark.integration
@@ -71,13 +71,17 @@ def query(db: Path, sql: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def erp_run(tmp_path_factory, cli_env) -> dict:
+def erp_run(tmp_path_factory, cli_env, sample_run) -> dict:
+    """The ERP export's night, on a copy of the session's published sample build (the
+    nightly case: last night's warehouse, tonight's export; the tables computed from
+    the bundled reference data alone are kept, everything read from the export is new)."""
     root = tmp_path_factory.mktemp("erp")
     sources = root / "sources"
     sources.mkdir()
     write_csv(sources / "products.csv", PRODUCT_HEADER, [*PRODUCTS, NO_SKU])
     write_csv(sources / "shipments.csv", SHIPMENT_HEADER, SHIPMENTS)
-    warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
+    last_night = copy_published(sample_run, root / "published")
+    warehouse, reports = last_night["warehouse"], last_night["reports"]
     # 1 of 5 product rows quarantined is more than 10 %: published only because accepted
     options = ("--max-quarantine", "0.1", "--accept-quarantine")
     result = run_cli(cli_env, *run_args(warehouse, reports, sources), *options)
@@ -194,18 +198,20 @@ def test_a_file_mostly_quarantined_is_refused(erp_run, tmp_path, cli_env):
     assert query(warehouse, "select count(*), max(run_id) from audit.run_history") == before
 
 
-def test_a_hostile_source_folder_publishes_a_consistent_warehouse(tmp_path, cli_env):
+def test_a_hostile_source_folder_publishes_a_consistent_warehouse(tmp_path, cli_env, published_copy):
     """One whole hostile folder (every file, every column: control characters, NUL, very
     long values, formulas, foreign numbers and dates; tests/hostile_sources.py) through
-    the real run: it publishes (exit 0; --accept-quarantine, since many rows lack a
-    required value), every file's rows are accounted for, nothing prints a traceback."""
+    the real run, on a copy of the published sample build (what it computed from the
+    reference data alone is kept): it publishes (exit 0; --accept-quarantine, since many
+    rows lack a required value), every file's rows are accounted for, nothing prints a
+    traceback."""
     import random
 
     folder = random_folder(random.Random(2026), rows=40)
     write_folder(tmp_path / "sources", folder)
-    warehouse = tmp_path / "wh" / "hsguard.duckdb"
+    warehouse = published_copy["warehouse"]
     result = run_cli(
-        cli_env, *run_args(warehouse, tmp_path / "reports", tmp_path / "sources"), "--accept-quarantine"
+        cli_env, *run_args(warehouse, published_copy["reports"], tmp_path / "sources"), "--accept-quarantine"
     )
     output = result.stdout + result.stderr
     assert "Traceback" not in output

@@ -1,8 +1,11 @@
-"""Reviewer overrides, fct_product_risk and audit.flag_history across three real runs of the CLI.
+"""Reviewer overrides, fct_product_risk and audit.flag_history across three nights.
 
-Run 1 and 2 on the sample with a test overrides.csv; run 3 after the product master changed:
-one product's code is fixed (its flag is resolved), and an overridden product is reclassified
-to another (still malformed) code, so its override lapses.
+Night 0 is the session's published sample build (``sample_run``: the sample's own
+overrides); night 1, a real run of the CLI on a copy of it, has the sample with a test
+overrides.csv (the reviewer's decisions change; the flags stay); night 2 runs after the
+product master changed: one product's code is fixed (its flag is resolved), and an
+overridden product is reclassified to another (still malformed) code, so its override
+lapses.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import polars as pl
 import pytest
 
 from hsguard.report_page import render_report
-from tests.conftest import SAMPLE_DIR, run_cli
+from tests.conftest import SAMPLE_DIR, copy_published, run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -145,12 +148,14 @@ def scenario(tmp_path_factory, cli_env, sample_run) -> dict:
             ]
         )
 
-    warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
+    # night 0: the published sample build (the sample's sources, its own overrides)
+    night0 = copy_published(sample_run, root)
+    warehouse, reports = night0["warehouse"], night0["reports"]
     args = ("run", "--sources", str(sources), "--warehouse", str(warehouse), "--reports", str(reports))
     snapshots = []
-    run_ids = []
-    for run in (1, 2, 3):
-        if run == 3:
+    run_ids = [run_id_of(warehouse)]
+    for run in (1, 2):
+        if run == 2:
             changed = products.with_columns(
                 pl.when(pl.col("sku") == malformed_fixed)
                 .then(pl.col("hts_code").str.replace_all("O", "0"))
@@ -163,12 +168,12 @@ def scenario(tmp_path_factory, cli_env, sample_run) -> dict:
         result = run_cli(cli_env, *args)
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         run_ids.append(run_id_of(warehouse))
-        snapshot = root / f"run{run}.duckdb"
+        snapshot = root / "snapshots" / f"run{run}.duckdb"
         snapshot.parent.mkdir(exist_ok=True)
         shutil.copy2(warehouse, snapshot)
         snapshots.append(snapshot)
     return {
-        "snapshots": snapshots,
+        "snapshots": [None, *snapshots],
         "run_ids": run_ids,
         "stale": stale,
         "malformed_lapsing": malformed_lapsing,
@@ -198,7 +203,7 @@ def test_a_false_positive_screening_match_holds_on_every_later_run(scenario, sam
 
 
 def test_overridden_flags_stay_in_the_mart(scenario):
-    db = scenario["snapshots"][0]
+    db = scenario["snapshots"][1]
     stale = flag(db, scenario["stale"], "CLASSIFICATION_STALE")
     assert stale["is_overridden"] is True and stale["override_status"] == "applied"
     assert (stale["decision"], stale["reviewer"], stale["reason"]) == (
@@ -211,7 +216,7 @@ def test_overridden_flags_stay_in_the_mart(scenario):
 
 
 def test_lapsed_and_invalid_overrides_are_not_applied(scenario):
-    db = scenario["snapshots"][0]
+    db = scenario["snapshots"][1]
     outdated = flag(db, scenario["outdated"], "HS_OUTDATED")
     assert outdated["is_overridden"] is False and outdated["override_status"] == "lapsed"
     assert outdated["decision"] == "false_positive"  # the lapsed decision stays visible
@@ -222,7 +227,7 @@ def test_lapsed_and_invalid_overrides_are_not_applied(scenario):
 
 
 def test_product_risk_counts_only_open_flags(scenario):
-    db = scenario["snapshots"][0]
+    db = scenario["snapshots"][1]
     mismatches = query(
         db,
         "select r.sku from marts.fct_product_risk r left join (select sku, "
@@ -256,9 +261,9 @@ def test_product_risk_counts_only_open_flags(scenario):
 
 
 def test_review_queue_leaves_out_overridden_flags(scenario, tmp_path):
-    run_id = scenario["run_ids"][0]
+    run_id = scenario["run_ids"][1]
     summary = json.loads((scenario["reports"] / run_id / "summary.json").read_text(encoding="utf-8"))
-    con = duckdb.connect(str(scenario["snapshots"][0]), read_only=True)
+    con = duckdb.connect(str(scenario["snapshots"][1]), read_only=True)
     try:
         render_report(con, tmp_path, summary, top_n=1000)  # every flagged product
     finally:
@@ -271,13 +276,13 @@ def test_review_queue_leaves_out_overridden_flags(scenario, tmp_path):
 
 
 def test_flag_history_first_and_last_seen(scenario):
-    run1, run2, _ = scenario["run_ids"]
+    run0, run1, _ = scenario["run_ids"]
     db = scenario["snapshots"][1]
     rows = query(
         db,
         "select first_seen_run_id, last_seen_run_id, status, count(*) from audit.flag_history group by all",
     )
-    assert {(r[0], r[1]) for r in rows} == {(run1, run2)}
+    assert run0 != run1 and {(r[0], r[1]) for r in rows} == {(run0, run1)}
     assert query(db, "select count(*) from audit.flag_history") == query(
         db, "select count(*) from marts.fct_classification_flags"
     )
@@ -286,10 +291,10 @@ def test_flag_history_first_and_last_seen(scenario):
 
 
 def test_changed_code_resolves_a_flag_and_lapses_an_override(scenario):
-    run1, run2, run3 = scenario["run_ids"]
+    run0, run1, run2 = scenario["run_ids"]
     db = scenario["snapshots"][2]
     fixed = history_row(db, scenario["malformed_fixed"], "HS_MALFORMED")
-    assert fixed == {"status": "resolved", "first_seen": run1, "last_seen": run2, "resolved": run3}
+    assert fixed == {"status": "resolved", "first_seen": run0, "last_seen": run1, "resolved": run2}
     assert not query(
         db,
         "select 1 from marts.fct_classification_flags where sku = ? and check_code = 'HS_MALFORMED'",
@@ -299,8 +304,8 @@ def test_changed_code_resolves_a_flag_and_lapses_an_override(scenario):
     assert lapsed["is_overridden"] is False and lapsed["override_status"] == "lapsed"
     assert history_row(db, scenario["malformed_lapsing"], "HS_MALFORMED") == {
         "status": "open",
-        "first_seen": run1,
-        "last_seen": run3,
+        "first_seen": run0,
+        "last_seen": run2,
         "resolved": None,
     }
     (risk,) = query(
