@@ -192,7 +192,7 @@ def test_a_false_positive_screening_match_holds_on_every_later_run(scenario, sam
         "where check_code = 'PARTY_SCREENING_HIT' and trim(end_user) = ?"
     )
     assert query(sample_run["warehouse"], hits, [end_user]) == [(1,)]  # without the decision
-    for db in scenario["snapshots"]:  # the first run with it and the two runs after
+    for db in scenario["snapshots"][1:]:  # night 1, the first run with it, and night 2 after it
         assert query(db, hits, [end_user]) == [(0,)]
         assert query(
             db,
