@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.hsguard-installed
 
-.PHONY: setup run test test-fast bench docs lint lint-sql clean
+.PHONY: setup setup-spark run test test-fast bench docs lint lint-sql clean
 
 setup: $(STAMP)
 
@@ -18,6 +18,17 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
+# The optional Spark engine (dbt target `spark`): pyspark and dbt-spark from
+# requirements-spark.lock, also with --no-deps. Spark needs Java 17 (a JDK or JRE on PATH).
+SPARK_STAMP := $(VENV)/.hsguard-spark-installed
+
+setup-spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	@java -version 2>&1 | grep -Eq 'version "(17|21)[."]' || { echo "hsguard on Spark needs Java 17 (or 21) on PATH (java -version shows: $$(java -version 2>&1 | head -n 1))"; exit 1; }
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-spark.lock
+	@touch $(SPARK_STAMP)
+
 run: setup
 	$(BIN)/hsguard run
 
@@ -26,7 +37,7 @@ run: setup
 # keeps one core busy for only part of its time (Prefect, dbt's Python threads and
 # DuckDB take turns), so two files at once fill both cores. tests/conftest.py makes
 # the shared sample build once for both workers.
-test: setup lint-sql
+test: setup setup-spark lint-sql
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 test-fast: setup
