@@ -765,6 +765,87 @@ def shell(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
     os.execv(binary, [binary, str(warehouse), "-readonly"])
 
 
+@app.command()
+def parity(
+    sources: SourcesOpt = SAMPLE_DIR,
+    duckdb_warehouse: Annotated[
+        Path | None,
+        typer.Option(
+            "--duckdb-warehouse",
+            help="A warehouse an `hsguard run` of SOURCES published: compared as it is, and "
+            "its ingested tables are what Spark builds from (default: a fresh run into WORK_DIR).",
+        ),
+    ] = None,
+    work_dir: Annotated[
+        Path,
+        typer.Option("--work-dir", help="Folder for the runs' files (Spark warehouse, dbt logs)."),
+    ] = Path("parity"),
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", help="Spark master (default: HSGUARD_SPARK_MASTER, else local[2])."),
+    ] = None,
+    decimals: Annotated[
+        int, typer.Option("--decimals", min=0, max=15, help="Decimal places doubles are compared to.")
+    ] = 6,
+    show: Annotated[int, typer.Option("--show", min=0, help="Differing rows shown per mart and side.")] = 5,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Build SOURCES on DuckDB and on Spark and compare every mart row by row.
+
+    Doubles and decimals are compared rounded to --decimals places, integers of any width
+    as 64-bit, strings as they are, NULL equal to NULL (docs/SCALING.md). Prints per mart
+    the row counts on both engines and the first differing rows; exit 0 when every mart
+    is equal, 1 when one differs or a build fails.
+    """
+    if duckdb_warehouse is None:
+        preflight(sources)
+    elif not duckdb_warehouse.is_file():
+        fail(f"no warehouse at {duckdb_warehouse}: run `hsguard run` first")
+    from hsguard import spark
+    from hsguard.console import quiet_console
+    from hsguard.parity import format_comparison
+    from hsguard.parity_run import parity as build_and_compare
+
+    reason = spark.missing_requirement()
+    if reason is not None:
+        fail(reason)
+    if duckdb_warehouse is None:
+        import flows.nightly  # noqa: F401 - Prefect configures logging on import; quiet it below
+    quiet_console(verbose)
+    log = open_run_log(work_dir)
+    typer.echo(f"hsguard parity: log {log}")
+    try:
+        outcome = build_and_compare(
+            sources,
+            work_dir.resolve(),
+            duckdb_warehouse.resolve() if duckdb_warehouse else None,
+            spark_master,
+            decimals,
+            show,
+            progress=typer.echo,
+        )
+    except Exception as exc:  # noqa: BLE001 - one line for the user, details are in the log
+        import logging
+
+        logging.getLogger("hsguard").error("parity failed", exc_info=exc)
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        fail(f"parity failed: {type(exc).__name__}: {first[:400]} (details: {log})")
+    finally:
+        spark.stop()
+    for comparison in outcome.comparisons:
+        for line in format_comparison(comparison):
+            typer.echo(line)
+    for name, why in sorted(outcome.excluded.items()):
+        typer.echo(f"{name:<38} not compared: {why}")
+    timing = ", ".join(f"{k} {v:.0f} s" for k, v in outcome.seconds.items())
+    equal = sum(1 for c in outcome.comparisons if c.equal)
+    verdict = "equal" if outcome.equal else "DIFFERENT"
+    marts = len(outcome.comparisons)
+    typer.echo(f"parity {verdict}: {equal} of {marts} marts equal (run {outcome.run_id}; {timing})")
+    if not outcome.equal:
+        raise typer.Exit(EXIT_FAILED)
+
+
 def interrupt(signum, _frame) -> None:
     """SIGTERM as Ctrl-C: the run in progress removes its private build and exits 130."""
     raise KeyboardInterrupt(signal.Signals(signum).name)

@@ -103,7 +103,9 @@ def normalised_expr(expr: pl.Expr, dtype: pl.DataType, decimals: int) -> pl.Expr
     return expr
 
 
-def normalise(frame: pl.DataFrame, decimals: int = DEFAULT_DECIMALS, drop: Iterable[str] = ()) -> pl.DataFrame:
+def normalise(
+    frame: pl.DataFrame, decimals: int = DEFAULT_DECIMALS, drop: Iterable[str] = ()
+) -> pl.DataFrame:
     """``frame`` with lower-case column names, ``drop`` left out and every column normalised."""
     frame = frame.rename({c: c.lower() for c in frame.columns})
     dropped = {c.lower() for c in drop}
@@ -158,15 +160,21 @@ def compare_frames(
     if not common:
         result.differing_duckdb, result.differing_spark = left.height, right.height
         return result
-    counted = left.group_by(common).len(COUNT_DUCKDB).join(
-        right.group_by(common).len(COUNT_SPARK), on=common, how="full", nulls_equal=True, coalesce=True
+    counted = (
+        left.group_by(common)
+        .len(COUNT_DUCKDB)
+        .join(right.group_by(common).len(COUNT_SPARK), on=common, how="full", nulls_equal=True, coalesce=True)
     )
     counted = counted.with_columns(
         pl.col(COUNT_DUCKDB).fill_null(0).cast(pl.Int64), pl.col(COUNT_SPARK).fill_null(0).cast(pl.Int64)
     )
     surplus = pl.col(COUNT_DUCKDB) - pl.col(COUNT_SPARK)
-    on_duckdb = counted.filter(surplus > 0).select(*common, surplus.alias("surplus")).sort(common, nulls_last=True)
-    on_spark = counted.filter(surplus < 0).select(*common, (-surplus).alias("surplus")).sort(common, nulls_last=True)
+    on_duckdb = (
+        counted.filter(surplus > 0).select(*common, surplus.alias("surplus")).sort(common, nulls_last=True)
+    )
+    on_spark = (
+        counted.filter(surplus < 0).select(*common, (-surplus).alias("surplus")).sort(common, nulls_last=True)
+    )
     result.differing_duckdb = int(on_duckdb["surplus"].sum() or 0)
     result.differing_spark = int(on_spark["surplus"].sum() or 0)
     result.only_duckdb = on_duckdb.head(shown)

@@ -1,0 +1,147 @@
+"""``hsguard parity``: the same sources built on DuckDB and on Spark, every mart compared.
+
+The DuckDB side is a normal run (``hsguard run``: ingest with its quarantine rules,
+input validation, dbt build, report feeds), or a warehouse such a run published
+(``--duckdb-warehouse``). The Spark side starts from that warehouse's ingested tables
+(raw.* and audit.*, exported to Parquet and registered by hsguard.spark_raw: one ingest
+implementation, so both engines transform the same rows), stamps the models with the
+DuckDB run's id, and builds the whole dbt project once with ``dbt build --target
+spark``. Then every table of ``marts`` and every ``rpt_*`` of ``reports`` is compared
+row by row (hsguard.parity), except the models in EXCLUDED_MODELS.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from hsguard import spark
+from hsguard.parity import (
+    DEFAULT_DECIMALS,
+    DEFAULT_SHOWN,
+    EXCLUDED_MODELS,
+    MartComparison,
+    compare_frames,
+)
+from hsguard.spark_build import MART_SCHEMAS, SparkBuild, dbt_build_on_spark, read_spark_table, spark_tables
+
+
+@dataclass
+class ParityOutcome:
+    comparisons: list[MartComparison]
+    excluded: dict[str, str]
+    duckdb_warehouse: Path
+    run_id: str
+    spark_build: SparkBuild | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def equal(self) -> bool:
+        return all(c.equal for c in self.comparisons)
+
+
+def duckdb_tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = MART_SCHEMAS) -> dict[str, str]:
+    """``{table: schema}`` of the marts and report feeds (``rpt_*``) of a DuckDB warehouse."""
+    rows = con.execute(
+        "select table_schema, table_name from information_schema.tables "
+        "where table_catalog = current_database() and list_contains(?, table_schema)",
+        [list(schemas)],
+    ).fetchall()
+    return {name: schema for schema, name in rows if schema != "reports" or name.startswith("rpt_")}
+
+
+def published_run_id(con: duckdb.DuckDBPyConnection) -> str:
+    """The id of the run that built the warehouse (its marts carry it)."""
+    row = con.execute("select max(run_id) from marts.dim_products").fetchone()
+    if row is None or row[0] is None:
+        raise ValueError("the DuckDB warehouse has no built marts (marts.dim_products is empty)")
+    return row[0]
+
+
+def compare_warehouses(
+    duckdb_warehouse: Path,
+    session,
+    decimals: int = DEFAULT_DECIMALS,
+    shown: int = DEFAULT_SHOWN,
+    excluded: dict[str, str] = EXCLUDED_MODELS,
+) -> list[MartComparison]:
+    """Compare every mart of the DuckDB warehouse with the table of the same name in the
+    Spark session's catalogue (a mart on one side only is a difference)."""
+    con = duckdb.connect(str(duckdb_warehouse), read_only=True)
+    try:
+        on_duckdb = duckdb_tables(con)
+        on_spark = spark_tables(session)
+        comparisons = []
+        for name in sorted(set(on_duckdb) | set(on_spark)):
+            if name in excluded:
+                continue
+            if name not in on_spark or name not in on_duckdb:
+                side = "Spark" if name not in on_spark else "DuckDB"
+                missing = MartComparison(name, 0, 0, problems=[f"no such table on {side}"])
+                comparisons.append(missing)
+                continue
+            schema = on_duckdb[name]
+            duck = con.execute(f'select * from "{schema}"."{name}"').pl()  # noqa: S608 - names from the catalog
+            comparisons.append(
+                compare_frames(name, duck, read_spark_table(session, on_spark[name], name), decimals, shown)
+            )
+        return comparisons
+    finally:
+        con.close()
+
+
+def duckdb_run(sources: Path, work_dir: Path) -> Path:
+    """A normal hsguard run (the nightly flow) of ``sources`` into WORK_DIR; its warehouse."""
+    from flows.nightly import nightly
+
+    warehouse = work_dir / "duckdb" / "hsguard.duckdb"
+    summary = nightly(
+        sources=str(sources), warehouse=str(warehouse), reports=str(work_dir / "duckdb_reports")
+    )
+    if "refused" in summary:
+        raise ValueError(f"the DuckDB run refused the input: {summary['refused']}")
+    return warehouse
+
+
+def parity(
+    sources: Path | None,
+    work_dir: Path,
+    duckdb_warehouse: Path | None = None,
+    master: str | None = None,
+    decimals: int = DEFAULT_DECIMALS,
+    shown: int = DEFAULT_SHOWN,
+    progress=print,
+) -> ParityOutcome:
+    """Build both sides (module docstring) and compare them. ``work_dir`` holds the
+    DuckDB run (when no ``duckdb_warehouse`` is given), the Spark warehouse and dbt's files."""
+    from hsguard import spark_raw
+
+    spark.require_spark()
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    if duckdb_warehouse is None:
+        progress(f"DuckDB: hsguard run on {sources} ...")
+        duckdb_warehouse = duckdb_run(sources, work_dir)
+        seconds["duckdb"] = time.perf_counter() - started
+    con = duckdb.connect(str(duckdb_warehouse), read_only=True)
+    try:
+        run_id = published_run_id(con)
+    finally:
+        con.close()
+    t = time.perf_counter()
+    spark.configure(work_dir / "spark", master)
+    session = spark.session()
+    progress(f"Spark: registering the ingested tables of {duckdb_warehouse.name} ...")
+    spark_raw.register_raw_tables(session, duckdb_warehouse, work_dir / "spark" / "raw_parquet")
+    seconds["spark_raw"] = time.perf_counter() - t
+    t = time.perf_counter()
+    progress("Spark: dbt build --target spark ...")
+    built = dbt_build_on_spark(work_dir / "spark_dbt", run_id)
+    seconds["spark_dbt"] = time.perf_counter() - t
+    t = time.perf_counter()
+    comparisons = compare_warehouses(duckdb_warehouse, session, decimals, shown)
+    seconds["compare"] = time.perf_counter() - t
+    return ParityOutcome(comparisons, dict(EXCLUDED_MODELS), duckdb_warehouse, run_id, built, seconds)
