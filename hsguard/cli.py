@@ -189,9 +189,38 @@ def run(
     accept_quarantine: AcceptQuarantineOpt = False,
     mapping: MappingOpt = None,
     verbose: VerboseOpt = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="duckdb: one DuckDB file (--warehouse is the file). spark: Apache Spark "
+            "(--warehouse is the Spark warehouse directory; settings from profiles.yml's spark "
+            "target and HSGUARD_SPARK_* variables; docs/SCALING.md).",
+        ),
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", help="With --engine spark: the Spark master (default local[2])."),
+    ] = None,
 ) -> None:
     """Run the nightly reconciliation once and publish the warehouse and report."""
+    if engine not in ("duckdb", "spark"):
+        fail(f"--engine must be duckdb or spark, not {engine}", EXIT_INPUT_REFUSED)
     preflight(sources, mapping, decimal_comma, date_format)
+    if engine == "spark":
+        run_on_spark(
+            sources,
+            warehouse,
+            reports,
+            spark_master,
+            verbose,
+            decimal_comma,
+            date_format,
+            max_quarantine,
+            accept_quarantine,
+            mapping,
+        )
+        return
     from flows.nightly import nightly
     from hsguard.console import RunConsole, quiet_console
     from hsguard.sources import ContractError
@@ -226,6 +255,65 @@ def run(
         logging.getLogger("hsguard").error("run failed", exc_info=exc)
         first = str(exc).splitlines()[0] if str(exc) else ""
         fail(f"run failed: {type(exc).__name__}: {first} (details: {log})")
+    if "refused" in summary:
+        fail(f"input refused, nothing published: {summary['refused']}", EXIT_INPUT_REFUSED)
+    print_summary(summary)
+
+
+def run_on_spark(
+    sources: Path,
+    warehouse: Path,
+    reports: Path,
+    master: str | None,
+    verbose: bool,
+    decimal_comma: bool,
+    date_format: str | None,
+    max_quarantine: float,
+    accept_quarantine: bool,
+    mapping: Path | None,
+) -> None:
+    """``hsguard run --engine spark``: flows/nightly_spark.py, with the same console and summary."""
+    from hsguard import spark
+
+    reason = spark.missing_requirement()
+    if reason is not None:
+        fail(reason)
+    if warehouse.suffix == ".duckdb":
+        fail(f"--engine spark: --warehouse is the Spark warehouse directory, not a DuckDB file ({warehouse})")
+    from flows.nightly_spark import nightly_spark
+    from hsguard.console import RunConsole, quiet_console
+    from hsguard.sources import ContractError
+    from hsguard.warehouse import RunLockedError
+
+    quiet_console(verbose)
+    log = open_run_log(reports)
+    typer.echo(f"hsguard run --engine spark: sources {sources} -> Spark warehouse {warehouse}")
+    typer.echo(f"  log       {log}")
+    try:
+        with RunConsole():
+            summary = nightly_spark(
+                sources=str(sources),
+                warehouse=str(warehouse),
+                reports=str(reports),
+                master=master,
+                decimal_comma=decimal_comma,
+                date_format=date_format,
+                max_quarantine=max_quarantine,
+                accept_quarantine=accept_quarantine,
+                mapping=str(mapping) if mapping else None,
+            )
+    except RunLockedError as exc:
+        fail(str(exc), EXIT_LOCKED)
+    except ContractError as exc:
+        fail(f"input refused: {exc}", EXIT_INPUT_REFUSED)
+    except Exception as exc:  # noqa: BLE001 - one line for the user, details are in the run log
+        import logging
+
+        logging.getLogger("hsguard").error("run failed", exc_info=exc)
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        fail(f"run failed: {type(exc).__name__}: {first[:400]} (details: {log})")
+    finally:
+        spark.stop()
     if "refused" in summary:
         fail(f"input refused, nothing published: {summary['refused']}", EXIT_INPUT_REFUSED)
     print_summary(summary)

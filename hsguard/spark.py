@@ -25,6 +25,8 @@ WAREHOUSE_ENV = "HSGUARD_SPARK_WAREHOUSE"
 DEFAULT_MASTER = "local[2]"
 SPARK_TARGET = "spark"
 JAVA_VERSIONS = ("17", "21")
+#: hsguard's console shows its own progress: no Spark stage bars on the terminal.
+CONSOLE_SETTINGS = {"spark.ui.showConsoleProgress": "false"}
 
 
 class SparkUnavailable(RuntimeError):
@@ -108,6 +110,14 @@ def configure(warehouse: Path, master: str | None = None) -> None:
     os.environ.setdefault(MASTER_ENV, DEFAULT_MASTER)
 
 
+def set_env(name: str, value: str | None) -> None:
+    """Set (or, with None, remove) an environment variable dbt's spark target reads."""
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
 def session():
     """The process's SparkSession (started on first use with profile_settings(), Hive
     catalogue as dbt-spark's session method uses). Raises SparkUnavailable when Spark
@@ -116,7 +126,7 @@ def session():
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.enableHiveSupport()
-    for key, value in profile_settings().items():
+    for key, value in (profile_settings() | CONSOLE_SETTINGS).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")

@@ -74,10 +74,16 @@ def test_doubles_equal_to_the_documented_decimals_only():
 
 
 def test_null_is_not_an_empty_string_nor_zero():
-    assert not compare_frames("m", pl.DataFrame({"a": [None]}, schema={"a": pl.Utf8}), pl.DataFrame({"a": [""]})).equal
-    assert not compare_frames("m", pl.DataFrame({"a": [None]}, schema={"a": pl.Int64}), pl.DataFrame({"a": [0]})).equal
+    assert not compare_frames(
+        "m", pl.DataFrame({"a": [None]}, schema={"a": pl.Utf8}), pl.DataFrame({"a": [""]})
+    ).equal
+    assert not compare_frames(
+        "m", pl.DataFrame({"a": [None]}, schema={"a": pl.Int64}), pl.DataFrame({"a": [0]})
+    ).equal
     # an all-NULL column of Spark's void type takes the other side's type
-    assert compare_frames("m", pl.DataFrame({"a": [None]}, schema={"a": pl.Utf8}), pl.DataFrame({"a": [None]})).equal
+    assert compare_frames(
+        "m", pl.DataFrame({"a": [None]}, schema={"a": pl.Utf8}), pl.DataFrame({"a": [None]})
+    ).equal
 
 
 def test_nan_equals_nan_and_not_null():
