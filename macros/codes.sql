@@ -14,6 +14,11 @@
     regexp_replace({{ column }}, '[.\t\n\r\f\v -]', '', 'g')
 {%- endmacro %}
 
+{% macro spark__strip_code_separators(column) -%}
+    {#- the same ASCII whitespace as DuckDB's (Java's \v is a class of its own: \x0B) -#}
+    regexp_replace({{ column }}, '[.\\t\\n\\r\\f\\x0B -]', '')
+{%- endmacro %}
+
 
 {% macro is_all_digits(column) -%}
     {{ return(adapter.dispatch('is_all_digits', 'hsguard')(column)) }}
@@ -25,6 +30,10 @@
 
 {% macro duckdb__is_all_digits(column) -%}
     regexp_full_match({{ column }}, '[0-9]+')
+{%- endmacro %}
+
+{% macro spark__is_all_digits(column) -%}
+    {{ hsguard.regex_full_match(column, '[0-9]+') }}
 {%- endmacro %}
 
 
@@ -50,4 +59,8 @@
 
 {% macro duckdb__normalise_description(column) -%}
     trim(regexp_replace(regexp_replace(lower({{ column }}), '[^a-z0-9%]+', ' ', 'g'), '\s+', ' ', 'g'))
+{%- endmacro %}
+
+{% macro spark__normalise_description(column) -%}
+    trim(regexp_replace(regexp_replace(lower({{ column }}), '[^a-z0-9%]+', ' '), ' +', ' '))
 {%- endmacro %}

@@ -17,12 +17,29 @@
     end
 {%- endmacro %}
 
+{% macro spark__normalise_eccn(column) -%}
+    {#- as duckdb__ (Spark's regexp_replace replaces every match; backslashes doubled) -#}
+    {%- set text = "regexp_replace(regexp_replace(" ~ column ~ ", '^[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]+|[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]+$', ''), '[ \\\\t\\\\n\\\\r\\\\f\\\\x0B]+', ' ')" -%}
+    {%- set dotted = "replace(" ~ text ~ ", ' ', '.')" -%}
+    case
+        when nullif({{ text }}, '') is null then null
+        when upper(replace({{ text }}, ' ', '')) = 'EAR99' then 'EAR99'
+        else
+            upper(split_part({{ dotted }}, '.', 1))
+            || coalesce('.' || nullif(lower(substr({{ dotted }}, length(split_part({{ dotted }}, '.', 1)) + 2)), ''), '')
+    end
+{%- endmacro %}
+
 {% macro is_valid_eccn(column) -%}
     {{ return(adapter.dispatch('is_valid_eccn', 'hsguard')(column)) }}
 {%- endmacro %}
 
 {% macro duckdb__is_valid_eccn(column) -%}
     ({{ column }} = 'EAR99' or regexp_full_match({{ column }}, '[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*'))
+{%- endmacro %}
+
+{% macro spark__is_valid_eccn(column) -%}
+    ({{ column }} = 'EAR99' or {{ hsguard.regex_full_match(column, '[0-9][A-E][0-9]{3}(\\.[a-z0-9]+)*') }})
 {%- endmacro %}
 
 {#- Severity of a party-screening match (docs/SCREENING.md), by evidence: the same name with
@@ -44,6 +61,6 @@
 {% macro party_country_corroborates(destination_country, entry_countries) -%}
     case
         when {{ entry_countries }} is null or {{ destination_country }} is null then null
-        else list_contains(string_split({{ entry_countries }}, ','), {{ destination_country }})
+        else {{ hsguard.csv_contains(entry_countries, destination_country) }}
     end
 {%- endmacro %}

@@ -80,7 +80,7 @@
 
 {#- A number as written -> text DuckDB casts: "8,5" (decimal comma) -> 8.5, "1,000" -> 1000. -#}
 {% macro eccn_number(column) -%}
-    case when regexp_full_match({{ column }}, '[0-9]+,[0-9]{1,2}') then replace({{ column }}, ',', '.') else replace({{ column }}, ',', '') end
+    case when {{ hsguard.regex_full_match(column, '[0-9]+,[0-9]{1,2}') }} then replace({{ column }}, ',', '.') else replace({{ column }}, ',', '') end
 {%- endmacro %}
 
 {% macro eccn_quantities(relation, key_columns, text_column) -%}
@@ -154,6 +154,84 @@
                     select {{ keys }}, regexp_extract_all({{ text_column }}, '{{ pattern }}') as quotes
                     from {{ relation }}
                 ) as found
+            ) as quoted
+        ) as parsed
+    ) as valued
+    where low_value is not null
+{%- endmacro %}
+
+{% macro spark__eccn_quantities(relation, key_columns, text_column) -%}
+    {#- as duckdb__: every quote (group 0, asked for: Spark's regexp_extract_all defaults to
+        group 1) with its position; its six groups read one by one; the patterns made Spark
+        literals by regex_literal (backslashes doubled); \z for DuckDB's $ (Java's $ also
+        matches before a final line break) -#}
+    {%- set keys = key_columns | join(', ') -%}
+    {%- set pattern = hsguard.regex_literal(eccn_quantity_pattern()) -%}
+    {%- set words_min_re = '^(exceeding|more than|greater than|higher than|above|over|in excess of|at least|minimum|min\\.?|equal to or (more|greater|higher) than|>=|≥|>)\\z' -%}
+    {%- set groups = ['pre', 'num', 'exponent', 'upto', 'unit', 'post'] -%}
+    select
+        {{ keys }},
+        quantity_position,
+        trim(regexp_replace(quote, '[^A-Za-z0-9%]\\z', '')) as quote,
+        direction,
+        dimension,
+        unit,
+        low_value * factor + offset_value as low_si,
+        high_value * factor + offset_value as high_si
+    from (
+        select
+            {{ keys }},
+            quantity_position,
+            quote,
+            case
+                when nullif(pre, '') is not null and lower(pre) rlike {{ hsguard.regex_literal(words_min_re) }} then 'min'
+                when nullif(pre, '') is not null then 'max'
+                when lower(post) in ('or more', 'or greater', 'or higher') then 'min'
+                when nullif(post, '') is not null then 'max'
+                when nullif(upto, '') is not null then 'range'
+            end as direction,
+            case
+                {%- for alternatives, unit, dimension, factor, offset in eccn_quantity_units() %}
+                when {{ hsguard.regex_full_match('unit_as_written', alternatives) }} then '{{ unit }}'
+                {%- endfor %}
+            end as unit,
+            case
+                {%- for alternatives, unit, dimension, factor, offset in eccn_quantity_units() %}
+                when {{ hsguard.regex_full_match('unit_as_written', alternatives) }} then '{{ dimension }}'
+                {%- endfor %}
+            end as dimension,
+            case
+                {%- for alternatives, unit, dimension, factor, offset in eccn_quantity_units() %}
+                when {{ hsguard.regex_full_match('unit_as_written', alternatives) }} then cast({{ factor }} as double)
+                {%- endfor %}
+            end as factor,
+            case
+                {%- for alternatives, unit, dimension, factor, offset in eccn_quantity_units() %}
+                when {{ hsguard.regex_full_match('unit_as_written', alternatives) }} then cast({{ offset }} as double)
+                {%- endfor %}
+            end as offset_value,
+            try_cast({{ eccn_number('num') }} as double)
+            * coalesce(pow(10, try_cast(nullif(exponent, '') as double)), 1) as low_value,
+            coalesce(
+                try_cast({{ eccn_number("nullif(upto, '')") }} as double),
+                try_cast({{ eccn_number('num') }} as double)
+                * coalesce(pow(10, try_cast(nullif(exponent, '') as double)), 1)
+            ) as high_value
+        from (
+            select
+                {{ keys }},
+                quantity_position,
+                quote,
+                {%- for group in groups %}
+                regexp_extract(quote, {{ pattern }}, {{ loop.index }}) as {{ 'unit_as_written' if group == 'unit' else group }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            from (
+                select {{ keys }}, position + 1 as quantity_position, quote
+                from (
+                    select {{ keys }}, regexp_extract_all({{ text_column }}, {{ pattern }}, 0) as quotes
+                    from {{ relation }}
+                ) as found
+                lateral view posexplode(quotes) as position, quote
             ) as quoted
         ) as parsed
     ) as valued

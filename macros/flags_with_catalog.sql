@@ -11,7 +11,7 @@ with
 
     select
         sku, check_code, scheme, declared_code, suggested_code, evidence, shipment_id, line_no,
-        cast(null as varchar) as divergence_level
+        cast(null as string) as divergence_level
     from {{ ref(check_model) }}
 
 ),
@@ -58,7 +58,7 @@ final as (
         {{ dbt.hash(dbt.concat([
             "all_flags.sku", "'|'", "all_flags.check_code", "'|'", "all_flags.scheme",
             "'|'", "coalesce(all_flags.shipment_id, '')",
-            "'|'", "coalesce(cast(all_flags.line_no as varchar), '')"
+            "'|'", "coalesce(cast(all_flags.line_no as string), '')"
         ])) }} as flag_id,
         all_flags.sku,
         all_flags.check_code,

@@ -17,7 +17,7 @@
     (3A001.b.2.a is within 3A001.b.2 and 3A001.b, not within 3A001.b.20); null when either
     is null. -#}
 {% macro paragraph_within(path, ancestor) -%}
-({{ path }} = {{ ancestor }} or starts_with({{ path }}, {{ ancestor }} || '.'))
+({{ path }} = {{ ancestor }} or {{ hsguard.text_starts_with(path, ancestor ~ " || '.'") }})
 {%- endmacro %}
 
 
@@ -78,7 +78,7 @@ un_embargo as (
 
 destination_groups as (
 
-    select country_code, list(country_group order by country_group) as country_groups
+    select country_code, {{ dbt.listagg('country_group', "','", 'order by country_group') }} as country_groups
     from country_groups
     group by country_code
 
@@ -129,7 +129,7 @@ scope_matches as (
             else 0
         end) as in_cover,
         max(case
-            when scopes.relation = 'covers' and starts_with(scopes.paragraph, candidates.paragraph || '.') then 1
+            when scopes.relation = 'covers' and {{ hsguard.text_starts_with('scopes.paragraph', "candidates.paragraph || '.'") }} then 1
             else 0
         end) as cover_below,
         max(case
@@ -138,7 +138,7 @@ scope_matches as (
             else 0
         end) as in_exclude,
         max(case
-            when scopes.relation = 'excludes' and starts_with(scopes.paragraph, candidates.paragraph || '.') then 1
+            when scopes.relation = 'excludes' and {{ hsguard.text_starts_with('scopes.paragraph', "candidates.paragraph || '.'") }} then 1
             else 0
         end) as exclude_below,
         {{ dbt.listagg("case when scopes.relation = 'covers' then '.' || scopes.paragraph end", "', '",
@@ -194,7 +194,7 @@ chart_marks as (
     from applicability
     inner join chart
         on applicability.destination_country = chart.country_code
-        and list_contains(string_split(replace(applicability.chart_columns, ' ', ''), ','), chart.column_code)
+        and {{ hsguard.csv_contains("replace(applicability.chart_columns, ' ', '')", 'chart.column_code') }}
         and chart.is_licence_required
     group by applicability.line_id, applicability.line_number
 
@@ -205,7 +205,7 @@ destination_results as (
     select
         applicability.*,
         chart_marks.columns_with_x,
-        array_to_string(destination_groups.country_groups, ', ') as destination_groups,
+        replace(destination_groups.country_groups, ',', ', ') as destination_groups,
         case
             when applicability.chart_columns is not null
                 then case when chart_marks.columns_with_x is not null then 'x' else 'no_x' end
@@ -213,20 +213,17 @@ destination_results as (
             when applicability.rule_kind in ('worldwide', 'destinations')
                 then case
                     -- a destination the rule names is in, whatever groups it is in (the UAE in A:5)
-                    when list_contains(
-                            string_split(coalesce(applicability.rule_destinations, ''), ','),
-                            applicability.destination_country) then 'x'
-                    when list_contains(
-                            string_split(coalesce(applicability.rule_excluded_destinations, ''), ','),
-                            applicability.destination_country)
-                        or list_has_any(
-                            string_split(coalesce(applicability.rule_excluded_groups, ''), ','),
-                            coalesce(destination_groups.country_groups, []))
+                    when {{ hsguard.csv_contains("coalesce(applicability.rule_destinations, '')",
+                            'applicability.destination_country') }} then 'x'
+                    when {{ hsguard.csv_contains("coalesce(applicability.rule_excluded_destinations, '')",
+                            'applicability.destination_country') }}
+                        -- (no groups: null, not taken)
+                        or {{ hsguard.csv_overlaps("coalesce(applicability.rule_excluded_groups, '')",
+                            'destination_groups.country_groups') }}
                         then 'no_x'
                     when applicability.rule_kind = 'worldwide' then 'x'
-                    when list_has_any(
-                            string_split(coalesce(applicability.rule_groups, ''), ','),
-                            coalesce(destination_groups.country_groups, []))
+                    when {{ hsguard.csv_overlaps("coalesce(applicability.rule_groups, '')",
+                            'destination_groups.country_groups') }}
                         then 'x'
                     else 'no_x'
                 end
@@ -272,7 +269,7 @@ line_checks as (
 
 select
     line_checks.*,
-    coalesce(reason_code, '?') || ' line ' || cast(line_number as varchar) || ' ('
+    coalesce(reason_code, '?') || ' line ' || cast(line_number as string) || ' ('
     || coalesce(chart_columns, rule_kind, 'rule') || '; '
     || case
         when scope_kind = 'entire' then 'entire entry' || coalesce(' except ' || excluded_paragraphs, '')
@@ -406,12 +403,12 @@ footnote_matches as (
     inner join chart_footnotes
         on lines_in.destination_country = chart_footnotes.country_code
     inner join footnote_rules
-        on regexp_matches(chart_footnotes.footnotes, '(^|\| )' || footnote_rules.footnote || ': ')
+        on {{ hsguard.regex_search('chart_footnotes.footnotes', hsguard.regex_literal('(^|\\| )') ~ " || footnote_rules.footnote || ': '") }}
     where lines_in.eccn is not null
         and (
             footnote_rules.scope_eccn = 'ANY'
             or {{ paragraph_within('lines_in.eccn', 'footnote_rules.scope_eccn') }}
-            or starts_with(footnote_rules.scope_eccn, lines_in.eccn || '.')
+            or {{ hsguard.text_starts_with('footnote_rules.scope_eccn', "lines_in.eccn || '.'") }}
         )
         and not coalesce(
             {{ paragraph_within('lines_in.eccn', 'footnote_rules.except_eccn') }}, false
@@ -582,7 +579,7 @@ exceptions_checked as (
             when license_exception = 'TSR' and coalesce(tsr_availability, 'no') = 'no' then 'ineligible'
             when license_exception in ('LVS', 'GBS', 'TSR') and not is_group_b then 'ineligible'
             when license_exception = 'LVS' and value_usd > lvs_value_limit_usd then 'ineligible'
-            when license_exception = 'ENC' and not regexp_matches(eccn, '^5[A-E](002|003|004|992)') then 'ineligible'
+            when license_exception = 'ENC' and not {{ hsguard.regex_search('eccn', "'^5[A-E](002|003|004|992)'") }} then 'ineligible'
             when license_exception = 'LVS' and lvs_availability = 'yes' and value_usd is not null then 'eligible'
             when license_exception = 'GBS' and gbs_availability = 'yes' then 'eligible'
             when license_exception = 'TSR' and tsr_availability = 'yes' then 'eligible'
@@ -615,8 +612,8 @@ exception_reasons as (
                         when license_exception in ('LVS', 'GBS', 'TSR') and not is_group_b
                             then destination_country || ' is not in Country Group B (' || exception_section || ').'
                         when license_exception = 'LVS'
-                            then 'the line''s value ' || cast(value_usd as varchar) || ' USD exceeds the entry''s LVS limit of '
-                                || cast(lvs_value_limit_usd as varchar) || ' USD (§ 740.3(d)).'
+                            then 'the line''s value ' || cast(value_usd as string) || ' USD exceeds the entry''s LVS limit of '
+                                || cast(lvs_value_limit_usd as string) || ' USD (§ 740.3(d)).'
                         else 'ENC (§ 740.17) applies to Category 5 Part 2 encryption items only.'
                     end
             when 'eligible'

@@ -34,6 +34,11 @@
     list(distinct {{ expression }} order by {{ expression }}) filter (where {{ expression }} is not null)
 {%- endmacro %}
 
+{% macro spark__distinct_sorted_list(expression) -%}
+    {#- null, not an empty list, when there is no value (as DuckDB's) -#}
+    case when count({{ expression }}) > 0 then array_sort(collect_set({{ expression }})) end
+{%- endmacro %}
+
 
 {#- The distinct values of an expression, sorted, joined by ", " (an aggregate). -#}
 {% macro distinct_sorted_text(expression) -%}
@@ -46,6 +51,10 @@
 
 {% macro duckdb__distinct_sorted_text(expression) -%}
     string_agg(distinct {{ expression }}, ', ' order by {{ expression }})
+{%- endmacro %}
+
+{% macro spark__distinct_sorted_text(expression) -%}
+    case when count({{ expression }}) > 0 then array_join(array_sort(collect_set({{ expression }})), ', ') end
 {%- endmacro %}
 
 

@@ -100,6 +100,13 @@
 {% endmaterialization %}
 
 
+{#- On Spark a reusable table is a plain table, rebuilt in full by every build: the
+    fingerprints above read DuckDB's catalogue and attach the published DuckDB file. -#}
+{% materialization reusable_table, adapter="spark" %}
+  {{ return(materialization_table_spark()) }}
+{% endmaterialization %}
+
+
 {#- The nightly flow's settings for this build (HSGUARD_REUSE, JSON: code_version and,
     when there is a published warehouse to reuse from, published), or none. Read at
     run time only, so the value never makes dbt re-parse anything. -#}

@@ -74,6 +74,16 @@
         'jewellery', 'jewelry'), 'tyre', 'tire')
 {%- endmacro %}
 
+{% macro spark__normalise_text(column) -%}
+    {#- as duckdb__: Spark's regexp_replace replaces every match, \b written \\b -#}
+    replace(replace(replace(replace(replace(replace(
+        regexp_replace(regexp_replace(lower({{ hsguard.fold_accents(
+            "regexp_replace(coalesce(" ~ column ~ ", ''), '(imported from|from|made in|produced in|manufactured in|origin:?) [A-Z][A-Za-z]+( [A-Z][A-Za-z]+)?', ' ')"
+        ) }}), '[''’`]s\\b', ''), '[''’`]', ''),
+        '&', ' and '), 'fibre', 'fiber'), 'aluminium', 'aluminum'), 'colour', 'color'),
+        'jewellery', 'jewelry'), 'tyre', 'tire')
+{%- endmacro %}
+
 
 {#- Light English stemmer on one lower-case word (no backreferences, so RE2 and POSIX
     engines agree). Order: irregular plural endings, -ing/-ed, regular plurals, doubled
@@ -99,6 +109,21 @@
     {%- endfor -%}
     {#- 5. final e of longer words (machine/machin, glazed/glaz) -#}
     {%- set w = "regexp_replace(" ~ ns.w ~ ", '^([a-z]{4,})e$', '\\1')" -%}
+    {{ w }}
+{%- endmacro %}
+
+{% macro spark__stem_word(column) -%}
+    {#- default__'s steps; Java writes a group in the replacement $1 -#}
+    {%- set w = column -%}
+    {%- set w = "regexp_replace(" ~ w ~ ", '^([a-z]{2,})ies$', '$1y')" -%}
+    {%- set w = "regexp_replace(" ~ w ~ ", '^([a-z]{2,})(ss|x|ch|sh)es$', '$1$2')" -%}
+    {%- set w = "regexp_replace(" ~ w ~ ", '^([a-z]{3,}[^su])s$', '$1')" -%}
+    {%- set w = "regexp_replace(" ~ w ~ ", '^([a-z]{3,}[^aeiou])(ing|ed)$', '$1')" -%}
+    {%- set ns = namespace(w=w) -%}
+    {%- for c in ['b', 'd', 'g', 'm', 'n', 'p', 'r', 't'] -%}
+        {%- set ns.w = "regexp_replace(" ~ ns.w ~ ", '^([a-z]{2,})" ~ c ~ c ~ "$', '$1" ~ c ~ "')" -%}
+    {%- endfor -%}
+    {%- set w = "regexp_replace(" ~ ns.w ~ ", '^([a-z]{4,})e$', '$1')" -%}
     {{ w }}
 {%- endmacro %}
 
@@ -175,6 +200,36 @@
         and word not in ({% for s in stop %}'{{ s }}'{{ ',' if not loop.last }}{% endfor %})
 {%- endmacro %}
 
+{% macro spark__tokenise(relation, key_columns, text_column) -%}
+    {%- set keys = key_columns | join(', ') -%}
+    {%- set stop = text_stopwords() -%}
+    select {{ keys }}, word_position, word, {{ hsguard.stem_word('word') }} as token
+    from (
+        select {{ keys }}, word_position, word
+        from (
+            select {{ keys }}, position + 1 as word_position, compound
+            from (
+                select {{ keys }},
+                    regexp_extract_all({{ hsguard.normalise_text(text_column) }}, '[a-z0-9]+(?:-[a-z0-9]+)*', 0) as words
+                from {{ relation }}
+            ) as extracted
+            lateral view posexplode(words) as position, compound
+        ) as compounds
+        lateral view explode(
+            case
+                -- non-electric, non-alloy: the tariff writes nonelectric, nonalloy
+                when startswith(compound, 'non-') then array(replace(compound, '-', ''))
+                when contains(compound, '-')
+                    then array_distinct(concat(array(replace(compound, '-', '')), split(compound, '-')))
+                else array(compound)
+            end
+        ) as word
+    ) as words
+    where length(word) >= 2
+        and not (word rlike '[0-9]')
+        and word not in ({% for s in stop %}'{{ s }}'{{ ',' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
 
 {#- Stable key of a description: its normalised letters only, hashed. Descriptions that
     differ only in numbers or punctuation ("Hex bolt - model 003") share a key, so each
@@ -191,6 +246,10 @@
     md5(trim(regexp_replace({{ hsguard.normalise_text(column) }}, '[^a-z]+', ' ', 'g')))
 {%- endmacro %}
 
+{% macro spark__text_fingerprint(column) -%}
+    md5(trim(regexp_replace({{ hsguard.normalise_text(column) }}, '[^a-z]+', ' ')))
+{%- endmacro %}
+
 
 {#- BM25 inverse document frequency of a term in `df` of `n` documents (always > 0). -#}
 {% macro idf(df, n) -%}
@@ -202,6 +261,10 @@
 {%- endmacro %}
 
 {% macro duckdb__idf(df, n) -%}
+    ln(1.0 + (cast({{ n }} as double) - {{ df }} + 0.5) / (cast({{ df }} as double) + 0.5))
+{%- endmacro %}
+
+{% macro spark__idf(df, n) -%}
     ln(1.0 + (cast({{ n }} as double) - {{ df }} + 0.5) / (cast({{ df }} as double) + 0.5))
 {%- endmacro %}
 
@@ -273,6 +336,14 @@
     end
 {%- endmacro %}
 
+{% macro spark__head_phrase(column) -%}
+    case
+        when regexp_extract({{ hsguard.normalise_text(column) }}, '{{ hsguard.head_phrase_pattern(true) }}', 1) rlike '(ed|ing)\\s*$'
+            then regexp_extract({{ hsguard.normalise_text(column) }}, '{{ hsguard.head_phrase_pattern(false) }}', 1)
+        else regexp_extract({{ hsguard.normalise_text(column) }}, '{{ hsguard.head_phrase_pattern(true) }}', 1)
+    end
+{%- endmacro %}
+
 {% macro head_phrase_pattern(comma_ends) -%}
     {%- set leading = "a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|various|assorted|unfinished|finished|new|used|[0-9][0-9.,/x%-]*" -%}
     {%- set quantity = "pairs?|sets?|kits?|variety|varieties|grades?|types?|kinds?|styles?|models?|pieces?|pcs|units?|lots?|assortments?|boxes|box|cases?|packs?|rolls?|sheets?|bags?" -%}
@@ -336,6 +407,11 @@
         '{{ hsguard.negation_pattern() }}', ' ', 'gi')
 {%- endmacro %}
 
+{% macro spark__affirmed_text(column) -%}
+    regexp_replace(regexp_replace(coalesce({{ column }}, ''), '(?i){{ hsguard.neutral_pattern() }}', ' '),
+        '(?i){{ hsguard.negation_pattern() }}', ' ')
+{%- endmacro %}
+
 {% macro negated_text(column) -%}
     {{ return(adapter.dispatch('negated_text', 'hsguard')(column)) }}
 {%- endmacro %}
@@ -351,6 +427,12 @@
 {% macro duckdb__negated_text(column) -%}
     array_to_string(regexp_extract_all(
         regexp_replace(coalesce({{ column }}, ''), '{{ hsguard.neutral_pattern() }}', ' ', 'gi'),
+        '(?i){{ hsguard.negation_pattern() }}', 1), ' ')
+{%- endmacro %}
+
+{% macro spark__negated_text(column) -%}
+    array_join(regexp_extract_all(
+        regexp_replace(coalesce({{ column }}, ''), '(?i){{ hsguard.neutral_pattern() }}', ' '),
         '(?i){{ hsguard.negation_pattern() }}', 1), ' ')
 {%- endmacro %}
 

@@ -226,8 +226,8 @@ cards as (
         'Products audited' as label,
         cast(products as double) as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
         'Products of the product master that were loaded and checked in this run.' as definition,
         'marts.dim_products' as basis
     from product_counts
@@ -240,10 +240,10 @@ cards as (
         'count' as unit,
         case
             when products > 0
-                then cast(cast(round(100.0 * open_flagged_products / products, 1) as decimal(18, 1)) as varchar)
+                then cast(cast(round(100.0 * open_flagged_products / products, 1) as decimal(18, 1)) as string)
                     || '% of products'
         end as detail,
-        cast(null as varchar) as severity,
+        cast(null as string) as severity,
         'Products with at least one open flag (a flag without a reviewer decision): the review queue.'
             as definition,
         'reports.rpt_review_queue' as basis
@@ -256,7 +256,7 @@ cards as (
         flagged_products - open_flagged_products as value,
         'count' as unit,
         {{ thousands('flags_total - flags_open') }} || ' flags overridden' as detail,
-        cast(null as varchar) as severity,
+        cast(null as string) as severity,
         'Flagged products whose every flag has a reviewer decision (accepted risk, false positive, fixed) '
         || 'in the overrides file: not in the queue; their flags stay in the flags mart.' as definition,
         'marts.fct_classification_flags.is_overridden' as basis
@@ -269,7 +269,7 @@ cards as (
         flags_total as value,
         'count' as unit,
         {{ thousands('flags_open') }} || ' open' as detail,
-        cast(null as varchar) as severity,
+        cast(null as string) as severity,
         'Findings of the checks, one per product (or shipment line), check and scheme; overridden ones included.'
             as definition,
         'marts.fct_classification_flags' as basis
@@ -281,7 +281,7 @@ cards as (
         upper(substr(severity, 1, 1)) || lower(substr(severity, 2)) || ' flags' as label,
         flags as value,
         'count' as unit,
-        cast(null as varchar) as detail,
+        cast(null as string) as detail,
         severity,
         'Flags whose check has this severity in the check catalogue; overridden ones included.' as definition,
         'marts.fct_classification_flags' as basis
@@ -294,7 +294,7 @@ cards as (
         round(exposure, 2) as value,
         'amount' as unit,
         {{ thousands('products_exposed') }} || ' products' as detail,
-        cast(null as varchar) as severity,
+        cast(null as string) as severity,
         'Shipment value of the products with open flags (their unit value when they have no shipments), '
         || 'in the input currency, not converted.' as definition,
         'marts.fct_product_risk.trade_value_exposed_usd' as basis
@@ -320,7 +320,7 @@ cards as (
         licence_recorded as value,
         'count' as unit,
         'of ' || {{ thousands('licence_required') }} || ' lines needing one' as detail,
-        cast(null as varchar) as severity,
+        cast(null as string) as severity,
         'Shipment lines that need a licence and carry a licence or licence exception reference '
         || '(recorded, not verified): no action unless the reference is wrong.' as definition,
         'marts.fct_license_determinations.is_covered' as basis
@@ -348,7 +348,7 @@ cards as (
         'of ' || {{ thousands('coalesce(input_rows.rows_in, 0)') }} || ' rows in; '
         || {{ thousands('nulled_values.values_nulled') }}
         || case when nulled_values.values_nulled = 1 then ' value nulled' else ' values nulled' end as detail,
-        cast(null as varchar) as severity,
+        cast(null as string) as severity,
         'Input rows quarantined by the input contract (a required field missing or unreadable); a bad '
         || 'optional value only nulls that field.' as definition,
         'audit.load_lineage' as basis
@@ -362,7 +362,7 @@ cards as (
         flags_new as value,
         'count' as unit,
         since as detail,
-        cast(null as varchar) as severity,
+        cast(null as string) as severity,
         'Flags raised in this run that the previous run did not raise.' as definition,
         'audit.flag_history' as basis
     from changes
@@ -374,7 +374,7 @@ cards as (
         flags_resolved as value,
         'count' as unit,
         since as detail,
-        cast(null as varchar) as severity,
+        cast(null as string) as severity,
         'Flags of the previous run that this run no longer raises.' as definition,
         'audit.flag_history' as basis
     from changes
@@ -388,7 +388,7 @@ cards as (
         oldest_edition as detail,
         case when editions_old > 0 then 'high' end as severity,
         'Age on the day of the run of the oldest dated reference edition (screening list, CCL, Country '
-        || 'Chart, ...); warned past ' || cast(max_age_days as varchar) || ' days.' as definition,
+        || 'Chart, ...); warned past ' || cast(max_age_days as string) || ' days.' as definition,
         'reports.rpt_reference_data' as basis
     from reference_age
     where oldest_days is not null
@@ -401,9 +401,9 @@ section_figures as (
         'Products with open flags (the review queue)' as label,
         cast(open_flagged_products as double) as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'marts.fct_classification_flags, overridden flags left out' as basis
     from product_counts
     union all
@@ -413,9 +413,9 @@ section_figures as (
         'Products with flags (open or overridden)' as label,
         flagged_products as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'marts.fct_classification_flags' as basis
     from product_counts
     union all
@@ -425,9 +425,9 @@ section_figures as (
         'Open flags' as label,
         flags_open as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'marts.fct_classification_flags, overridden flags left out' as basis
     from product_counts
     union all
@@ -437,9 +437,9 @@ section_figures as (
         'Products to review whose most severe open flag is ' || severity as label,
         products as value,
         'count' as unit,
-        cast(null as varchar) as detail,
+        cast(null as string) as detail,
         severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as definition,
         'reports.rpt_review_queue' as basis
     from queue_by_severity
     union all
@@ -449,9 +449,9 @@ section_figures as (
         'Input rows quarantined in this run' as label,
         count(*) as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'audit.quarantine' as basis
     from quarantined_rows
     union all
@@ -461,9 +461,9 @@ section_figures as (
         'Input rows read' as label,
         coalesce(rows_in, 0) as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'audit.load_lineage' as basis
     from input_rows
     union all
@@ -473,9 +473,9 @@ section_figures as (
         'Bad values nulled in rows kept' as label,
         values_nulled as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'audit.field_rejections' as basis
     from nulled_values
     union all
@@ -485,9 +485,9 @@ section_figures as (
         'Shipment lines needing a licence (recorded or not)' as label,
         licence_required as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'marts.fct_license_determinations' as basis
     from licences
     union all
@@ -497,9 +497,9 @@ section_figures as (
         'Expectations evaluated' as label,
         expectations as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'audit.validation_results' as basis
     from validation
     union all
@@ -509,9 +509,9 @@ section_figures as (
         'Expectations failed' as label,
         expectations_failed as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'audit.validation_results' as basis
     from validation
     union all
@@ -521,9 +521,9 @@ section_figures as (
         'Blocking expectations failed' as label,
         expectations_blocking as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'audit.validation_results' as basis
     from validation
     union all
@@ -533,9 +533,9 @@ section_figures as (
         'Expectation suites reused from the published run' as label,
         suites_reused as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'audit.validation_results' as basis
     from validation
     union all
@@ -545,9 +545,9 @@ section_figures as (
         'Expectation suites' as label,
         suites as value,
         'count' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'audit.validation_results' as basis
     from validation
     union all
@@ -557,9 +557,9 @@ section_figures as (
         'Reference editions older than the maximum age' as label,
         editions_old as value,
         'count' as unit,
-        cast(null as varchar) as detail,
+        cast(null as string) as detail,
         case when editions_old > 0 then 'high' end as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as definition,
         'reports.rpt_reference_data' as basis
     from reference_age
     union all
@@ -569,9 +569,9 @@ section_figures as (
         'Maximum age of reference data before a warning' as label,
         max_age_days as value,
         'days' as unit,
-        cast(null as varchar) as detail,
-        cast(null as varchar) as severity,
-        cast(null as varchar) as definition,
+        cast(null as string) as detail,
+        cast(null as string) as severity,
+        cast(null as string) as definition,
         'var reference_max_age_days' as basis
     from reference_age
     where max_age_days is not null

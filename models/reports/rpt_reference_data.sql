@@ -36,7 +36,7 @@ dated as (
         this_run.run_id,
         run_day.run_date,
         try_cast(
-            nullif(regexp_extract(this_run.edition, '[0-9]{4}-[0-9]{2}-[0-9]{2}'), '') as date
+            nullif(regexp_extract(this_run.edition, '[0-9]{4}-[0-9]{2}-[0-9]{2}', 0), '') as date
         ) as edition_date
     from this_run
     cross join run_day

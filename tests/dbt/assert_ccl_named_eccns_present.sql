@@ -38,9 +38,12 @@ texts as (
 named as (
 
     select distinct
-        named_by,
-        unnest(regexp_extract_all(text_value, '\b[0-9][A-E][0-9]{3}\b')) as named_eccn
+        texts.named_by,
+        named_eccns.named_eccn
     from texts
+    {{ hsguard.unnest_join(
+        hsguard.regex_matches_list('texts.text_value', '\\b[0-9][A-E][0-9]{3}\\b'), 'named_eccns', 'named_eccn'
+    ) }}
 
 ),
 

@@ -21,7 +21,7 @@ examples as (
         destination_country,
         hs6,
         value_usd,
-        cast(null as varchar) as license_ref,
+        cast(null as string) as license_ref,
         upper(nullif(trim(license_exception), '')) as license_exception,
         expected_decision,
         expected_exception_status,

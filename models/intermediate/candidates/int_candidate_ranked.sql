@@ -227,7 +227,7 @@ final as (
         || '.'
         || case when top_k.ruling_score > 0
                 then
-                    ' Ruling ' || top_k.ruling_id || ' (similarity ' || cast(round(top_k.ruling_similarity, 2) as varchar)
+                    ' Ruling ' || top_k.ruling_id || ' (similarity ' || cast(round(top_k.ruling_similarity, 2) as string)
                     || coalesce(', shared words ' || ruling_words.matched_words, '') || ': "'
                     || substr(ruling_examples.description, 1, 100) || case when length(ruling_examples.description) > 100 then '...' else '' end
                     || '") classifies ' || {{ candidate_code_display('top_k.scheme', 'top_k.ruling_code') }}
@@ -242,11 +242,11 @@ final as (
         end
         || case when top_k.peer_score > 0
                 then
-                    ' ' || cast(top_k.peer_members as varchar)
+                    ' ' || cast(top_k.peer_members as string)
                     || case when top_k.peer_is_own_group
                             then ' other product(s) with the same description'
                         else ' classified product(s) with a similar description (e.g. SKU ' || top_k.peer_sku
-                            || ', similarity ' || cast(round(top_k.peer_similarity, 2) as varchar) || ': "'
+                            || ', similarity ' || cast(round(top_k.peer_similarity, 2) as string) || ': "'
                             || substr(peer_examples.description, 1, 80) || case when length(peer_examples.description) > 80 then '...' else '' end
                             || '")'
                     end
@@ -263,7 +263,7 @@ final as (
                     || {{ candidate_code_display('top_k.scheme', 'top_k.correlation_from_code') }}
                     || ', no longer a line of the current edition, to this line'
                     || case when top_k.correlation_replacements = 1 then ' (1:1).'
-                        else ' (one of ' || cast(top_k.correlation_replacements as varchar) || ' lines: a split, a human must choose).'
+                        else ' (one of ' || cast(top_k.correlation_replacements as string) || ' lines: a split, a human must choose).'
                     end
             else '' end
             as evidence

@@ -147,7 +147,7 @@ final as (
             when headings.heading_full_description is not null
                 and substr(candidate_lines.full_description, 1, length(headings.heading_full_description))
                 = headings.heading_full_description
-                then ltrim(substr(candidate_lines.full_description, length(headings.heading_full_description) + 1), ' >')
+                then {{ hsguard.ltrim_characters('substr(candidate_lines.full_description, length(headings.heading_full_description) + 1)', "' >'") }}
             else candidate_lines.full_description
         end as below_heading_text,
         case when candidate_lines.scheme != 'HS' then hs_headings.description end as hs_heading_description,

@@ -66,14 +66,14 @@ final as (
         'CLASSIFICATION_STALE' as check_code,
         'HTSUS' as scheme,
         hts_code_raw as declared_code,
-        cast(null as varchar) as suggested_code,
-        'Classified on ' || cast(classified_date as varchar) || ' ('
-        || cast(age_days as varchar) || ' days ago). '
+        cast(null as string) as suggested_code,
+        'Classified on ' || cast(classified_date as string) || ' ('
+        || cast(age_days as string) || ' days ago). '
         || case
             when predates_revision then 'Its line was changed by an HTSUS revision since; review it.'
             else 'Older than the review age of {{ var("stale_after_years") }} years; review it.'
         end as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from assessed

@@ -18,8 +18,8 @@ fingerprinted as (
             "coalesce(description, '')", "'|'", "coalesce(hts_code_raw, '')", "'|'",
             "coalesce(cn_code_raw, '')", "'|'", "coalesce(hs_code_raw, '')", "'|'",
             "coalesce(eccn_raw, '')", "'|'", "coalesce(ruling_ref, '')", "'|'",
-            "coalesce(cast(unit_value_usd as varchar), '')", "'|'",
-            "coalesce(cast(classified_date as varchar), '')"
+            "coalesce(cast(unit_value_usd as string), '')", "'|'",
+            "coalesce(cast(classified_date as string), '')"
         ])) }} as fingerprint
 
     from products
@@ -31,7 +31,7 @@ duplicated as (
     select
         sku,
         count(*) as occurrences,
-        {{ dbt.listagg("cast(source_row_number as varchar)", "', '", "order by source_row_number") }}
+        {{ dbt.listagg("cast(source_row_number as string)", "', '", "order by source_row_number") }}
             as rows_listed
 
     from fingerprinted
@@ -46,12 +46,12 @@ final as (
         sku,
         'DUPLICATE_SKU' as check_code,
         'HTSUS' as scheme,
-        cast(null as varchar) as declared_code,
-        cast(null as varchar) as suggested_code,
-        'SKU ' || sku || ' appears ' || cast(occurrences as varchar) || ' times with different data (rows '
+        cast(null as string) as declared_code,
+        cast(null as string) as suggested_code,
+        'SKU ' || sku || ' appears ' || cast(occurrences as string) || ' times with different data (rows '
         || rows_listed || ' of the product file); the checks use the first row, all rows are kept in '
         || 'raw.erp_products.' as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from duplicated

@@ -33,12 +33,12 @@ final as (
         'HS_CROSS_SCHEME_MISMATCH' as check_code,
         'CN' as scheme,
         cn.declared_code_raw as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as suggested_code,
         'HTSUS ' || htsus.declared_code_raw || ' is HS subheading ' || substr(htsus.declared_code, 1, 6)
         || ' but CN ' || cn.declared_code_raw || ' is HS subheading ' || substr(cn.declared_code, 1, 6)
         || '; the first six digits are the same for the same goods in every HS country, so one of the '
         || 'two codes is wrong.' as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from htsus

@@ -36,8 +36,8 @@ final as (
                     || 'after removing dots, spaces and dashes; nothing is guessed (the letter O is not a zero).'
             else
                 codes.scheme || ' code ''' || codes.declared_code_raw || ''' has '
-                || cast(length(codes.declared_code) as varchar)
-                || ' digits; ' || codes.scheme || ' codes have ' || cast(codes.expected_length as varchar) || '.'
+                || cast(length(codes.declared_code) as string)
+                || ' digits; ' || codes.scheme || ' codes have ' || cast(codes.expected_length as string) || '.'
                 || case when current_declarable.declarable_code is not null
                         then ' With its leading zero restored it is the declarable line '
                             || current_declarable.declarable_code
@@ -45,7 +45,7 @@ final as (
                     else ''
                 end
         end as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from codes

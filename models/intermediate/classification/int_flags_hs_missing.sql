@@ -13,11 +13,11 @@ final as (
         sku,
         'HS_MISSING' as check_code,
         scheme,
-        cast(null as varchar) as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as declared_code,
+        cast(null as string) as suggested_code,
         'No ' || scheme || ' code is recorded for this product; the company declares in '
         || scheme || ', so every product needs one (GRI 1).' as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from codes

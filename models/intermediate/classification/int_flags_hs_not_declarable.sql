@@ -166,11 +166,11 @@ final as (
         || ' written with zeros, and that line is subdivided ('
         || most_specific_match.line_full_description
         || '). GRI 6: declare the most specific line; its '
-        || cast(children.child_count as varchar) || ' declarable line(s): '
+        || cast(children.child_count as string) || ' declarable line(s): '
         || children.children_listed
         || case when children.child_count > {{ var('max_children_listed') }} then ', ...' else '' end
         || '.' as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from most_specific_match

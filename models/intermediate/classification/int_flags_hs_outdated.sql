@@ -100,7 +100,7 @@ final as (
                     || ') into ' || replacements.replacements_listed || ': a human must choose (GRI 6).'
             else 'No bundled correlation table maps it; reclassify from the current edition.'
         end as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from outdated

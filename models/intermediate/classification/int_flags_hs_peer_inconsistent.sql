@@ -69,11 +69,11 @@ final as (
         'HS_PEER_INCONSISTENT' as check_code,
         'HTSUS' as scheme,
         described.declared_code_raw as declared_code,
-        cast(null as varchar) as suggested_code,
-        'Same description as ' || cast(peers.other_count as varchar) || ' product(s) classified in another '
+        cast(null as string) as suggested_code,
+        'Same description as ' || cast(peers.other_count as string) || ' product(s) classified in another '
         || 'HS subheading: ' || peers.others_listed || '. The same goods take one classification.'
             as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from described

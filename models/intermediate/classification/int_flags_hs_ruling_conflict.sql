@@ -76,7 +76,7 @@ final as (
         'The product cites ruling ' || compared.ruling_ref || ', which classifies "' || compared.ruling_description
         || '" under ' || {{ format_hts('compared.ruling_code') }} || '; the declared ' || compared.declared_code_raw
         || ' differs at the ' || compared.divergence_level || ' level.' as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no,
         compared.divergence_level
 

@@ -25,7 +25,7 @@ final as (
         'HS_RULING_INACTIVE' as check_code,
         'HTSUS' as scheme,
         products.hts_code_raw as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as suggested_code,
         case
             when rulings.ruling_id is null
                 then
@@ -36,7 +36,7 @@ final as (
                 'The product cites ' || rulings.authority || ' ruling ' || products.ruling_ref
                 || ', whose status is ' || rulings.status || '; only a ruling in force binds.'
         end as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from products

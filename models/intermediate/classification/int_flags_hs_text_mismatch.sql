@@ -89,24 +89,24 @@ final as (
         || ' points away from the declared ' || support.scheme || ' ' || declared_line.code_display
         || ' ("' || declared_line.full_description || '"): its heading '
         || support.declared_heading_code || ' scores '
-        || cast(cast(floor(100 * support.declared_heading_share) as integer) as varchar)
+        || cast(cast(floor(100 * support.declared_heading_share) as integer) as string)
         || '% of the best-matching heading on the description''s words (GRI 1), its chapter '
-        || cast(cast(floor(100 * support.declared_chapter_share) as integer) as varchar)
+        || cast(cast(floor(100 * support.declared_chapter_share) as integer) as string)
         || '% of the best chapter''s, and none of the '
-        || cast(candidate_counts.candidate_count as varchar) || ' best candidates is in chapter '
+        || cast(candidate_counts.candidate_count as string) || ' best candidates is in chapter '
         || substr(support.declared_code, 1, 2) || ' (they are in chapter(s) ' || candidate_chapters.chapters
         || '). '
         || case
             when best.is_abstain
                 then 'Needs expert: the candidates are not sure enough to suggest one (rank 1 '
                     || best.candidate_code_display || ' "' || best_line.full_description || '", confidence '
-                    || cast(cast(round(100 * best.confidence) as integer) as varchar) || '%); candidates: '
+                    || cast(cast(round(100 * best.confidence) as integer) as string) || '%); candidates: '
                     || candidate_lists.codes || '.'
             else 'Best candidate: ' || best.candidate_code_display || ' ("'
                 || best_line.full_description || '", confidence '
-                || cast(cast(round(100 * best.confidence) as integer) as varchar) || '%).'
+                || cast(cast(round(100 * best.confidence) as integer) as string) || '%).'
         end as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from support

@@ -95,7 +95,7 @@ final as (
         'HS_UNKNOWN' as check_code,
         unknown_codes.scheme,
         unknown_codes.declared_code_raw as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as suggested_code,
         unknown_codes.scheme || ' ' || editions.edition || ' has no line '
         || case when unknown_codes.scheme = 'HTSUS'
                 then {{ format_hts('unknown_codes.declared_code') }}
@@ -107,7 +107,7 @@ final as (
             || nearest_existing.full_description || ').',
             'Not even its heading ' || substr(unknown_codes.declared_code, 1, 4) || ' exists.'
         ) as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from unknown_codes

@@ -20,7 +20,23 @@ ranked as (
 
 final as (
 
-    select * exclude (occurrence)
+    select
+        sku,
+        description,
+        hts_code_raw,
+        cn_code_raw,
+        hs_code_raw,
+        eccn_raw,
+        ruling_ref,
+        product_family,
+        country_of_origin,
+        unit_value_usd,
+        classified_date,
+        source_row_number,
+        source_file,
+        source_sha256,
+        loaded_at,
+        run_id
     from ranked
     where occurrence = 1
 

@@ -32,7 +32,7 @@ keyed as (
 
     select
         products.sku,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no,
         findings.suite,
         findings.expectation,
@@ -71,7 +71,7 @@ described as (
         {{ dbt.listagg(
             "'GX ' || suite || ': ' || expectation || coalesce('(' || column_name || ')', '')
             || coalesce(' failed on value \"' || value || '\"', ' failed')
-            || ' (row ' || cast(row_number as varchar) || ')'",
+            || ' (row ' || cast(row_number as string) || ')'",
             "'; '",
             "order by suite, expectation, column_name, row_number"
         ) }} as evidence
@@ -86,8 +86,8 @@ final as (
         sku,
         'INPUT_EXPECTATION_FAILED' as check_code,
         'DATA' as scheme,
-        cast(null as varchar) as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as declared_code,
+        cast(null as string) as suggested_code,
         evidence || '. The row was loaded; correct it in the source extract.' as evidence,
         shipment_id,
         line_no

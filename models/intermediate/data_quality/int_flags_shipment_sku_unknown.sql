@@ -24,10 +24,10 @@ final as (
         shipments.sku,
         'SHIPMENT_SKU_UNKNOWN' as check_code,
         'DATA' as scheme,
-        cast(null as varchar) as declared_code,
-        cast(null as varchar) as suggested_code,
-        'Shipment ' || shipments.shipment_id || ' line ' || cast(shipments.line_no as varchar)
-        || ' (row ' || cast(shipments.source_row_number as varchar) || ' of the shipments file) names SKU '
+        cast(null as string) as declared_code,
+        cast(null as string) as suggested_code,
+        'Shipment ' || shipments.shipment_id || ' line ' || cast(shipments.line_no as string)
+        || ' (row ' || cast(shipments.source_row_number as string) || ' of the shipments file) names SKU '
         || shipments.sku || ', which is not in the product master: its HS and ECCN cannot be checked, '
         || 'and its licence determination has no ECCN to evaluate (undetermined unless the '
         || 'destination is embargoed). Add the product to the master or correct the SKU.' as evidence,

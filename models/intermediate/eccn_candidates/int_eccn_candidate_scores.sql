@@ -81,7 +81,7 @@ parameter_pairs as (
                 else 0
             end
         ) as is_met,
-        string_agg(distinct query_quantities.quote, ', ' order by query_quantities.quote) as description_quotes,
+        {{ dbt.listagg('distinct query_quantities.quote', "', '", 'order by query_quantities.quote') }} as description_quotes,
         min(text_thresholds.quotes) as text_quotes
 
     from term_matches
@@ -108,11 +108,11 @@ parameter_checks as (
         text_id,
         sum(is_met) as dimensions_met,
         sum(1 - is_met) as dimensions_missed,
-        string_agg(
-            'description ' || description_quotes || ' vs ' || text_quotes
-            || case when is_met = 1 then ' (met)' else ' (below every threshold)' end,
-            '; ' order by dimension
-        ) as parameter_evidence
+        {{ dbt.listagg(
+            "'description ' || description_quotes || ' vs ' || text_quotes
+            || case when is_met = 1 then ' (met)' else ' (below every threshold)' end",
+            "'; '", 'order by dimension'
+        ) }} as parameter_evidence
 
     from parameter_pairs
     group by query_key, text_id

@@ -80,7 +80,7 @@ term_matches as (
             / (text_terms.term_frequency + 1.2 * (0.25 + 0.75 * text_terms.text_length / text_terms.average_length))
         ), 9) as bm25,
         round(sum(query_terms.idf), 9) as matched_idf,
-        string_agg(query_terms.word, ', ' order by query_terms.idf desc, query_terms.word) as matched_words
+        {{ dbt.listagg('query_terms.word', "', '", 'order by query_terms.idf desc, query_terms.word') }} as matched_words
 
     from pair_terms as query_terms
     inner join text_terms

@@ -39,7 +39,7 @@ final as (
         dimension,
         min(case when direction in ('min', 'range') then low_si end) as lower_bound_si,
         max(case when direction in ('max', 'range') then high_si end) as upper_bound_si,
-        string_agg(quote, '; ' order by quantity_position) as quotes
+        {{ dbt.listagg('quote', "'; '", 'order by quantity_position') }} as quotes
 
     from bounds
     group by text_id, dimension

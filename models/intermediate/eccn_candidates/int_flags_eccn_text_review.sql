@@ -67,7 +67,7 @@ final as (
         || coalesce(eccn_raw, 'missing')
         || case when divergence_level = 'TEXT_AND_HS_LIST' then ', and its HS code is on a dual-use review list' else '' end
         || ': confirm the classification against the entry (EAR Part 774 Supp. 1). ' || text_evidence as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no,
         divergence_level
 

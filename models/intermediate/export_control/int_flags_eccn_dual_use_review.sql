@@ -100,7 +100,7 @@ final as (
             || cast(round(100 * text_candidates.text_confidence) as integer) || ' %, see ECCN_TEXT_REVIEW)',
             ''
         ) as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no,
         strongest.signal_level as divergence_level
 

@@ -29,10 +29,10 @@ final as (
         'ECCN_HS_IMPLAUSIBLE' as check_code,
         'ECCN' as scheme,
         eccns.eccn_raw as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as suggested_code,
         'ECCN ' || eccns.eccn || ' (category ' || rules.category || ', product group ' || rules.product_group
         || ') on goods of HS chapter ' || substr(eccns.hs6, 1, 2) || ': ' || rules.reasoning as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from eccns

@@ -15,12 +15,12 @@ final as (
         sku,
         'ECCN_MISSING' as check_code,
         'ECCN' as scheme,
-        cast(null as varchar) as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as declared_code,
+        cast(null as string) as suggested_code,
         'No ECCN or EAR99 is recorded for this product'
         || case when is_exported then ', and it is exported' else '' end
         || '; without a classification no licence determination is possible (EAR Part 738).' as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from eccns

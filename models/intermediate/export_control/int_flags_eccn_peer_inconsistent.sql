@@ -46,10 +46,10 @@ final as (
         'ECCN_PEER_INCONSISTENT' as check_code,
         'ECCN' as scheme,
         eccns.eccn_raw as declared_code,
-        cast(null as varchar) as suggested_code,
-        'Same description as ' || cast(peers.other_count as varchar) || ' product(s) with another ECCN: '
+        cast(null as string) as suggested_code,
+        'Same description as ' || cast(peers.other_count as string) || ' product(s) with another ECCN: '
         || peers.others_listed || '. One item has one export classification.' as evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from eccns

@@ -74,9 +74,9 @@ final as (
         'ECCN_UNKNOWN' as check_code,
         'ECCN' as scheme,
         eccn_raw as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as suggested_code,
         evidence,
-        cast(null as varchar) as shipment_id,
+        cast(null as string) as shipment_id,
         cast(null as integer) as line_no
 
     from unioned

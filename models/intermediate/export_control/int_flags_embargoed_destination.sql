@@ -14,7 +14,7 @@ final as (
         'EMBARGOED_DESTINATION' as check_code,
         'ECCN' as scheme,
         eccn as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as suggested_code,
         evidence,
         shipment_id,
         line_no

@@ -22,7 +22,7 @@ final as (
         'EXPORT_RULE_REVIEW' as check_code,
         'ECCN' as scheme,
         eccn as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as suggested_code,
         'Decision ' || decision || ': ' || evidence as evidence,
         shipment_id,
         line_no

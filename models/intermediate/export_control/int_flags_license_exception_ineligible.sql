@@ -18,7 +18,7 @@ final as (
         'LICENSE_EXCEPTION_INELIGIBLE' as check_code,
         'ECCN' as scheme,
         eccn as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as suggested_code,
         exception_evidence as evidence,
         shipment_id,
         line_no

@@ -14,7 +14,7 @@ final as (
         'LICENSE_REQUIRED' as check_code,
         'ECCN' as scheme,
         eccn as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as suggested_code,
         evidence || ' No licence and no usable licence exception is recorded on the shipment.' as evidence,
         shipment_id,
         line_no

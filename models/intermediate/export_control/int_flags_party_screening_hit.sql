@@ -26,7 +26,7 @@ final as (
         'PARTY_SCREENING_HIT' as check_code,
         'ECCN' as scheme,
         lines.eccn as declared_code,
-        cast(null as varchar) as suggested_code,
+        cast(null as string) as suggested_code,
         consequences.evidence || ' (Consolidated Screening List 2026-07-31.)' as evidence,
         consequences.shipment_id,
         consequences.line_no,

@@ -57,17 +57,50 @@ raised as (
 
 final as (
 
+    {#- the determined columns in their order, the raised ones in place (portable: no
+        select * exclude / replace) -#}
     select
-        * exclude (party_decision, party_citation, party_evidence) replace (
-            coalesce(party_decision, decision) as decision,
-            case when party_decision is not null then 'party_screening' else basis end as basis,
-            case when party_decision is not null then party_citation else citation end as citation,
-            case
-                when party_decision in ('prohibited', 'license_required') then license_ref is not null
-                else is_covered
-            end as is_covered,
-            evidence || coalesce(' Party screening: ' || party_evidence, '') as evidence
-        )
+        line_id,
+        shipment_id,
+        line_no,
+        sku,
+        destination_country,
+        ship_date,
+        quantity,
+        value_usd,
+        license_ref,
+        license_exception,
+        end_user,
+        eccn,
+        eccn_status,
+        hs6,
+        reasons_for_control,
+        reasons_requiring_licence,
+        paragraphs_needing_licence,
+        requirement_evidence,
+        has_mt_required,
+        footnote_citations,
+        footnote_evidence,
+        part746_supplements,
+        lvs_availability,
+        lvs_value_limit_usd,
+        gbs_availability,
+        tsr_availability,
+        license_exception_text,
+        exception_section,
+        is_group_b,
+        paragraph_status,
+        entry_paragraphs,
+        case when party_decision is not null then 'party_screening' else basis end as basis,
+        coalesce(party_decision, decision) as decision,
+        case when party_decision is not null then party_citation else citation end as citation,
+        exception_status,
+        exception_evidence,
+        case
+            when party_decision in ('prohibited', 'license_required') then license_ref is not null
+            else is_covered
+        end as is_covered,
+        evidence || coalesce(' Party screening: ' || party_evidence, '') as evidence
 
     from raised
 

@@ -78,7 +78,7 @@ party_key_tokens as (
 
     select party_keys.name_key, tokens.token
     from party_keys
-    cross join unnest(string_split(party_keys.name_key, ' ')) as tokens (token)
+    {{ hsguard.unnest_join(hsguard.split_text('party_keys.name_key', ' '), 'tokens', 'token') }}
 
 ),
 
@@ -129,28 +129,20 @@ party_block_keys as (
         party_tokens_ranked.weight_rank,
         block_keys.block_key
     from party_tokens_ranked
-    cross join
-        unnest(
-            case
-                when party_tokens_ranked.is_list_word then ['w:' || party_tokens_ranked.token]
-                when length(party_tokens_ranked.token) >= 5
-                    then list_concat(
-                            ['d:' || party_tokens_ranked.token],
-                            list_transform(
-                                range(1, length(party_tokens_ranked.token) + 1),
-                                i -> 'd:' || left(party_tokens_ranked.token, i - 1) || substr(party_tokens_ranked.token, i + 1)
-                            ),
-                            -- two letters swapped: the list word itself
-                            list_transform(
-                                range(1, length(party_tokens_ranked.token)),
-                                i -> 'd:' || left(party_tokens_ranked.token, i - 1)
-                                || substr(party_tokens_ranked.token, i + 1, 1) || substr(party_tokens_ranked.token, i, 1)
-                                || substr(party_tokens_ranked.token, i + 2)
-                            )
-                        )
-                else []
-            end
-        ) as block_keys (block_key)
+    -- the word itself, with one letter deleted, or (the list word itself) two letters swapped
+    {{ hsguard.unnest_join(
+        "case
+            when party_tokens_ranked.is_list_word then " ~ hsguard.text_list(["'w:' || party_tokens_ranked.token"]) ~ "
+            when length(party_tokens_ranked.token) >= 5
+                then " ~ hsguard.list_concat([
+                    hsguard.text_list(["'d:' || party_tokens_ranked.token"]),
+                    hsguard.one_letter_deletions('party_tokens_ranked.token', "'d:'"),
+                    hsguard.neighbour_swaps('party_tokens_ranked.token', "'d:'"),
+                ]) ~ "
+            else " ~ hsguard.text_list([]) ~ "
+        end",
+        'block_keys', 'block_key'
+    ) }}
     where party_tokens_ranked.weight_rank <= {{ var('screening_block_words') }}
 
 ),
@@ -248,9 +240,9 @@ token_pairs as (
             when party_key_tokens.token = list_key_tokens.token then 1.0
             when least(length(party_key_tokens.token), length(list_key_tokens.token)) >= 5
                 and abs(length(party_key_tokens.token) - length(list_key_tokens.token)) <= 2
-                and damerau_levenshtein(party_key_tokens.token, list_key_tokens.token)
+                and {{ hsguard.damerau_levenshtein('party_key_tokens.token', 'list_key_tokens.token') }}
                 <= case when least(length(party_key_tokens.token), length(list_key_tokens.token)) >= 10 then 2 else 1 end
-                then 1.0 - damerau_levenshtein(party_key_tokens.token, list_key_tokens.token)
+                then 1.0 - {{ hsguard.damerau_levenshtein('party_key_tokens.token', 'list_key_tokens.token') }}
                     / greatest(length(party_key_tokens.token), length(list_key_tokens.token))
             else 0.0
         end as similarity
@@ -270,7 +262,7 @@ best_for_list_token as (
         token_pairs.list_key,
         token_pairs.list_token as token,
         max(token_pairs.similarity) as similarity,
-        arg_max(token_pairs.party_token, token_pairs.similarity) as matched_token
+        {{ hsguard.value_at_max('token_pairs.party_token', 'token_pairs.similarity') }} as matched_token
 
     from token_pairs
     group by token_pairs.party_key, token_pairs.list_key, token_pairs.list_token
@@ -285,7 +277,7 @@ best_for_party_token as (
         token_pairs.party_token as token,
         max(token_pairs.similarity) as similarity,
         case
-            when max(token_pairs.similarity) > 0 then arg_max(token_pairs.list_token, token_pairs.similarity)
+            when max(token_pairs.similarity) > 0 then {{ hsguard.value_at_max('token_pairs.list_token', 'token_pairs.similarity') }}
         end as matched_token
 
     from token_pairs
@@ -300,14 +292,14 @@ list_side as (
         best_for_list_token.list_key,
         sum(token_weights.weight * best_for_list_token.similarity) as matched_weight,
         sum(token_weights.weight) as total_weight,
-        string_agg(
-            case
+        {{ dbt.listagg(
+            "case
                 when best_for_list_token.similarity = 1.0 then best_for_list_token.token
                 when best_for_list_token.similarity > 0
                     then best_for_list_token.token || '~' || best_for_list_token.matched_token
-            end,
-            ' ' order by token_weights.weight desc, best_for_list_token.token
-        ) as matched_words
+            end",
+            "' '", 'order by token_weights.weight desc, best_for_list_token.token'
+        ) }} as matched_words
 
     from best_for_list_token
     inner join token_weights

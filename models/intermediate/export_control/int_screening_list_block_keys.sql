@@ -22,19 +22,17 @@ block_keys as (
 
     select distinct list_key_tokens.name_key, list_key_tokens.token, list_key_tokens.weight, keys.block_key
     from list_key_tokens
-    cross join unnest(
-        case
+    {{ hsguard.unnest_join(
+        "case
             when length(list_key_tokens.token) >= 5
-                then list_concat(
-                        ['w:' || list_key_tokens.token, 'd:' || list_key_tokens.token],
-                        list_transform(
-                            range(1, length(list_key_tokens.token) + 1),
-                            i -> 'd:' || left(list_key_tokens.token, i - 1) || substr(list_key_tokens.token, i + 1)
-                        )
-                    )
-            else ['w:' || list_key_tokens.token]
-        end
-    ) as keys (block_key)
+                then " ~ hsguard.list_concat([
+                    hsguard.text_list(["'w:' || list_key_tokens.token", "'d:' || list_key_tokens.token"]),
+                    hsguard.one_letter_deletions('list_key_tokens.token', "'d:'"),
+                ]) ~ "
+            else " ~ hsguard.text_list(["'w:' || list_key_tokens.token"]) ~ "
+        end",
+        'keys', 'block_key'
+    ) }}
 
 ),
 

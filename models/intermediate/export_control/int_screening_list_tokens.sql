@@ -26,7 +26,7 @@ list_key_tokens as (
 
     select list_keys.name_key, tokens.token
     from list_keys
-    cross join unnest(string_split(list_keys.name_key, ' ')) as tokens (token)
+    {{ hsguard.unnest_join(hsguard.split_text('list_keys.name_key', ' '), 'tokens', 'token') }}
 
 ),
 

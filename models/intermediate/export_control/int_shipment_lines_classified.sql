@@ -27,7 +27,7 @@ final as (
 
     select
         -- a shipment line: the shipment and its line number (ingest numbers the lines)
-        shipments.shipment_id || '/' || cast(shipments.line_no as varchar) as line_id,
+        shipments.shipment_id || '/' || cast(shipments.line_no as string) as line_id,
         shipments.*,
         eccns.eccn,
         eccns.eccn_status,

@@ -110,7 +110,7 @@ final as (
         citation,
         match_count,
         'End user "' || end_user || '" matches ' || list_name || ' entry ' || entry_id || ' "' || matched_name
-        || '" (' || severity || ', ' || match_kind || ', score ' || cast(score as varchar) || '; '
+        || '" (' || severity || ', ' || match_kind || ', score ' || cast(score as string) || '; '
         || match_reason || '). '
         || case consequence
             when 'possible_match' then 'Possible match: review before shipping; no decision until then. '
@@ -122,7 +122,7 @@ final as (
                     || coalesce(', review policy "' || license_policy || '"', '') || '. '
             else ''
         end
-        || case when match_count > 1 then cast(match_count - 1 as varchar) || ' other match(es): marts.fct_party_screening_matches.' else '' end
+        || case when match_count > 1 then cast(match_count - 1 as string) || ' other match(es): marts.fct_party_screening_matches.' else '' end
             as evidence
 
     from ranked

@@ -72,8 +72,8 @@ hs_changes as (
             when '1:n' then 'n:1'
             else relationship
         end as relationship,
-        cast(null as varchar) as from_description,
-        cast(null as varchar) as to_description,
+        cast(null as string) as from_description,
+        cast(null as string) as to_description,
         'UNSD HS 2022-2017 correlation' as source
 
     from hs_correlations

@@ -19,10 +19,10 @@ hs_lines as (
         scheme, edition, code, code_display, code_level,
         cast(null as integer) as indent,
         parent_code, description, full_description,
-        cast(null as varchar) as units,
-        cast(null as varchar) as general_rate,
-        cast(null as varchar) as special_rate,
-        cast(null as varchar) as column2_rate,
+        cast(null as string) as units,
+        cast(null as string) as general_rate,
+        cast(null as string) as special_rate,
+        cast(null as string) as column2_rate,
         source_file, source_row_number
     from {{ ref('stg_hs__nomenclature') }}
 
@@ -34,9 +34,9 @@ cn_lines as (
         scheme, edition, code, code_display, code_level,
         cast(null as integer) as indent,
         parent_code, description, full_description, units,
-        cast(null as varchar) as general_rate,
-        cast(null as varchar) as special_rate,
-        cast(null as varchar) as column2_rate,
+        cast(null as string) as general_rate,
+        cast(null as string) as special_rate,
+        cast(null as string) as column2_rate,
         source_file, source_row_number
     from {{ ref('stg_cn__lines') }}
 

@@ -42,8 +42,8 @@ matched as (
         row_number() over (
             partition by flags.flag_id
             order by
-                (overrides.shipment_id is not null)::integer
-                + (overrides.scheme is not null)::integer desc,
+                cast(overrides.shipment_id is not null as integer)
+                + cast(overrides.scheme is not null as integer) desc,
                 overrides.decided_at desc nulls last,
                 overrides.source_row_number desc
         ) as match_rank

@@ -57,7 +57,7 @@ reasons as (
         check_code,
         scheme,
         max(severity_rank) as severity_rank,
-        arg_max(severity, severity_rank) as severity,
+        {{ hsguard.value_at_max('severity', 'severity_rank') }} as severity,
         any_value(title) as title,
         count(*) as flags
 
@@ -85,7 +85,7 @@ ranked_reasons as (
 
 top_reasons as (
 
-    select sku, list(reason order by reason_rank) as top_reasons
+    select sku, {{ hsguard.ordered_list('reason', 'reason_rank') }} as top_reasons
     from ranked_reasons
     where reason_rank <= 3
     group by sku
@@ -147,10 +147,9 @@ product_shipments as (
             sum(value_usd * destination_factor) / nullif(sum(value_usd), 0),
             avg(destination_factor)
         ) as destination_multiplier,
-        first(destination_country order by destination_factor desc, value_usd desc, destination_country)
-            as riskiest_destination,
-        first(destination_tier order by destination_factor desc, value_usd desc, destination_country)
-            as riskiest_destination_tier
+        {%- set riskiest_first = [('destination_factor', 'desc'), ('value_usd', 'desc'), ('destination_country', 'asc')] %}
+        {{ hsguard.first_ordered('destination_country', riskiest_first) }} as riskiest_destination,
+        {{ hsguard.first_ordered('destination_tier', riskiest_first) }} as riskiest_destination_tier
 
     from shipment_factors
     group by sku
@@ -221,7 +220,7 @@ final as (
             when risk_score >= {{ band_medium }} then 'medium'
             else 'low'
         end as risk_band,
-        coalesce(top_reasons, cast([] as varchar[])) as top_reasons,
+        coalesce(top_reasons, {{ hsguard.text_list([]) }}) as top_reasons,
         cast(open_flags as integer) as open_flags,
         cast(overridden_flags as integer) as overridden_flags,
         cast(severity_points as integer) as severity_points,

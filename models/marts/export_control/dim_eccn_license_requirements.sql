@@ -13,7 +13,7 @@ requirements as (
 final as (
 
     select
-        eccn || '#' || cast(line_number as varchar) as requirement_id,
+        eccn || '#' || cast(line_number as string) as requirement_id,
         eccn,
         line_number,
         reason_code,

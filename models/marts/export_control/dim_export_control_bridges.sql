@@ -38,8 +38,8 @@ unioned as (
         6 as code_level,
         'EAR746_' || replace(replace(supplement, 'Part 746 Supp. ', 'SUPP'), ' ', '') as list_name,
         'destination_rule' as list_kind,
-        cast(null as varchar) as tier,
-        cast(null as varchar) as control_code,
+        cast(null as string) as tier,
+        cast(null as string) as control_code,
         list_description as description,
         'Regulation text (EAR Part 746, eCFR 2026-09-24): licence required for Russia and Belarus for listed HS-6 codes.' as reliability,
         hs6 as source_code

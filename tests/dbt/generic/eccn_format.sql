@@ -5,5 +5,5 @@
     from {{ model }}
     where {{ column_name }} is not null
         and {{ column_name }} != 'EAR99'
-        and not regexp_full_match({{ column_name }}, '[0-9][A-E][0-9]{3}(\.[a-z0-9]+)*')
+        and not {{ hsguard.regex_full_match(column_name, '[0-9][A-E][0-9]{3}(\\.[a-z0-9]+)*') }}
 {% endtest %}
