@@ -21,7 +21,6 @@ of profiles.yml and the environment (hsguard.spark), never from code.
 
 from __future__ import annotations
 
-import re
 import shutil
 import time
 from dataclasses import replace
@@ -47,6 +46,7 @@ from hsguard.spark_publish import (
     published_prefix,
     quoted,
     report_snapshot,
+    run_query,
     schema_prefix,
     write_audit_table,
 )
@@ -57,12 +57,6 @@ from hsguard.warehouse import WarehousePaths, remove_leftovers, run_lock
 SCHEMA_PREFIX_ENV = "HSGUARD_SCHEMA_PREFIX"
 #: The DuckDB staging file of a run's ingest (in the run's private build directory).
 STAGING_NAME = "ingest.duckdb"
-PREFIXED = re.compile(r"\b(marts|reports|seeds)\.")
-
-
-def run_query(query: str, prefix: str) -> str:
-    """A suite's (code-owned) query reading the run's databases instead of the published views."""
-    return PREFIXED.sub(lambda m: f"{prefix}{m.group(1)}.", query)
 
 
 def table_frame(session, name: str) -> pl.DataFrame | None:
@@ -139,13 +133,13 @@ def nightly_spark(
             if "refused" in loaded:
                 shutil.rmtree(build_dir, ignore_errors=True)
                 return {"run_id": run_id, "refused": loaded["refused"]}
-            spark_raw.register_raw_tables(session, staging, build_dir / "parquet")
+            spark_raw.register_raw_tables(staging, session, root)
             outcomes = run_spark_suites(session, input_suites() + reference_suites(), run_id, build_dir)
             results, findings = results_and_findings(outcomes, run_id)
-            write_audit_table(session, "validation_findings", findings, build_dir)
-            write_audit_table(session, "validation_results", results, build_dir)
+            write_audit_table(session, "validation_findings", findings)
+            write_audit_table(session, "validation_results", results)
             if table_frame(session, "audit.run_history") is None:
-                write_audit_table(session, "run_history", pl.DataFrame(schema=RUN_HISTORY_SCHEMA), build_dir)
+                write_audit_table(session, "run_history", pl.DataFrame(schema=RUN_HISTORY_SCHEMA))
             ValidationFailed.raise_for(outcomes)
             rows = findings.select("raw_table", "row_number").unique().height
             loaded |= {"input_findings": findings.height, "input_rows_with_findings": rows}
@@ -162,7 +156,7 @@ def nightly_spark(
             specs = [replace(s, query=run_query(s.query, prefix)) for s in mart_suites(severities)]
             mart_outcomes = run_spark_suites(session, specs, run_id, build_dir)
             mart_results, _ = results_and_findings(mart_outcomes, run_id)
-            write_audit_table(session, "validation_results", mart_results, build_dir, append=True)
+            write_audit_table(session, "validation_results", mart_results, append=True)
             ValidationFailed.raise_for(mart_outcomes)
             failed = mart_results.filter(~pl.col("success")).height
             done(
@@ -174,7 +168,7 @@ def nightly_spark(
             )
 
             t = stage(4, "report")
-            history_written = merge_flag_history(session, prefix, run_id, started, old_history, build_dir)
+            history_written = merge_flag_history(session, prefix, run_id, started, old_history)
             feeds = dbt_build_on_spark(build_dir / "dbt", run_id, select=list(REPORT_FEEDS))
             summary = {
                 "run_id": run_id,
@@ -192,16 +186,14 @@ def nightly_spark(
 
             t = stage(5, "publish")
             row = run_history_row(summary | {"started_at": started}, utc_now())
-            write_audit_table(session, "run_history", row, build_dir, append=True)
-            switched = publish_run(session, prefix)
+            write_audit_table(session, "run_history", row, append=True)
+            publish_run(build_dir / "dbt", prefix, run_id)
             drop_runs(session, keep={prefix} | ({published} if published else set()))
             summary["report_dir"] = str(finalise(reports_dir, run_id))
-            done(
-                5, "publish", "publish", t, f"{len(switched)} views of marts and reports switched to the run"
-            )
+            done(5, "publish", "publish", t, "views of marts and reports switched to the run")
         except BaseException:
             if history_written:
-                restore_flag_history(session, old_history, build_dir)
+                restore_flag_history(session, old_history)
             shutil.rmtree(partial_dir(reports_dir, run_id), ignore_errors=True)
             raise
         finally:
@@ -235,17 +227,17 @@ def merge_flag_history(
         merged = con.execute("select * from audit.flag_history").pl()
     finally:
         con.close()
-    write_audit_table(session, "flag_history", merged, build_dir)
+    write_audit_table(session, "flag_history", merged)
     print(f"  flag history: {changes.new} new, {changes.resolved} resolved, {changes.total} flags ever seen")
     return True
 
 
-def restore_flag_history(session, old: pl.DataFrame | None, build_dir: Path) -> None:
+def restore_flag_history(session, old: pl.DataFrame | None) -> None:
     """Put audit.flag_history back as it was before a run that did not publish."""
     if old is None:
         session.sql("drop table if exists audit.flag_history")
     else:
-        write_audit_table(session, "flag_history", old, build_dir)
+        write_audit_table(session, "flag_history", old)
 
 
 def render(session, prefix: str, reports_dir: Path, summary: dict) -> dict:

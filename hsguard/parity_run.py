@@ -135,7 +135,7 @@ def parity(
     spark.configure(work_dir / "spark", master)
     session = spark.session()
     progress(f"Spark: registering the ingested tables of {duckdb_warehouse.name} ...")
-    spark_raw.register_raw_tables(session, duckdb_warehouse, work_dir / "spark" / "raw_parquet")
+    spark_raw.register_raw_tables(duckdb_warehouse, session, work_dir / "spark")
     seconds["spark_raw"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("Spark: dbt build --target spark ...")

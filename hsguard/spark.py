@@ -130,15 +130,19 @@ def session():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    quiet_query_errors()
     return spark
 
 
-def stop() -> None:
-    """Stop the process's SparkSession if one runs (frees the Derby metastore's lock)."""
-    if not module_found("pyspark"):
-        return
-    from pyspark.sql import SparkSession
+def quiet_query_errors() -> None:
+    """pyspark logs every failed statement as JSON to stderr (its SQLQueryContextLogger,
+    which does not propagate) before raising it; the error reaches the caller (dbt,
+    hsguard) and its log anyway, so that duplicate is dropped."""
+    import logging
 
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        active.stop()
+    from pyspark.logger import PySparkLogger
+
+    logger = PySparkLogger.getLogger("SQLQueryContextLogger")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logging.Logger.addHandler(logger, logging.NullHandler())

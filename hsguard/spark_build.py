@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from hsguard import spark
-from hsguard.dbt import checked_results, invoke_dbt, node_result
+from hsguard.dbt import DbtBuildError, checked_results, invoke_dbt, node_result
 
 #: The schemas (Spark databases) whose tables are compared and published.
 MART_SCHEMAS = ("marts", "reports")
@@ -54,6 +54,19 @@ def dbt_build_on_spark(
         seconds=time.perf_counter() - started,
         node_results=results,
     )
+
+
+def dbt_run_operation(work_dir: Path, macro: str, args: dict, run_id: str) -> None:
+    """``dbt run-operation MACRO --args ARGS --target spark`` in this process's Spark
+    session; raises DbtBuildError when it fails."""
+    import json
+
+    command = ["run-operation", macro, "--args", json.dumps(args), "--target", spark.SPARK_TARGET]
+    result = invoke_dbt(command, work_dir / "unused.duckdb", work_dir, run_id=run_id, log_to_python=True)
+    if result.exception is not None and not isinstance(result.exception, Exception):
+        raise result.exception
+    if result.exception is not None or not result.success:
+        raise DbtBuildError(f"dbt run-operation {macro} failed: {result.exception or 'see the dbt log'}")
 
 
 def spark_tables(session, schemas: tuple[str, ...] = MART_SCHEMAS) -> dict[str, str]:

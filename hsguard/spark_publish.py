@@ -4,8 +4,9 @@ A Spark run never writes what readers read. dbt builds every model of the run in
 databases of its own, ``<prefix><schema>`` (``run_20261201t020000z_3fa9c1_marts``, ...:
 macros/generate_schema_name.sql reads the prefix from HSGUARD_SCHEMA_PREFIX). Readers
 query the stable databases ``marts`` and ``reports``, which hold only views. Publishing
-repoints every one of those views at the finished, validated run (``create or replace
-view``, one metastore operation each, done last and in a few milliseconds), then drops
+(dbt's ``run-operation publish_views``, macros/publish.sql) repoints every one of those
+views at the finished, validated run (``create or replace view``, one metastore
+operation each, done last), then drops
 the databases of runs older than the previous one. A run that fails or is killed before
 publishing leaves the views on the previous run's tables; its own databases are removed
 by the next run (drop_runs). The Spark metastore has no multi-statement
@@ -31,6 +32,15 @@ REPORT_EXTRA_TABLES = (("marts", "fct_classification_flags"), ("audit", "quarant
 def schema_prefix(run_id: str) -> str:
     """The prefix of a run's databases: ``run_<run id, lower case, - as _>_``."""
     return RUN_PREFIX + re.sub(r"[^a-z0-9]", "_", run_id.lower()) + "_"
+
+
+#: Schemas a suite's query names that a run builds under its prefix.
+PREFIXED = re.compile(r"\b(marts|reports|seeds)\.")
+
+
+def run_query(query: str, prefix: str) -> str:
+    """A suite's (code-owned) query reading the run's databases instead of the published views."""
+    return PREFIXED.sub(lambda m: f"{prefix}{m.group(1)}.", query)
 
 
 def quoted(*parts: str) -> str:
@@ -69,22 +79,12 @@ def run_tables(session, prefix: str, schemas: tuple[str, ...] = PUBLISHED_SCHEMA
     return found
 
 
-def publish_run(session, prefix: str) -> list[str]:
-    """Point the views of ``marts`` and ``reports`` at the run's tables (a view the run
-    has no table for is dropped); returns the views switched."""
-    switched = []
-    for schema, tables in run_tables(session, prefix).items():
-        if not tables:
-            raise RuntimeError(f"the run built no table in {prefix}{schema}; refusing to publish")
-        session.sql(f"create database if not exists {quoted(schema)}")
-        for table in tables:
-            view, source = quoted(schema, table), quoted(prefix + schema, table)
-            session.sql(f"create or replace view {view} as select * from {source}")  # noqa: S608 - catalog names
-            switched.append(f"{schema}.{table}")
-        for view in session.catalog.listTables(schema):
-            if view.name not in tables and not view.isTemporary:
-                session.sql(f"drop view if exists {quoted(schema, view.name)}")
-    return switched
+def publish_run(work_dir: Path, prefix: str, run_id: str) -> None:
+    """Point the views of ``marts`` and ``reports`` at the run's tables: dbt's
+    ``run-operation publish_views`` (macros/publish.sql; dbt owns those relations)."""
+    from hsguard.spark_build import dbt_run_operation
+
+    dbt_run_operation(work_dir, "publish_views", {"prefix": prefix}, run_id)
 
 
 def published_prefix(session) -> str | None:
