@@ -187,10 +187,11 @@ def nightly_spark(
             t = stage(5, "publish")
             row = run_history_row(summary | {"started_at": started}, utc_now())
             write_audit_table(session, "run_history", row, append=True)
-            publish_run(build_dir / "dbt", prefix, run_id)
+            switched = publish_run(session, build_dir / "dbt", prefix, run_id)
             drop_runs(session, keep={prefix} | ({published} if published else set()))
             summary["report_dir"] = str(finalise(reports_dir, run_id))
-            done(5, "publish", "publish", t, "views of marts and reports switched to the run")
+            detail = f"{len(switched)} views of marts and reports switched to the run"
+            done(5, "publish", "publish", t, detail)
         except BaseException:
             if history_written:
                 restore_flag_history(session, old_history)

@@ -876,6 +876,13 @@ def parity(
         int, typer.Option("--decimals", min=0, max=15, help="Decimal places doubles are compared to.")
     ] = 6,
     show: Annotated[int, typer.Option("--show", min=0, help="Differing rows shown per mart and side.")] = 5,
+    with_tests: Annotated[
+        bool,
+        typer.Option("--with-tests", help="Run dbt's data and unit tests on Spark too (much longer)."),
+    ] = False,
+    threads: Annotated[
+        int | None, typer.Option("--threads", min=1, help="dbt threads on Spark (default: the profile's).")
+    ] = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Build SOURCES on DuckDB and on Spark and compare every mart row by row.
@@ -911,6 +918,8 @@ def parity(
             decimals,
             show,
             progress=typer.echo,
+            tests=with_tests,
+            threads=threads,
         )
     except Exception as exc:  # noqa: BLE001 - one line for the user, details are in the log
         import logging

@@ -114,9 +114,14 @@ def parity(
     decimals: int = DEFAULT_DECIMALS,
     shown: int = DEFAULT_SHOWN,
     progress=print,
+    tests: bool = False,
+    threads: int | None = None,
 ) -> ParityOutcome:
     """Build both sides (module docstring) and compare them. ``work_dir`` holds the
-    DuckDB run (when no ``duckdb_warehouse`` is given), the Spark warehouse and dbt's files."""
+    DuckDB run (when no ``duckdb_warehouse`` is given), the Spark warehouse and dbt's files.
+    ``tests``: run the data and unit tests on Spark too (the DuckDB build ran them on the
+    same rows; equal marts are the stronger check, and the tests take most of the time).
+    ``threads``: dbt's threads on Spark."""
     from hsguard import spark_raw
 
     spark.require_spark()
@@ -138,8 +143,8 @@ def parity(
     spark_raw.register_raw_tables(duckdb_warehouse, session, work_dir / "spark")
     seconds["spark_raw"] = time.perf_counter() - t
     t = time.perf_counter()
-    progress("Spark: dbt build --target spark ...")
-    built = dbt_build_on_spark(work_dir / "spark_dbt", run_id)
+    progress("Spark: dbt build --target spark" + ("" if tests else " (seeds and models)") + " ...")
+    built = dbt_build_on_spark(work_dir / "spark_dbt", run_id, tests=tests, threads=threads)
     seconds["spark_dbt"] = time.perf_counter() - t
     t = time.perf_counter()
     comparisons = compare_warehouses(duckdb_warehouse, session, decimals, shown)

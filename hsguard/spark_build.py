@@ -32,17 +32,27 @@ class SparkBuild:
 
 
 def dbt_build_on_spark(
-    work_dir: Path, run_id: str, select: list[str] | None = None, exclude: list[str] | None = None
+    work_dir: Path,
+    run_id: str,
+    select: list[str] | None = None,
+    exclude: list[str] | None = None,
+    tests: bool = True,
+    threads: int | None = None,
 ) -> SparkBuild:
-    """One ``dbt build --target spark`` (seeds, models, data and unit tests) in this
-    process's Spark session (start it with hsguard.spark.session() first); raises
-    DbtBuildError when a node fails. ``run_id`` stamps the models as on DuckDB."""
+    """One ``dbt build --target spark`` (seeds, models and, with ``tests``, the data and
+    unit tests) in this process's Spark session (start it with hsguard.spark.session()
+    first); raises DbtBuildError when a node fails. ``run_id`` stamps the models as on
+    DuckDB. ``threads``: dbt's threads (default: the profile's)."""
     started = time.perf_counter()
     command = ["build", "--target", spark.SPARK_TARGET]
     if select:
         command += ["--select", *select]
     if exclude:
         command += ["--exclude", *exclude]
+    if not tests:
+        command += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+    if threads:
+        command += ["--threads", str(threads)]
     # the DuckDB path is not used by the spark target; dbt's files go to WORK_DIR
     result = invoke_dbt(command, work_dir / "unused.duckdb", work_dir, run_id=run_id, log_to_python=True)
     node_results, _ = checked_results(result, "dbt build --target spark")

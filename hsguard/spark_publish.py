@@ -79,12 +79,26 @@ def run_tables(session, prefix: str, schemas: tuple[str, ...] = PUBLISHED_SCHEMA
     return found
 
 
-def publish_run(work_dir: Path, prefix: str, run_id: str) -> None:
-    """Point the views of ``marts`` and ``reports`` at the run's tables: dbt's
-    ``run-operation publish_views`` (macros/publish.sql; dbt owns those relations)."""
+def publish_run(session, work_dir: Path, prefix: str, run_id: str) -> list[str]:
+    """Point the views of ``marts`` and ``reports`` at the run's tables and drop the views
+    the run has no table for: dbt's ``run-operation publish_views`` (macros/publish.sql;
+    dbt owns those relations), given the tables listed from the catalogue. Returns the
+    views published."""
     from hsguard.spark_build import dbt_run_operation
 
-    dbt_run_operation(work_dir, "publish_views", {"prefix": prefix}, run_id)
+    tables = run_tables(session, prefix)
+    stale = {
+        schema: sorted(
+            t.name
+            for t in session.catalog.listTables(schema)
+            if not t.isTemporary and t.name not in tables[schema]
+        )
+        for schema in tables
+        if session.catalog.databaseExists(schema)
+    }
+    args = {"prefix": prefix, "tables": tables, "stale": stale}
+    dbt_run_operation(work_dir, "publish_views", args, run_id)
+    return [f"{schema}.{name}" for schema, names in tables.items() for name in names]
 
 
 def published_prefix(session) -> str | None:
