@@ -21,12 +21,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+import polars as pl
+
+from hsguard.paths import PROJECT_ROOT
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 #: The schemas whose tables the models read as dbt sources (Python writes them; dbt the rest).
 SOURCE_SCHEMAS = ("raw", "audit")
+
+#: The screening evaluation set's names (a dbt seed; its party names are screened in every build).
+EVALUATION_NAMES = PROJECT_ROOT / "tests" / "screening_evaluation" / "seed" / "screening_evaluation_names.csv"
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -63,14 +69,15 @@ def spark_session(warehouse_dir: Path, master: str | None = None) -> SparkSessio
     return session
 
 
-def source_tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = SOURCE_SCHEMAS) -> list[tuple[str, str]]:
+def source_tables(
+    con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = SOURCE_SCHEMAS
+) -> list[tuple[str, str]]:
     """(schema, table) of every table of ``schemas`` in a DuckDB warehouse, in name order."""
-    placeholders = ", ".join("?" for _ in schemas)
     rows = con.execute(
         "select table_schema, table_name from information_schema.tables "
-        f"where table_type = 'BASE TABLE' and table_schema in ({placeholders}) "  # noqa: S608
+        "where table_type = 'BASE TABLE' and list_contains(?, table_schema) "
         "order by table_schema, table_name",
-        list(schemas),
+        [list(schemas)],
     ).fetchall()
     return [(schema, table) for schema, table in rows]
 
@@ -99,10 +106,97 @@ def register_raw_tables(
             shutil.rmtree(directory, ignore_errors=True)
             directory.mkdir(parents=True)
             target = str(directory / "part-0.parquet").replace("'", "''")
-            con.execute(f'copy (select * from "{schema}"."{table}") to \'{target}\' (format parquet)')
+            con.execute(f'copy (select * from "{schema}"."{table}") to \'{target}\' (format parquet)')  # noqa: S608
             location = str(directory).replace("'", "\\'")
-            spark.sql(f"create table `{schema}`.`{table}` using parquet location '{location}'")
+            columns = _spark_columns(con, schema, table)
+            spark.sql(f"create table `{schema}`.`{table}` {columns}using parquet location '{location}'")
             counts[f"{schema}.{table}"] = con.execute(
                 f'select count(*) from "{schema}"."{table}"'  # noqa: S608
             ).fetchone()[0]
+        if "raw" in schemas:
+            counts.update(_register_screening_keys(con, spark, root))
     return counts
+
+
+#: DuckDB column types -> Spark types of the same values as Parquet carries them.
+SPARK_TYPES = {
+    "VARCHAR": "string",
+    "BIGINT": "bigint",
+    "INTEGER": "int",
+    "SMALLINT": "smallint",
+    "DOUBLE": "double",
+    "FLOAT": "float",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp_ntz",
+    "TIMESTAMP WITH TIME ZONE": "timestamp",
+}
+
+
+def _spark_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
+    """The column list of a Spark table for a DuckDB table (``(a string, b bigint) ``), so
+    that Spark need not read the Parquet files to learn it; empty (Spark infers it) for a
+    type not in SPARK_TYPES."""
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    if not all(data_type in SPARK_TYPES and _IDENTIFIER.match(name) for name, data_type in rows):
+        return ""
+    return "(" + ", ".join(f"`{name}` {SPARK_TYPES[data_type]}" for name, data_type in rows) + ") "
+
+
+def _register_frame(spark: SparkSession, frame: pl.DataFrame, root: Path, table: str) -> int:
+    directory = root / "raw" / table
+    spark.sql(f"drop table if exists raw.`{table}`")
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    frame.write_parquet(directory / "part-0.parquet")
+    location = str(directory).replace("'", "\\'")
+    spark.sql(f"create table raw.`{table}` using parquet location '{location}'")
+    return frame.height
+
+
+def _register_screening_keys(
+    con: duckdb.DuckDBPyConnection, spark: SparkSession, root: Path
+) -> dict[str, int]:
+    """The screening keys the DuckDB build computes in its dbt Python models
+    (int_screening_list_names, int_screening_party_names), which dbt-spark cannot run in
+    session mode: ``raw.screening_list_name_keys`` (every list name with its key) and
+    ``raw.screening_party_name_keys`` (every end user of the shipments and every name of the
+    screening evaluation set, trimmed as the models trim them, with its key). The same
+    functions (hsguard.screening_names, hsguard.screening.party_name_key); the Spark
+    models of the same names read these tables (models/*/screening/spark, .../spark)."""
+    from hsguard.screening import KEY_VERSION, party_name_key
+    from hsguard.screening_names import screening_list_names
+
+    entries = con.execute("select entry_id, name, alt_names from raw.ref_screening_entries").pl()
+    names = screening_list_names(entries)
+    list_keys = {name: party_name_key(name) for name in names["matched_name"].unique().to_list()}
+    names = names.with_columns(
+        pl.col("matched_name").replace_strict(list_keys, return_dtype=pl.Utf8).alias("name_key"),
+        pl.lit(KEY_VERSION).alias("key_version"),
+    )
+    # trim() as the models: DuckDB's and Spark's trim both remove spaces only
+    end_users = [
+        row[0]
+        for row in con.execute(
+            "select distinct trim(end_user) from raw.erp_shipments "
+            "where end_user is not null and trim(end_user) != ''"
+        ).fetchall()
+    ]
+    evaluation = pl.read_csv(EVALUATION_NAMES, infer_schema=False)["party_name"].drop_nulls().to_list()
+    party_names = sorted(set(end_users) | {name.strip(" ") for name in evaluation})
+    party_keys = pl.DataFrame(
+        {
+            "party_name": party_names,
+            "name_key": [party_name_key(name) for name in party_names],
+            "key_version": [KEY_VERSION] * len(party_names),
+        },
+        schema={"party_name": pl.Utf8, "name_key": pl.Utf8, "key_version": pl.Utf8},
+    )
+    return {
+        f"raw.{table}": _register_frame(spark, frame, root, table)
+        for table, frame in (("screening_list_name_keys", names), ("screening_party_name_keys", party_keys))
+    }
