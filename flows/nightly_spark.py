@@ -216,15 +216,14 @@ def merge_flag_history(
 
     con = duckdb.connect()
     try:
-        con.execute("create schema marts")
         con.execute("create schema audit")
         flags = session.table(quoted(prefix + "marts", "fct_classification_flags")).toArrow()
         con.register("_flags", flags)
-        con.execute("create table marts.fct_classification_flags as select * from _flags")
+        con.execute("create table main.run_flags as select * from _flags")
         if old is not None:
             con.register("_history", old.to_arrow())
             con.execute("create table audit.flag_history as select * from _history")
-        changes = update_flag_history(con, run_id, started)
+        changes = update_flag_history(con, run_id, started, flags_table="main.run_flags")
         merged = con.execute("select * from audit.flag_history").pl()
     finally:
         con.close()
