@@ -864,6 +864,14 @@ def parity(
             "its ingested tables are what Spark builds from (default: a fresh run into WORK_DIR).",
         ),
     ] = None,
+    spark_warehouse: Annotated[
+        Path | None,
+        typer.Option(
+            "--spark-warehouse",
+            help="Instead of building on Spark: compare with what `hsguard run --engine spark` "
+            "published there (two separate runs: run_id is not compared). Needs --duckdb-warehouse.",
+        ),
+    ] = None,
     work_dir: Annotated[
         Path,
         typer.Option("--work-dir", help="Folder for the runs' files (Spark warehouse, dbt logs)."),
@@ -892,6 +900,8 @@ def parity(
     the row counts on both engines and the first differing rows; exit 0 when every mart
     is equal, 1 when one differs or a build fails.
     """
+    if spark_warehouse is not None and duckdb_warehouse is None:
+        fail("--spark-warehouse compares two published runs: give the DuckDB one with --duckdb-warehouse")
     if duckdb_warehouse is None:
         preflight(sources)
     elif not duckdb_warehouse.is_file():
@@ -910,17 +920,22 @@ def parity(
     log = open_run_log(work_dir)
     typer.echo(f"hsguard parity: log {log}")
     try:
-        outcome = build_and_compare(
-            sources,
-            work_dir.resolve(),
-            duckdb_warehouse.resolve() if duckdb_warehouse else None,
-            spark_master,
-            decimals,
-            show,
-            progress=typer.echo,
-            tests=with_tests,
-            threads=threads,
-        )
+        if spark_warehouse is not None:
+            from hsguard.parity_run import compare_published
+
+            outcome = compare_published(duckdb_warehouse.resolve(), spark_warehouse.resolve(), decimals, show)
+        else:
+            outcome = build_and_compare(
+                sources,
+                work_dir.resolve(),
+                duckdb_warehouse.resolve() if duckdb_warehouse else None,
+                spark_master,
+                decimals,
+                show,
+                progress=typer.echo,
+                tests=with_tests,
+                threads=threads,
+            )
     except Exception as exc:  # noqa: BLE001 - one line for the user, details are in the log
         import logging
 

@@ -22,6 +22,7 @@ from hsguard import spark
 from hsguard.parity import (
     DEFAULT_DECIMALS,
     DEFAULT_SHOWN,
+    EXCLUDED_COLUMNS,
     EXCLUDED_MODELS,
     MartComparison,
     compare_frames,
@@ -67,9 +68,11 @@ def compare_warehouses(
     decimals: int = DEFAULT_DECIMALS,
     shown: int = DEFAULT_SHOWN,
     excluded: dict[str, str] = EXCLUDED_MODELS,
+    columns: dict[str, dict[str, str]] = EXCLUDED_COLUMNS,
 ) -> list[MartComparison]:
     """Compare every mart of the DuckDB warehouse with the table of the same name in the
-    Spark session's catalogue (a mart on one side only is a difference)."""
+    Spark session's catalogue (a mart on one side only is a difference). ``columns``:
+    the columns left out, per model ("*": all)."""
     con = duckdb.connect(str(duckdb_warehouse), read_only=True)
     try:
         on_duckdb = duckdb_tables(con)
@@ -86,7 +89,9 @@ def compare_warehouses(
             schema = on_duckdb[name]
             duck = con.execute(f'select * from "{schema}"."{name}"').pl()  # noqa: S608 - names from the catalog
             comparisons.append(
-                compare_frames(name, duck, read_spark_table(session, on_spark[name], name), decimals, shown)
+                compare_frames(
+                    name, duck, read_spark_table(session, on_spark[name], name), decimals, shown, columns
+                )
             )
         return comparisons
     finally:
@@ -150,3 +155,31 @@ def parity(
     comparisons = compare_warehouses(duckdb_warehouse, session, decimals, shown)
     seconds["compare"] = time.perf_counter() - t
     return ParityOutcome(comparisons, dict(EXCLUDED_MODELS), duckdb_warehouse, run_id, built, seconds)
+
+
+#: Left out when two separate runs are compared (``hsguard parity --spark-warehouse``):
+#: each run stamps its rows with its own id.
+SEPARATE_RUN_COLUMNS = {"*": {**EXCLUDED_COLUMNS.get("*", {}), "run_id": "each run stamps its own id"}}
+
+
+def compare_published(
+    duckdb_warehouse: Path,
+    spark_warehouse: Path,
+    decimals: int = DEFAULT_DECIMALS,
+    shown: int = DEFAULT_SHOWN,
+) -> ParityOutcome:
+    """Compare the marts a DuckDB run published with those an ``hsguard run --engine
+    spark`` published (the views of ``marts`` and ``reports`` in SPARK_WAREHOUSE): two
+    separate runs of the same sources, so ``run_id`` is left out."""
+    spark.require_spark()
+    started = time.perf_counter()
+    spark.configure(spark_warehouse)
+    session = spark.session()
+    comparisons = compare_warehouses(duckdb_warehouse, session, decimals, shown, columns=SEPARATE_RUN_COLUMNS)
+    con = duckdb.connect(str(duckdb_warehouse), read_only=True)
+    try:
+        run_id = published_run_id(con)
+    finally:
+        con.close()
+    seconds = {"compare": time.perf_counter() - started}
+    return ParityOutcome(comparisons, dict(EXCLUDED_MODELS), duckdb_warehouse, run_id, None, seconds)
