@@ -146,3 +146,14 @@ def quiet_query_errors() -> None:
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
     logging.Logger.addHandler(logger, logging.NullHandler())
+
+
+def stop() -> None:
+    """Stop the process's SparkSession if one runs (frees the Derby metastore's lock)."""
+    if not module_found("pyspark"):
+        return
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()
