@@ -951,6 +951,10 @@ def parity(
         typer.echo(f"{name:<38} not compared: {why}")
     timing = ", ".join(f"{k} {v:.0f} s" for k, v in outcome.seconds.items())
     equal = sum(1 for c in outcome.comparisons if c.equal)
+    if outcome.spark_failure:
+        typer.echo(
+            f"the Spark build failed, its missing marts count as different: {outcome.spark_failure[:400]}"
+        )
     verdict = "equal" if outcome.equal else "DIFFERENT"
     marts = len(outcome.comparisons)
     typer.echo(f"parity {verdict}: {equal} of {marts} marts equal (run {outcome.run_id}; {timing})")

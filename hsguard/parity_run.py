@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from hsguard import spark
+from hsguard.dbt import DbtBuildError
 from hsguard.parity import (
     DEFAULT_DECIMALS,
     DEFAULT_SHOWN,
@@ -38,10 +39,12 @@ class ParityOutcome:
     run_id: str
     spark_build: SparkBuild | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    # dbt's failure on Spark, when a node failed (the marts it built are still compared)
+    spark_failure: str | None = None
 
     @property
     def equal(self) -> bool:
-        return all(c.equal for c in self.comparisons)
+        return self.spark_failure is None and all(c.equal for c in self.comparisons)
 
 
 def duckdb_tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = MART_SCHEMAS) -> dict[str, str]:
@@ -149,12 +152,19 @@ def parity(
     seconds["spark_raw"] = time.perf_counter() - t
     t = time.perf_counter()
     progress("Spark: dbt build --target spark" + ("" if tests else " (seeds and models)") + " ...")
-    built = dbt_build_on_spark(work_dir / "spark_dbt", run_id, tests=tests, threads=threads)
+    built, failure = None, None
+    try:
+        built = dbt_build_on_spark(work_dir / "spark_dbt", run_id, tests=tests, threads=threads)
+    except DbtBuildError as exc:
+        failure = str(exc)
+        progress(f"Spark: {failure[:600]}")
     seconds["spark_dbt"] = time.perf_counter() - t
     t = time.perf_counter()
     comparisons = compare_warehouses(duckdb_warehouse, session, decimals, shown)
     seconds["compare"] = time.perf_counter() - t
-    return ParityOutcome(comparisons, dict(EXCLUDED_MODELS), duckdb_warehouse, run_id, built, seconds)
+    return ParityOutcome(
+        comparisons, dict(EXCLUDED_MODELS), duckdb_warehouse, run_id, built, seconds, failure
+    )
 
 
 #: Left out when two separate runs are compared (``hsguard parity --spark-warehouse``):
