@@ -4,7 +4,8 @@ Both sides are read into Polars frames and normalised the same, explicit way bef
 they are compared as multisets of rows (neither engine promises an order):
 
 - column names: lower case (Spark's catalog is case-insensitive and lower-cases);
-- integers of any width (DuckDB's HUGEINT sums, Spark's INT/BIGINT) are Int64;
+- integers of any width (Spark's INT/BIGINT, DuckDB's HUGEINT sums, which the caller
+  reads as BIGINT: hsguard.parity_run.read_duckdb_table) are Int64;
 - doubles, floats and decimals are Float64 rounded to ``decimals`` places (default
   DEFAULT_DECIMALS); -0.0 is 0.0, NaN equals NaN. A value whose last bits differ
   and that straddles a rounding boundary shows as a difference: a false alarm to

@@ -57,6 +57,21 @@ def duckdb_tables(con: duckdb.DuckDBPyConnection, schemas: tuple[str, ...] = MAR
     return {name: schema for schema, name in rows if schema != "reports" or name.startswith("rpt_")}
 
 
+def read_duckdb_table(con: duckdb.DuckDBPyConnection, schema: str, table: str):
+    """A DuckDB table as a Polars frame; HUGEINT columns (DuckDB's type of an integer sum,
+    which its Arrow export turns into doubles) read as BIGINT, the type Spark gives them."""
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns where table_catalog = "
+        "current_database() and table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
+    cells = []
+    for column, data_type in columns:
+        quoted = '"' + column.replace('"', '""') + '"'
+        cells.append(f"cast({quoted} as bigint) as {quoted}" if data_type == "HUGEINT" else quoted)
+    return con.execute(f'select {", ".join(cells)} from "{schema}"."{table}"').pl()  # noqa: S608 - catalog names
+
+
 def published_run_id(con: duckdb.DuckDBPyConnection) -> str:
     """The id of the run that built the warehouse (its marts carry it)."""
     row = con.execute("select max(run_id) from marts.dim_products").fetchone()
@@ -89,8 +104,7 @@ def compare_warehouses(
                 missing = MartComparison(name, 0, 0, problems=[f"no such table on {side}"])
                 comparisons.append(missing)
                 continue
-            schema = on_duckdb[name]
-            duck = con.execute(f'select * from "{schema}"."{name}"').pl()  # noqa: S608 - names from the catalog
+            duck = read_duckdb_table(con, on_duckdb[name], name)
             comparisons.append(
                 compare_frames(
                     name, duck, read_spark_table(session, on_spark[name], name), decimals, shown, columns
