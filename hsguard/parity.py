@@ -48,12 +48,9 @@ EXCLUDED_MODELS: dict[str, str] = {
 }
 
 #: Columns left out of the comparison, per model ("*": every model), with the reason.
-EXCLUDED_COLUMNS: dict[str, dict[str, str]] = {
-    "*": {
-        "loaded_at": "the time the ingest wrote the row",
-        "built_at": "the time dbt built the table",
-    },
-}
+#: None: both engines build from the same ingested rows and are stamped with the same
+#: run id, so every column must agree (two separate runs: parity_run.SEPARATE_RUN_COLUMNS).
+EXCLUDED_COLUMNS: dict[str, dict[str, str]] = {}
 
 
 @dataclass

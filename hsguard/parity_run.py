@@ -183,7 +183,13 @@ def parity(
 
 #: Left out when two separate runs are compared (``hsguard parity --spark-warehouse``):
 #: each run stamps its rows with its own id.
-SEPARATE_RUN_COLUMNS = {"*": {**EXCLUDED_COLUMNS.get("*", {}), "run_id": "each run stamps its own id"}}
+SEPARATE_RUN_COLUMNS = {
+    "*": {
+        **EXCLUDED_COLUMNS.get("*", {}),
+        "run_id": "each run stamps its own id",
+        "loaded_at": "each run's ingest time",
+    }
+}
 
 
 def compare_published(

@@ -107,9 +107,12 @@ def test_list_order_matters():
 def test_excluded_columns_are_left_out_and_named():
     duck = pl.DataFrame({"sku": ["A"], "built_at": [datetime(2026, 1, 1, tzinfo=UTC)]})
     spark = pl.DataFrame({"sku": ["A"], "built_at": [datetime(2027, 1, 1)]})
-    result = compare_frames("m", duck, spark)
+    left_out = {"*": {"built_at": "the build's time"}}
+    result = compare_frames("m", duck, spark, exclusions=left_out)
     assert result.equal and result.excluded_columns == ["built_at"]
-    assert not compare_frames("m", duck, spark, exclusions={}).equal
+    assert not compare_frames("m", duck, spark).equal
+    assert compare_frames("m", duck, spark, exclusions={"m": {"built_at": "x"}}).equal
+    assert not compare_frames("m", duck, spark, exclusions={"other": {"built_at": "x"}}).equal
 
 
 def test_timestamps_compare_in_utc():
