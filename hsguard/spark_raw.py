@@ -50,6 +50,7 @@ def spark_settings(warehouse_dir: Path, master: str | None = None) -> dict[str, 
         ),
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={warehouse}",
         "spark.sql.ansi.enabled": "false",
+        "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": os.environ.get("HSGUARD_SPARK_SHUFFLE_PARTITIONS", "4"),
         "spark.ui.enabled": "false",
         "spark.driver.memory": os.environ.get("HSGUARD_SPARK_DRIVER_MEMORY", "2g"),
@@ -90,8 +91,8 @@ def register_raw_tables(
 ) -> dict[str, int]:
     """Export every table of ``schemas`` in the DuckDB warehouse ``duckdb_path`` to Parquet
     under ``warehouse_dir`` and register it in ``spark`` as ``<schema>.<table>``; returns the
-    row count of each (``raw.erp_products`` -> 100). Types map through Parquet (VARCHAR ->
-    string, TIMESTAMP WITH TIME ZONE -> timestamp, TIMESTAMP -> timestamp_ntz, ...)."""
+    row count of each (``raw.erp_products`` -> 100). Types: SPARK_TYPES (a TIMESTAMP, with or
+    without time zone, is a Spark timestamp in the session time zone UTC)."""
     root = Path(warehouse_dir).resolve() / "_sources"
     counts: dict[str, int] = {}
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
@@ -128,7 +129,9 @@ SPARK_TYPES = {
     "FLOAT": "float",
     "BOOLEAN": "boolean",
     "DATE": "date",
-    "TIMESTAMP": "timestamp_ntz",
+    # a DuckDB TIMESTAMP is UTC by the project's convention: Spark's timestamp in the
+    # session time zone UTC (profiles.yml), as the models and contracts expect
+    "TIMESTAMP": "timestamp",
     "TIMESTAMP WITH TIME ZONE": "timestamp",
 }
 

@@ -426,3 +426,20 @@
   {%- endfor -%}
   {{ return(statements[0] if statements else '') }}
 {% endmacro %}
+
+
+{#- A double rounded to `digits` decimals as DuckDB rounds it: x * 10^digits rounded half
+    away from zero, divided by 10^digits, in double arithmetic. Spark's round takes the
+    double's shortest decimal text (1.07645 -> 1.0765, where DuckDB's 1.07645 * 10^4 =
+    10764.4999... gives 1.0764). -#}
+{% macro round_double(expression, digits) -%}
+    {{ return(adapter.dispatch('round_double', 'hsguard')(expression, digits)) }}
+{%- endmacro %}
+
+{% macro default__round_double(expression, digits) -%}
+    round({{ expression }}, {{ digits }})
+{%- endmacro %}
+
+{% macro spark__round_double(expression, digits) -%}
+    (round(cast({{ expression }} as double) * {{ 10 ** digits }}.0) / {{ 10 ** digits }}.0)
+{%- endmacro %}

@@ -197,12 +197,12 @@ final as (
         top_k.rank,
         top_k.candidate_code,
         {{ candidate_code_display('top_k.scheme', 'top_k.candidate_code') }} as candidate_code_display,
-        round(top_k.score, 4) as score,
-        round(top_k.tariff_score, 4) as tariff_score,
-        round(top_k.ruling_score, 4) as ruling_score,
-        round(top_k.peer_score, 4) as peer_score,
-        round(top_k.correlation_score, 4) as correlation_score,
-        round(top_k.confidence, 4) as confidence,
+        {{ hsguard.round_double('top_k.score', 4) }} as score,
+        {{ hsguard.round_double('top_k.tariff_score', 4) }} as tariff_score,
+        {{ hsguard.round_double('top_k.ruling_score', 4) }} as ruling_score,
+        {{ hsguard.round_double('top_k.peer_score', 4) }} as peer_score,
+        {{ hsguard.round_double('top_k.correlation_score', 4) }} as correlation_score,
+        {{ hsguard.round_double('top_k.confidence', 4) }} as confidence,
         top_k.is_abstain,
         -- the evidence sources of the candidate, always in this order
         trim(
