@@ -27,7 +27,7 @@ def test_parity_on_the_sample_is_exact(sample_run, cli_env, tmp_path):
         str(sample_run["warehouse"]),
         "--work-dir",
         str(tmp_path / "parity"),
-        timeout=1500,
+        timeout=2400,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
