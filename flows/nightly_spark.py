@@ -11,8 +11,9 @@ The same stages, checks and report as flows/nightly.py, with Spark doing the set
 3. validate: the mart suites on the run's Spark marts;
 4. report: the flag history merged (hsguard.history on the run's flags), the report
    feeds built by dbt on Spark, and the report rendered from their rows;
-5. publish: the run recorded in audit.run_history and the views of ``marts`` and
-   ``reports`` repointed at the run's tables; only then is the report moved into place.
+5. publish: the views of ``marts`` and ``reports`` repointed at the run's tables (dbt's
+   run-operation publish_views), the run recorded in audit.run_history, and only then
+   the report moved into place.
 
 A failure before 5 leaves the published views and ``reports/latest`` as they were (the
 flag history is put back as it was). Spark's settings come from the ``spark`` output
@@ -185,9 +186,10 @@ def nightly_spark(
             done(4, "report", "report", t, f"{summary['flags_total']} flags, review queue and report.html")
 
             t = stage(5, "publish")
+            switched = publish_run(session, build_dir / "dbt", prefix, run_id)
+            # recorded once published (a history row never names a run readers cannot see)
             row = run_history_row(summary | {"started_at": started}, utc_now())
             write_audit_table(session, "run_history", row, append=True)
-            switched = publish_run(session, build_dir / "dbt", prefix, run_id)
             drop_runs(session, keep={prefix} | ({published} if published else set()))
             summary["report_dir"] = str(finalise(reports_dir, run_id))
             detail = f"{len(switched)} views of marts and reports switched to the run"
