@@ -47,11 +47,9 @@ def quoted(*parts: str) -> str:
     return ".".join("`" + p.replace("`", "``") + "`" for p in parts)
 
 
-def write_audit_table(
-    session, table: str, frame: pl.DataFrame, build_dir: Path, append: bool = False
-) -> None:
-    """Write a Polars frame as the Spark table ``audit.<table>`` (Parquet under
-    ``build_dir``'s Spark warehouse, through Arrow). ``append``: add to the rows there."""
+def write_audit_table(session, table: str, frame: pl.DataFrame, append: bool = False) -> None:
+    """Write a Polars frame as the Spark table ``audit.<table>`` (a managed table of the
+    Spark warehouse, through Arrow). ``append``: add to the rows there."""
     if not table.isidentifier():
         raise ValueError(f"unsafe table name {table}")
     session.sql("create database if not exists audit")
