@@ -207,9 +207,7 @@ def nightly_spark(
     return summary
 
 
-def merge_flag_history(
-    session, prefix: str, run_id: str, started, old: pl.DataFrame | None, build_dir: Path
-) -> bool:
+def merge_flag_history(session, prefix: str, run_id: str, started, old: pl.DataFrame | None) -> bool:
     """Merge the run's flags into audit.flag_history (hsguard.history, on an in-memory
     DuckDB holding the Spark rows) and write it back to Spark; returns True."""
     import duckdb
