@@ -53,6 +53,7 @@ def spark_settings(warehouse_dir: Path, master: str | None = None) -> dict[str, 
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": os.environ.get("HSGUARD_SPARK_SHUFFLE_PARTITIONS", "4"),
         "spark.ui.enabled": "false",
+        "spark.sql.optimizer.excludedRules": "org.apache.spark.sql.catalyst.optimizer.ReorderJoin",
         "spark.driver.memory": os.environ.get("HSGUARD_SPARK_DRIVER_MEMORY", "2g"),
     }
 
