@@ -197,6 +197,7 @@ def nightly_spark(
         except BaseException:
             if history_written:
                 restore_flag_history(session, old_history)
+            shutil.rmtree(build_dir, ignore_errors=True)
             shutil.rmtree(partial_dir(reports_dir, run_id), ignore_errors=True)
             raise
         finally:
