@@ -189,9 +189,38 @@ def run(
     accept_quarantine: AcceptQuarantineOpt = False,
     mapping: MappingOpt = None,
     verbose: VerboseOpt = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="duckdb: one DuckDB file (--warehouse is the file). spark: Apache Spark "
+            "(--warehouse is the Spark warehouse directory; settings from profiles.yml's spark "
+            "target and HSGUARD_SPARK_* variables; docs/SCALING.md).",
+        ),
+    ] = "duckdb",
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", help="With --engine spark: the Spark master (default local[2])."),
+    ] = None,
 ) -> None:
     """Run the nightly reconciliation once and publish the warehouse and report."""
+    if engine not in ("duckdb", "spark"):
+        fail(f"--engine must be duckdb or spark, not {engine}", EXIT_INPUT_REFUSED)
     preflight(sources, mapping, decimal_comma, date_format)
+    if engine == "spark":
+        run_on_spark(
+            sources,
+            warehouse,
+            reports,
+            spark_master,
+            verbose,
+            decimal_comma,
+            date_format,
+            max_quarantine,
+            accept_quarantine,
+            mapping,
+        )
+        return
     from flows.nightly import nightly
     from hsguard.console import RunConsole, quiet_console
     from hsguard.sources import ContractError
@@ -226,6 +255,65 @@ def run(
         logging.getLogger("hsguard").error("run failed", exc_info=exc)
         first = str(exc).splitlines()[0] if str(exc) else ""
         fail(f"run failed: {type(exc).__name__}: {first} (details: {log})")
+    if "refused" in summary:
+        fail(f"input refused, nothing published: {summary['refused']}", EXIT_INPUT_REFUSED)
+    print_summary(summary)
+
+
+def run_on_spark(
+    sources: Path,
+    warehouse: Path,
+    reports: Path,
+    master: str | None,
+    verbose: bool,
+    decimal_comma: bool,
+    date_format: str | None,
+    max_quarantine: float,
+    accept_quarantine: bool,
+    mapping: Path | None,
+) -> None:
+    """``hsguard run --engine spark``: flows/nightly_spark.py, with the same console and summary."""
+    from hsguard import spark
+
+    reason = spark.missing_requirement()
+    if reason is not None:
+        fail(reason)
+    if warehouse.suffix == ".duckdb":
+        fail(f"--engine spark: --warehouse is the Spark warehouse directory, not a DuckDB file ({warehouse})")
+    from flows.nightly_spark import nightly_spark
+    from hsguard.console import RunConsole, quiet_console
+    from hsguard.sources import ContractError
+    from hsguard.warehouse import RunLockedError
+
+    quiet_console(verbose)
+    log = open_run_log(reports)
+    typer.echo(f"hsguard run --engine spark: sources {sources} -> Spark warehouse {warehouse}")
+    typer.echo(f"  log       {log}")
+    try:
+        with RunConsole():
+            summary = nightly_spark(
+                sources=str(sources),
+                warehouse=str(warehouse),
+                reports=str(reports),
+                master=master,
+                decimal_comma=decimal_comma,
+                date_format=date_format,
+                max_quarantine=max_quarantine,
+                accept_quarantine=accept_quarantine,
+                mapping=str(mapping) if mapping else None,
+            )
+    except RunLockedError as exc:
+        fail(str(exc), EXIT_LOCKED)
+    except ContractError as exc:
+        fail(f"input refused: {exc}", EXIT_INPUT_REFUSED)
+    except Exception as exc:  # noqa: BLE001 - one line for the user, details are in the run log
+        import logging
+
+        logging.getLogger("hsguard").error("run failed", exc_info=exc)
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        fail(f"run failed: {type(exc).__name__}: {first[:400]} (details: {log})")
+    finally:
+        spark.stop()
     if "refused" in summary:
         fail(f"input refused, nothing published: {summary['refused']}", EXIT_INPUT_REFUSED)
     print_summary(summary)
@@ -795,6 +883,115 @@ def shell(warehouse: WarehouseOpt = DEFAULT_WAREHOUSE) -> None:
     if binary is None:
         fail("the duckdb CLI is not installed (pip install duckdb-cli)")
     os.execv(binary, [binary, str(warehouse), "-readonly"])
+
+
+@app.command()
+def parity(
+    sources: SourcesOpt = SAMPLE_DIR,
+    duckdb_warehouse: Annotated[
+        Path | None,
+        typer.Option(
+            "--duckdb-warehouse",
+            help="A warehouse an `hsguard run` of SOURCES published: compared as it is, and "
+            "its ingested tables are what Spark builds from (default: a fresh run into WORK_DIR).",
+        ),
+    ] = None,
+    spark_warehouse: Annotated[
+        Path | None,
+        typer.Option(
+            "--spark-warehouse",
+            help="Instead of building on Spark: compare with what `hsguard run --engine spark` "
+            "published there (two separate runs: run_id is not compared). Needs --duckdb-warehouse.",
+        ),
+    ] = None,
+    work_dir: Annotated[
+        Path,
+        typer.Option("--work-dir", help="Folder for the runs' files (Spark warehouse, dbt logs)."),
+    ] = Path("parity"),
+    spark_master: Annotated[
+        str | None,
+        typer.Option("--spark-master", help="Spark master (default: HSGUARD_SPARK_MASTER, else local[2])."),
+    ] = None,
+    decimals: Annotated[
+        int, typer.Option("--decimals", min=0, max=15, help="Decimal places doubles are compared to.")
+    ] = 6,
+    show: Annotated[int, typer.Option("--show", min=0, help="Differing rows shown per mart and side.")] = 5,
+    with_tests: Annotated[
+        bool,
+        typer.Option("--with-tests", help="Run dbt's data and unit tests on Spark too (much longer)."),
+    ] = False,
+    threads: Annotated[
+        int | None, typer.Option("--threads", min=1, help="dbt threads on Spark (default: the profile's).")
+    ] = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Build SOURCES on DuckDB and on Spark and compare every mart row by row.
+
+    Doubles and decimals are compared rounded to --decimals places, integers of any width
+    as 64-bit, strings as they are, NULL equal to NULL (docs/SCALING.md). Prints per mart
+    the row counts on both engines and the first differing rows; exit 0 when every mart
+    is equal, 1 when one differs or a build fails.
+    """
+    if spark_warehouse is not None and duckdb_warehouse is None:
+        fail("--spark-warehouse compares two published runs: give the DuckDB one with --duckdb-warehouse")
+    if duckdb_warehouse is None:
+        preflight(sources)
+    elif not duckdb_warehouse.is_file():
+        fail(f"no warehouse at {duckdb_warehouse}: run `hsguard run` first")
+    from hsguard import spark
+    from hsguard.console import quiet_console
+    from hsguard.parity import format_comparison
+    from hsguard.parity_run import parity as build_and_compare
+
+    reason = spark.missing_requirement()
+    if reason is not None:
+        fail(reason)
+    if duckdb_warehouse is None:
+        import flows.nightly  # noqa: F401 - Prefect configures logging on import; quiet it below
+    quiet_console(verbose)
+    log = open_run_log(work_dir)
+    typer.echo(f"hsguard parity: log {log}")
+    try:
+        if spark_warehouse is not None:
+            from hsguard.parity_run import compare_published
+
+            outcome = compare_published(duckdb_warehouse.resolve(), spark_warehouse.resolve(), decimals, show)
+        else:
+            outcome = build_and_compare(
+                sources,
+                work_dir.resolve(),
+                duckdb_warehouse.resolve() if duckdb_warehouse else None,
+                spark_master,
+                decimals,
+                show,
+                progress=typer.echo,
+                tests=with_tests,
+                threads=threads,
+            )
+    except Exception as exc:  # noqa: BLE001 - one line for the user, details are in the log
+        import logging
+
+        logging.getLogger("hsguard").error("parity failed", exc_info=exc)
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        fail(f"parity failed: {type(exc).__name__}: {first[:400]} (details: {log})")
+    finally:
+        spark.stop()
+    for comparison in outcome.comparisons:
+        for line in format_comparison(comparison):
+            typer.echo(line)
+    for name, why in sorted(outcome.excluded.items()):
+        typer.echo(f"{name:<38} not compared: {why}")
+    timing = ", ".join(f"{k} {v:.0f} s" for k, v in outcome.seconds.items())
+    equal = sum(1 for c in outcome.comparisons if c.equal)
+    if outcome.spark_failure:
+        typer.echo(
+            f"the Spark build failed, its missing marts count as different: {outcome.spark_failure[:400]}"
+        )
+    verdict = "equal" if outcome.equal else "DIFFERENT"
+    marts = len(outcome.comparisons)
+    typer.echo(f"parity {verdict}: {equal} of {marts} marts equal (run {outcome.run_id}; {timing})")
+    if not outcome.equal:
+        raise typer.Exit(EXIT_FAILED)
 
 
 def interrupt(signum, _frame) -> None:

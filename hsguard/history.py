@@ -83,14 +83,19 @@ def _has_column(con: duckdb.DuckDBPyConnection, schema: str, table: str, column:
     )
 
 
-def update_flag_history(con: duckdb.DuckDBPyConnection, run_id: str, seen_at: datetime) -> HistoryUpdate:
-    """Merge this run's flags into ``audit.flag_history`` (one transaction); return the changes."""
+def update_flag_history(
+    con: duckdb.DuckDBPyConnection, run_id: str, seen_at: datetime, flags_table: str = FLAGS_TABLE
+) -> HistoryUpdate:
+    """Merge this run's flags into ``audit.flag_history`` (one transaction); return the
+    changes. ``flags_table`` (``schema.table``, a name from code): where the run's flags
+    are, when not in the mart itself (the Spark engine copies its flags into DuckDB)."""
     if not run_id:
         raise ValueError("run_id is required")
     ensure_history_table(con)
+    flags_schema, flags_name = flags_table.split(".")
     overridden = (
         "coalesce(is_overridden, false)"
-        if _has_column(con, "marts", "fct_classification_flags", "is_overridden")
+        if _has_column(con, flags_schema, flags_name, "is_overridden")
         else "false"
     )
     con.execute("begin transaction")
@@ -99,7 +104,7 @@ def update_flag_history(con: duckdb.DuckDBPyConnection, run_id: str, seen_at: da
             "create or replace temp table _current_flags as "  # noqa: S608 - names from code
             "select flag_id, any_value(sku) as sku, any_value(check_code) as check_code, "
             "any_value(scheme) as scheme, any_value(shipment_id) as shipment_id, "
-            f"bool_or({overridden}) as is_overridden from {FLAGS_TABLE} group by flag_id"
+            f"bool_or({overridden}) as is_overridden from {flags_table} group by flag_id"
         )
         reopened = con.execute(
             f"select count(*) from {HISTORY_TABLE} h join _current_flags c using (flag_id) "  # noqa: S608

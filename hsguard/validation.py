@@ -178,9 +178,7 @@ def run_suites(
     A suite whose input token (suite_input_token) is the one ``previous`` (the published
     run's results and findings) recorded is not validated again: its results and
     findings are the published run's, marked reused."""
-    import great_expectations as gx
-
-    from expectations.suites import build_suite, frame_query
+    from expectations.suites import frame_query
 
     code = validation_code_version()
     old_results, old_findings = previous if previous is not None else (None, None)
@@ -205,68 +203,84 @@ def run_suites(
             context = _context(prepare_context(work_dir))
             source = context.data_sources.add_or_update_pandas("hsguard_frames")
         frame = con.execute(frame_query(spec)).df()
-        try:
-            asset = source.get_asset(spec.name)
-        except LookupError:
-            asset = source.add_dataframe_asset(spec.name)
-        try:
-            batch = asset.get_batch_definition("whole_frame")
-        except (LookupError, KeyError):
-            batch = asset.add_batch_definition_whole_dataframe("whole_frame")
-        suite = context.suites.add_or_update(build_suite(spec))
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)
-        )
-        result_format = {"result_format": "COMPLETE"}
-        if spec.key_column and spec.key_column in frame.columns:
-            result_format["unexpected_index_column_names"] = [spec.key_column]
-        checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name=f"{spec.name}_checkpoint",
-                validation_definitions=[definition],
-                result_format=result_format,
-            )
-        )
-        run = checkpoint.run(batch_parameters={"dataframe": frame})
-        rows, findings = [], []
-        for validation in run.run_results.values():
-            for res in validation.results:
-                cfg = res.expectation_config
-                detail = res.result or {}
-                keys = detail.get("unexpected_index_list") or []
-                if spec.is_input and not res.success and spec.key_column:
-                    column = cfg.kwargs.get("column")
-                    for key in keys:
-                        if isinstance(key, dict) and key.get(spec.key_column) is not None:
-                            findings.append(
-                                {
-                                    "suite": spec.name,
-                                    "expectation": cfg.type,
-                                    "raw_table": spec.raw_table,
-                                    "row_number": int(key[spec.key_column]),
-                                    "column_name": column,
-                                    "value": None if column is None else str(key.get(column)),
-                                }
-                            )
-                rows.append(
-                    {
-                        "run_id": run_id,
-                        "suite": spec.name,
-                        "expectation": cfg.type,
-                        "column_name": cfg.kwargs.get("column"),
-                        "success": bool(res.success),
-                        "blocking": spec.blocking,
-                        "element_count": detail.get("element_count"),
-                        "unexpected_count": detail.get("unexpected_count"),
-                        "observed_value": _short_json(detail.get("observed_value")),
-                        "failing_keys": _short_json(keys[:50]) if keys else None,
-                        "input_token": token,
-                        "reused": False,
-                    }
-                )
-        results = pl.DataFrame(rows, schema=RESULT_COLUMNS)
-        outcomes.append(SuiteOutcome(spec.name, bool(run.success), spec.blocking, results, findings))
+        run = run_checkpoint(context, source, spec, frame, list(frame.columns))
+        outcomes.append(checkpoint_outcome(spec, run, run_id, token))
     return outcomes
+
+
+def run_checkpoint(context, source, spec, frame, columns: list[str]):
+    """Validate ``frame`` (a pandas or a Spark dataframe, of ``source``: GX's pandas or
+    Spark datasource) with ``spec``'s suite through a GX checkpoint; returns GX's result."""
+    import great_expectations as gx
+
+    from expectations.suites import build_suite
+
+    try:
+        asset = source.get_asset(spec.name)
+    except LookupError:
+        asset = source.add_dataframe_asset(spec.name)
+    try:
+        batch = asset.get_batch_definition("whole_frame")
+    except (LookupError, KeyError):
+        batch = asset.add_batch_definition_whole_dataframe("whole_frame")
+    suite = context.suites.add_or_update(build_suite(spec))
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=spec.name, data=batch, suite=suite)
+    )
+    result_format = {"result_format": "COMPLETE"}
+    if spec.key_column and spec.key_column in columns:
+        result_format["unexpected_index_column_names"] = [spec.key_column]
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=f"{spec.name}_checkpoint",
+            validation_definitions=[definition],
+            result_format=result_format,
+        )
+    )
+    return checkpoint.run(batch_parameters={"dataframe": frame})
+
+
+def checkpoint_outcome(spec, run, run_id: str, token: str | None) -> SuiteOutcome:
+    """One suite's outcome (results, and the failing rows of an input suite) from its
+    checkpoint result."""
+    rows, findings = [], []
+    for validation in run.run_results.values():
+        for res in validation.results:
+            cfg = res.expectation_config
+            detail = res.result or {}
+            keys = detail.get("unexpected_index_list") or []
+            if spec.is_input and not res.success and spec.key_column:
+                column = cfg.kwargs.get("column")
+                for key in keys:
+                    if isinstance(key, dict) and key.get(spec.key_column) is not None:
+                        findings.append(
+                            {
+                                "suite": spec.name,
+                                "expectation": cfg.type,
+                                "raw_table": spec.raw_table,
+                                "row_number": int(key[spec.key_column]),
+                                "column_name": column,
+                                "value": None if column is None else str(key.get(column)),
+                            }
+                        )
+            rows.append(
+                {
+                    "run_id": run_id,
+                    "suite": spec.name,
+                    "expectation": cfg.type,
+                    "column_name": cfg.kwargs.get("column"),
+                    "success": bool(res.success),
+                    "blocking": spec.blocking,
+                    "element_count": detail.get("element_count"),
+                    "unexpected_count": detail.get("unexpected_count"),
+                    "observed_value": _short_json(detail.get("observed_value")),
+                    "failing_keys": _short_json(keys[:50]) if keys else None,
+                    "input_token": token,
+                    "reused": False,
+                }
+            )
+    results = pl.DataFrame(rows, schema=RESULT_COLUMNS)
+    return SuiteOutcome(spec.name, bool(run.success), spec.blocking, results, findings)
 
 
 FINDINGS_SCHEMA = {

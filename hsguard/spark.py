@@ -1,0 +1,159 @@
+"""The Spark engine's session: checked for, configured from the dbt profile, started once.
+
+dbt-spark's ``session`` method runs Spark inside this process and joins the
+SparkSession that is already running, so hsguard starts it first, with the settings of
+the ``spark`` output of profiles.yml (rendered with the same environment variables:
+HSGUARD_SPARK_MASTER, HSGUARD_SPARK_WAREHOUSE, HSGUARD_SPARK_SHUFFLE_PARTITIONS,
+HSGUARD_SPARK_DRIVER_MEMORY). One place says how Spark is configured; nothing about a
+cluster is written in code. The raw tables registered here, the models dbt builds and
+the marts the report reads all live in that one session's catalogue.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from hsguard.paths import PROJECT_ROOT
+
+MASTER_ENV = "HSGUARD_SPARK_MASTER"
+WAREHOUSE_ENV = "HSGUARD_SPARK_WAREHOUSE"
+DEFAULT_MASTER = "local[2]"
+SPARK_TARGET = "spark"
+JAVA_VERSIONS = ("17", "21")
+#: hsguard's console shows its own progress: no Spark stage bars on the terminal.
+CONSOLE_SETTINGS = {"spark.ui.showConsoleProgress": "false"}
+
+
+class SparkUnavailable(RuntimeError):
+    """Spark cannot start here (no pyspark/dbt-spark, no Java 17); the message says what to do."""
+
+
+def missing_requirement() -> str | None:
+    """Why the Spark engine cannot run on this machine, in one line; None when it can."""
+    missing = [name for name in ("pyspark", "dbt.adapters.spark") if not module_found(name)]
+    if missing:
+        return f"the Spark engine is not installed ({', '.join(missing)} missing): run make setup-spark"
+    java = java_executable()
+    if java is None:
+        return "Spark needs Java 17 and no java is on PATH (nor in JAVA_HOME): install a JDK or JRE 17"
+    try:
+        shown = subprocess.run(
+            [java, "-version"], capture_output=True, text=True, timeout=60, check=False
+        ).stderr
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"Spark needs Java 17 and {java} -version failed: {exc}"
+    found = re.search(r'version "(\d+)', shown)
+    if found is None or found.group(1) not in JAVA_VERSIONS:
+        first = shown.strip().splitlines()[0] if shown.strip() else "nothing"
+        return f"Spark needs Java 17 (or 21); {java} -version says: {first}"
+    return None
+
+
+def module_found(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def java_executable() -> str | None:
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").is_file():
+        return str(Path(home) / "bin" / "java")
+    return shutil.which("java")
+
+
+def require_spark() -> None:
+    """Raise SparkUnavailable with missing_requirement()'s reason when Spark cannot run."""
+    reason = missing_requirement()
+    if reason is not None:
+        raise SparkUnavailable(reason)
+
+
+def profile_settings(root: Path = PROJECT_ROOT, target: str = SPARK_TARGET) -> dict[str, str]:
+    """The Spark settings (``server_side_parameters``) of ``target`` in profiles.yml,
+    rendered with the current environment as dbt renders them (``env_var``)."""
+    import jinja2
+    import yaml
+
+    profiles = yaml.safe_load((root / "profiles.yml").read_text(encoding="utf-8"))
+    output = profiles["hsguard"]["outputs"][target]
+
+    def env_var(name: str, default: str | None = None) -> str:
+        if name in os.environ:
+            return os.environ[name]
+        if default is None:
+            raise SparkUnavailable(f"profiles.yml target {target} needs the environment variable {name}")
+        return default
+
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    return {
+        key: environment.from_string(str(value)).render(env_var=env_var)
+        for key, value in (output.get("server_side_parameters") or {}).items()
+    }
+
+
+def configure(warehouse: Path, master: str | None = None) -> None:
+    """Point this process's Spark (and dbt's ``spark`` target) at ``warehouse`` (its
+    tables and Derby metastore) and ``master`` (default: HSGUARD_SPARK_MASTER, else
+    local[2]). Call before the session starts: Spark reads both once."""
+    warehouse = warehouse.resolve()
+    warehouse.mkdir(parents=True, exist_ok=True)
+    os.environ[WAREHOUSE_ENV] = str(warehouse)
+    if master:
+        os.environ[MASTER_ENV] = master
+    os.environ.setdefault(MASTER_ENV, DEFAULT_MASTER)
+
+
+def set_env(name: str, value: str | None) -> None:
+    """Set (or, with None, remove) an environment variable dbt's spark target reads."""
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+def session():
+    """The process's SparkSession (started on first use with profile_settings(), Hive
+    catalogue as dbt-spark's session method uses). Raises SparkUnavailable when Spark
+    cannot run here."""
+    require_spark()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in (profile_settings() | CONSOLE_SETTINGS).items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    quiet_query_errors()
+    return spark
+
+
+def quiet_query_errors() -> None:
+    """pyspark logs every failed statement as JSON to stderr (its SQLQueryContextLogger,
+    which does not propagate) before raising it; the error reaches the caller (dbt,
+    hsguard) and its log anyway, so that duplicate is dropped."""
+    import logging
+
+    from pyspark.logger import PySparkLogger
+
+    logger = PySparkLogger.getLogger("SQLQueryContextLogger")
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    logging.Logger.addHandler(logger, logging.NullHandler())
+
+
+def stop() -> None:
+    """Stop the process's SparkSession if one runs (frees the Derby metastore's lock)."""
+    if not module_found("pyspark"):
+        return
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()

@@ -1,0 +1,51 @@
+"""The Spark engine's plain parts: the setup check, the profile's settings, run schemas."""
+
+from __future__ import annotations
+
+from hsguard import spark
+from hsguard.spark_publish import run_query, schema_prefix
+
+
+def test_no_java_is_one_line_naming_java_17(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setattr(spark, "module_found", lambda name: True)
+    reason = spark.missing_requirement()
+    assert reason is not None and "Java 17" in reason and "\n" not in reason
+
+
+def test_an_old_java_is_refused(monkeypatch, tmp_path):
+    java = tmp_path / "bin" / "java"
+    java.parent.mkdir()
+    java.write_text("#!/bin/sh\necho 'openjdk version \"11.0.2\" 2019-01-15' >&2\n")
+    java.chmod(0o755)
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+    monkeypatch.setattr(spark, "module_found", lambda name: True)
+    reason = spark.missing_requirement()
+    assert reason is not None and "11.0.2" in reason
+
+
+def test_no_pyspark_says_make_setup_spark(monkeypatch):
+    monkeypatch.setattr(spark, "module_found", lambda name: name != "pyspark")
+    assert spark.missing_requirement().endswith("run make setup-spark")
+
+
+def test_settings_come_from_the_profile_and_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv(spark.WAREHOUSE_ENV, str(tmp_path))
+    monkeypatch.setenv(spark.MASTER_ENV, "spark://cluster:7077")
+    settings = spark.profile_settings()
+    assert settings["spark.master"] == "spark://cluster:7077"
+    assert settings["spark.sql.warehouse.dir"] == str(tmp_path)
+    assert str(tmp_path) in settings["spark.hadoop.javax.jdo.option.ConnectionURL"]
+    assert settings["spark.ui.enabled"] == "false"
+
+
+def test_run_schemas_are_spark_identifiers():
+    assert schema_prefix("20261201T020000Z-3fa9c1") == "run_20261201t020000z_3fa9c1_"
+
+
+def test_suite_queries_read_the_run_databases():
+    query = "select flags.* from marts.fct_classification_flags as flags join seeds.check_catalog as c"
+    assert run_query(query, "r_") == (
+        "select flags.* from r_marts.fct_classification_flags as flags join r_seeds.check_catalog as c"
+    )
