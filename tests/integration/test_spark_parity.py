@@ -14,7 +14,7 @@ import pytest
 from hsguard.spark import missing_requirement
 from tests.conftest import run_cli
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.spark]
 
 
 def test_parity_on_the_sample_is_exact(sample_run, cli_env, tmp_path):
