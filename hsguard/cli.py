@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -222,9 +223,7 @@ def run(
         )
         return
     from flows.nightly import nightly
-    from hsguard.console import RunConsole, quiet_console
-    from hsguard.sources import ContractError
-    from hsguard.warehouse import RunLockedError
+    from hsguard.console import quiet_console
 
     quiet_console(verbose)
     log = open_run_log(reports)
@@ -232,19 +231,31 @@ def run(
     typer.echo(
         f"  log       {log}" + ("" if verbose else " (dbt and Prefect details; --verbose shows them here)")
     )
+    run_and_summarise(
+        log,
+        lambda: nightly(
+            sources=str(sources),
+            warehouse=str(warehouse),
+            reports=str(reports),
+            full_refresh=full_refresh,
+            decimal_comma=decimal_comma,
+            date_format=date_format,
+            max_quarantine=max_quarantine,
+            accept_quarantine=accept_quarantine,
+            mapping=str(mapping) if mapping else None,
+        ),
+    )
+
+
+def run_and_summarise(log: Path, flow: Callable[[], dict], cleanup: Callable[[], None] | None = None) -> None:
+    """Run one nightly flow under the quiet console; a one-line reason for any failure, then the summary."""
+    from hsguard.console import RunConsole
+    from hsguard.sources import ContractError
+    from hsguard.warehouse import RunLockedError
+
     try:
         with RunConsole():
-            summary = nightly(
-                sources=str(sources),
-                warehouse=str(warehouse),
-                reports=str(reports),
-                full_refresh=full_refresh,
-                decimal_comma=decimal_comma,
-                date_format=date_format,
-                max_quarantine=max_quarantine,
-                accept_quarantine=accept_quarantine,
-                mapping=str(mapping) if mapping else None,
-            )
+            summary = flow()
     except RunLockedError as exc:
         fail(str(exc), EXIT_LOCKED)
     except ContractError as exc:
@@ -254,7 +265,10 @@ def run(
 
         logging.getLogger("hsguard").error("run failed", exc_info=exc)
         first = str(exc).splitlines()[0] if str(exc) else ""
-        fail(f"run failed: {type(exc).__name__}: {first} (details: {log})")
+        fail(f"run failed: {type(exc).__name__}: {first[:400]} (details: {log})")
+    finally:
+        if cleanup is not None:
+            cleanup()
     if "refused" in summary:
         fail(f"input refused, nothing published: {summary['refused']}", EXIT_INPUT_REFUSED)
     print_summary(summary)
@@ -281,42 +295,27 @@ def run_on_spark(
     if warehouse.suffix == ".duckdb":
         fail(f"--engine spark: --warehouse is the Spark warehouse directory, not a DuckDB file ({warehouse})")
     from flows.nightly_spark import nightly_spark
-    from hsguard.console import RunConsole, quiet_console
-    from hsguard.sources import ContractError
-    from hsguard.warehouse import RunLockedError
+    from hsguard.console import quiet_console
 
     quiet_console(verbose)
     log = open_run_log(reports)
     typer.echo(f"hsguard run --engine spark: sources {sources} -> Spark warehouse {warehouse}")
     typer.echo(f"  log       {log}")
-    try:
-        with RunConsole():
-            summary = nightly_spark(
-                sources=str(sources),
-                warehouse=str(warehouse),
-                reports=str(reports),
-                master=master,
-                decimal_comma=decimal_comma,
-                date_format=date_format,
-                max_quarantine=max_quarantine,
-                accept_quarantine=accept_quarantine,
-                mapping=str(mapping) if mapping else None,
-            )
-    except RunLockedError as exc:
-        fail(str(exc), EXIT_LOCKED)
-    except ContractError as exc:
-        fail(f"input refused: {exc}", EXIT_INPUT_REFUSED)
-    except Exception as exc:  # noqa: BLE001 - one line for the user, details are in the run log
-        import logging
-
-        logging.getLogger("hsguard").error("run failed", exc_info=exc)
-        first = str(exc).splitlines()[0] if str(exc) else ""
-        fail(f"run failed: {type(exc).__name__}: {first[:400]} (details: {log})")
-    finally:
-        spark.stop()
-    if "refused" in summary:
-        fail(f"input refused, nothing published: {summary['refused']}", EXIT_INPUT_REFUSED)
-    print_summary(summary)
+    run_and_summarise(
+        log,
+        lambda: nightly_spark(
+            sources=str(sources),
+            warehouse=str(warehouse),
+            reports=str(reports),
+            master=master,
+            decimal_comma=decimal_comma,
+            date_format=date_format,
+            max_quarantine=max_quarantine,
+            accept_quarantine=accept_quarantine,
+            mapping=str(mapping) if mapping else None,
+        ),
+        cleanup=spark.stop,
+    )
 
 
 @app.command("check-input")
