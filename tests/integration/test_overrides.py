@@ -282,8 +282,18 @@ def test_flag_history_first_and_last_seen(scenario):
         db,
         "select first_seen_run_id, last_seen_run_id, status, count(*) from audit.flag_history group by all",
     )
-    assert run0 != run1 and {(r[0], r[1]) for r in rows} == {(run0, run1)}
-    assert query(db, "select count(*) from audit.flag_history") == query(
+    # every flag of night 0 is seen again on night 1 but the screening hit that night 1's
+    # screening decision rules out: that one is resolved on night 1
+    assert run0 != run1 and {(r[0], r[1]) for r in rows} == {(run0, run1), (run0, run0)}
+    gone = query(
+        db,
+        "select history.check_code, history.status, history.resolved_run_id, trim(shipments.end_user) "
+        "from audit.flag_history as history inner join raw.erp_shipments as shipments using (shipment_id) "
+        "where history.last_seen_run_id = ?",
+        [run0],
+    )
+    assert gone == [("PARTY_SCREENING_HIT", "resolved", run1, scenario["screened"][0])]
+    assert query(db, "select count(*) - 1 from audit.flag_history") == query(
         db, "select count(*) from marts.fct_classification_flags"
     )
     assert history_row(db, scenario["stale"], "CLASSIFICATION_STALE")["status"] == "overridden"
