@@ -19,6 +19,8 @@ from typing import Any
 import polars as pl
 import pycountry
 
+from hsguard.paths import PROJECT_ROOT
+
 # --------------------------------------------------------------------------- shared helpers
 
 #: Reasons for control that can head a CCL licence-requirement line.
@@ -140,9 +142,107 @@ def _requirement_lines(entry: Mapping[str, Any]) -> Iterator[_RequirementLine]:
             )
 
 
-def _ccl_entries(path: Path) -> list[dict[str, Any]]:
-    entries = _load_json(path)["entries"]
-    for entry in entries:
+#: Entries authored from the eCFR text where the bundled file lost them (a seed: see
+#: ``seeds/_seeds.yml``); read by the loader so that they go through the same parsers.
+CCL_SUPPLEMENT_PATH = PROJECT_ROOT / "seeds" / "ccl_entry_supplement.csv"
+
+_LICENSE_REQUIREMENTS = " License Requirements "
+#: The start of the next entry inside a merged record: "... reading. 2B352 Equipment ...".
+_NEXT_ENTRY = re.compile(r"[.;]\s+(\d[A-E]\d{3})\s+(?=[\u201c\"A-Z])")
+
+
+def _split_merged_entry(entry: Mapping[str, Any], known: set[str]) -> list[dict[str, Any]] | None:
+    """A record that merges two CCL entries -> [first, second], else None.
+
+    In the bundled ccl.json three records (0D606, 2B351, 3E001) carry in their ``heading`` the
+    whole text of their own entry (licence requirements, exceptions, items) followed by the
+    heading of the next entry (0D614, 2B352, 3E002), and their structured fields
+    (``reasonForControl``, ``countryChart``, ``licenceExceptionFlags``, ``relatedControls``,
+    ``items``) are those of that next entry. The next entry gets the structured fields; the
+    first keeps its heading and is flagged ``_lost_fields`` (its own fields come from the
+    supplement seed). Only a code that is not an entry of the file, after the first entry's
+    "License Requirements", counts as the start of a merged entry.
+    """
+    heading = str(entry.get("heading") or "")
+    cut = heading.find(_LICENSE_REQUIREMENTS)
+    if cut < 0:
+        return None
+    starts = [
+        m
+        for m in _NEXT_ENTRY.finditer(heading, cut)
+        if m.group(1) != entry["eccn"] and m.group(1) not in known
+    ]
+    if not starts:
+        return None
+    start = starts[-1]
+    code = start.group(1)
+    second = {
+        **entry,
+        "eccn": code,
+        "category": code[0],
+        "productGroup": code[1],
+        "heading": heading[start.end() :].strip(),
+    }
+    first = {
+        **entry,
+        "heading": heading[:cut].strip(),
+        "_lost_fields": True,
+    }
+    return [first, second]
+
+
+def _supplement_entries(path: Path = CCL_SUPPLEMENT_PATH) -> dict[str, dict[str, Any]]:
+    """The supplement seed (one row per field of an entry, in order) -> ccl.json-shaped entries."""
+    if not Path(path).is_file():
+        return {}
+    entries: dict[str, dict[str, Any]] = {}
+    frame = pl.read_csv(path, infer_schema=False).sort(["eccn", pl.col("position").cast(pl.Int64)])
+    for row in frame.iter_rows(named=True):
+        eccn = row["eccn"]
+        entry = entries.setdefault(
+            eccn,
+            {
+                "eccn": eccn,
+                "category": eccn[0],
+                "productGroup": eccn[1],
+                "heading": None,
+                "reasonForControl": None,
+                "countryChart": [],
+                "licenceExceptionFlags": {},
+                "staSpecialConditions": None,
+                "relatedControls": None,
+                "items": [],
+                "_supplement": True,
+            },
+        )
+        field, key, value = row["field"], row["key"], row["value"]
+        if field == "heading":
+            entry["heading"] = value
+        elif field == "reason_for_control":
+            entry["reasonForControl"] = value
+        elif field == "requirement":
+            entry["countryChart"].append({"control": key, "countryChart": value})
+        elif field == "licence_exception":
+            entry["licenceExceptionFlags"][key] = value
+            if key == "STA":
+                entry["staSpecialConditions"] = f"STA: {value}"
+        elif field == "related_controls":
+            entry["relatedControls"] = value
+        elif field == "item":
+            entry["items"].append(
+                {"paragraph": key, "kind": "item", "depth": len(key.split(".")), "text": value}
+            )
+        else:
+            raise ValueError(f"{Path(path).name}: unknown field {field!r} for {eccn}")
+    return entries
+
+
+def ccl_entries(path: Path, supplement_path: Path = CCL_SUPPLEMENT_PATH) -> list[dict[str, Any]]:
+    """The CCL entries of ``ccl.json``, with the records that merge two entries split
+    (:func:`_split_merged_entry`) and the supplement seed's entries used where the file lacks
+    an entry or lost its fields in a merge (an entry the file has whole is kept as it is)."""
+    raw = _load_json(path)["entries"]
+    for entry in raw:
         eccn = entry.get("eccn") or ""
         if not _ECCN.match(eccn):
             raise ValueError(f"{Path(path).name}: malformed ECCN {eccn!r}")
@@ -150,7 +250,25 @@ def _ccl_entries(path: Path) -> list[dict[str, Any]]:
             raise ValueError(
                 f"{Path(path).name}: {eccn} has category/productGroup that disagree with its ECCN"
             )
-    return entries
+    known = {entry["eccn"] for entry in raw}
+    entries: list[dict[str, Any]] = []
+    for entry in raw:
+        entries.extend(_split_merged_entry(entry, known) or [entry])
+    supplement = _supplement_entries(supplement_path)
+    present = {entry["eccn"] for entry in entries}
+    result = []
+    for entry in entries:
+        authored = supplement.get(entry["eccn"])
+        if authored is not None and entry.get("_lost_fields"):
+            result.append(authored)
+        else:
+            result.append(entry)
+    result.extend(authored for eccn, authored in supplement.items() if eccn not in present)
+    return result
+
+
+def _ccl_entries(path: Path) -> list[dict[str, Any]]:
+    return ccl_entries(path)
 
 
 def _licence_exception_summary(flags: Mapping[str, Any] | None) -> str | None:

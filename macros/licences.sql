@@ -648,10 +648,11 @@ final as (
             when basis = 'not_on_ccl'
                 then 'ECCN ' || eccn || ' is not on the loaded Commerce Control List: the licence requirement cannot be determined.'
             when basis = 'unknown_paragraph'
-                then 'ECCN ' || eccn || ': paragraph .' || split_part(substr(eccn, 7), '.', 1) || ' of '
+                then 'ECCN ' || eccn || ': paragraph .' || substr(eccn, 7) || ' of '
                     || substr(eccn, 1, 5) || ' is ' || case when paragraph_status = 'reserved' then 'reserved'
                         else 'not in the entry''s text as bundled' end
-                    || ' (paragraphs: ' || coalesce(entry_paragraphs, 'none') || '): the licence requirement cannot '
+                    || ' (nearest existing paragraphs: ' || coalesce(entry_paragraphs, 'none')
+                    || '): the licence requirement cannot '
                     || 'be determined.'
             when basis = 'ru_by_ccl'
                 then 'Any item on the Commerce Control List needs a licence for Russia and Belarus (§ 746.8(a)(1)). '
@@ -665,6 +666,7 @@ final as (
             when basis = 'ear99'
                 then 'EAR99 to ' || destination_country || ': no licence required (NLR) under the Country Chart; '
                     || 'end-use/end-user prohibitions (Part 744) are not evaluated.'
+                    || coalesce(' ' || footnote_evidence, '')
             when basis = 'military_end_use'
                 then 'ECCN ' || eccn || ' is on Supp. 2 to Part 744 and ' || destination_country || ' is a § 744.21 '
                     || 'destination: a licence is required if the item is intended for a military end use or end user, '
@@ -682,6 +684,7 @@ final as (
                     || 'meeting conditions the data does not hold. ' || coalesce(requirement_evidence, '')
             else 'ECCN ' || eccn || ' to ' || destination_country || ': '
                 || coalesce(requirement_evidence, 'no licence-requirement lines')
+                || coalesce(' ' || footnote_evidence, '')
         end
         || ' [' || citation || ']'
         || case when license_ref is not null then ' Licence ' || license_ref || ' recorded.' else '' end
@@ -696,11 +699,14 @@ select * from final
 
 
 {#- Declared ECCN paragraphs that are not paragraphs of the entry, where its item text is
-    bundled (stg_ccl__paragraphs: categories 1, 3, 4, 5): the top-level paragraph is reserved
-    or not in the entry's text ('1C230.a': its items a-c are what 1C230 does not control).
-    One row per such ECCN of `eccns` (column eccn, normalised) with paragraph_status
-    (reserved / not_in_entry) and the entry's top-level paragraphs. Used by ECCN_UNKNOWN and
-    by license_determinations (undetermined). -#}
+    bundled (stg_ccl__paragraphs: categories 1, 3, 4, 5, and the supplement's entries): the
+    declared path, at any depth ('3A001.b.2.a'), is reserved or not in the entry's text
+    ('1C230.a': its items a-c are what 1C230 does not control; '3A001.b.2.z'). One row per such
+    ECCN of `eccns` (column eccn, normalised) with paragraph_status (reserved / not_in_entry),
+    declared_paragraph, nearest_paragraph (the deepest listed ancestor of the declared path,
+    '' for the entry itself) and entry_paragraphs: the nearest existing paragraphs (the listed
+    paragraphs directly under nearest_paragraph; that paragraph itself when it has none).
+    Used by ECCN_UNKNOWN and by license_determinations (undetermined). -#}
 {% macro eccn_paragraph_checks(eccns) -%}
 with
 
@@ -709,7 +715,8 @@ declared as (
     select distinct
         eccn,
         substr(eccn, 1, 5) as base_eccn,
-        split_part(substr(eccn, 7), '.', 1) as top_paragraph
+        split_part(substr(eccn, 7), '.', 1) as top_paragraph,
+        substr(eccn, 7) as declared_paragraph
     from {{ eccns }}
     where eccn is not null and eccn != 'EAR99' and length(eccn) > 6 and {{ is_valid_eccn('eccn') }}
 
@@ -728,37 +735,89 @@ entries as (
 
 ),
 
-top_paragraphs as (
+listed as (
 
-    select
-        eccn,
-        {{ dbt.listagg("'.' || paragraph", "', '", "order by paragraph") }} as entry_paragraphs
-    from paragraphs
-    where status = 'listed' and paragraph not like '%.%'
-    group by eccn
+    select eccn, paragraph from paragraphs where status = 'listed'
 
 ),
 
-checked as (
+unknown as (
 
     select
         declared.eccn,
         declared.base_eccn,
         declared.top_paragraph,
-        coalesce(paragraphs.status, 'not_in_entry') as paragraph_status,
-        top_paragraphs.entry_paragraphs
+        declared.declared_paragraph,
+        coalesce(paragraphs.status, 'not_in_entry') as paragraph_status
 
     from declared
     inner join entries
         on declared.base_eccn = entries.eccn
     left join paragraphs
         on declared.base_eccn = paragraphs.eccn
-        and declared.top_paragraph = paragraphs.paragraph
-    left join top_paragraphs
-        on declared.base_eccn = top_paragraphs.eccn
+        and declared.declared_paragraph = paragraphs.paragraph
+    where coalesce(paragraphs.status, 'not_in_entry') != 'listed'
+
+),
+
+nearest as (
+
+    select
+        unknown.eccn,
+        substr(unknown.declared_paragraph, 1, coalesce(max(length(listed.paragraph)), 0)) as nearest_paragraph
+
+    from unknown
+    left join listed
+        on unknown.base_eccn = listed.eccn
+        and unknown.declared_paragraph like listed.paragraph || '.%'
+    group by unknown.eccn, unknown.declared_paragraph
+
+),
+
+nearest_children as (
+
+    select
+        nearest.eccn,
+        {{ dbt.listagg("'.' || listed.paragraph", "', '", "order by listed.paragraph") }} as child_paragraphs
+
+    from nearest
+    inner join unknown
+        on nearest.eccn = unknown.eccn
+    inner join listed
+        on unknown.base_eccn = listed.eccn
+        and (
+            (nearest.nearest_paragraph = '' and listed.paragraph not like '%.%')
+            or (
+                nearest.nearest_paragraph != ''
+                and listed.paragraph like nearest.nearest_paragraph || '.%'
+                and listed.paragraph not like nearest.nearest_paragraph || '.%.%'
+            )
+        )
+    group by nearest.eccn
+
+),
+
+checked as (
+
+    select
+        unknown.eccn,
+        unknown.base_eccn,
+        unknown.top_paragraph,
+        unknown.declared_paragraph,
+        unknown.paragraph_status,
+        nearest.nearest_paragraph,
+        coalesce(
+            nearest_children.child_paragraphs,
+            case when nearest.nearest_paragraph != '' then '.' || nearest.nearest_paragraph end
+        ) as entry_paragraphs
+
+    from unknown
+    inner join nearest
+        on unknown.eccn = nearest.eccn
+    left join nearest_children
+        on unknown.eccn = nearest_children.eccn
 
 )
 
 select * from checked
-where paragraph_status != 'listed'
 {%- endmacro %}

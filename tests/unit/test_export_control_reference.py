@@ -106,12 +106,14 @@ def test_every_parser_returns_exactly_its_schema(eccns, requirements, chart, gro
 # --------------------------------------------------------------------------- CCL
 
 
-def test_ccl_has_all_633_eccns_in_ten_categories(eccns):
-    assert eccns.height == 633
-    assert eccns["eccn"].n_unique() == 633
+def test_ccl_has_all_636_eccns_in_ten_categories(eccns):
+    # 633 records in ccl.json, three of which merge two entries (0D606+0D614, 2B351+2B352,
+    # 3E001+3E002): split by the loader
+    assert eccns.height == 636
+    assert eccns["eccn"].n_unique() == 636
     assert sorted(eccns["category"].unique()) == [str(d) for d in range(10)]
     assert sorted(eccns["product_group"].unique()) == ["A", "B", "C", "D", "E"]
-    assert eccns["_row_number"].to_list() == list(range(1, 634))
+    assert eccns["_row_number"].to_list() == list(range(1, 637))
     first = eccns.row(0, named=True)
     assert (first["eccn"], first["category"], first["product_group"]) == (
         "0A002",
@@ -175,12 +177,13 @@ def test_3a001_columns(requirements):
 def test_lines_pointing_elsewhere_have_no_columns(requirements):
     worldwide = requirements.filter(pl.col("chart_text").str.contains("(?i)destination worldwide"))
     groups = requirements.filter(pl.col("chart_text").str.contains("Country Group"))
-    assert worldwide.height == 18 and groups.height == 29
+    assert worldwide.height == 18 and groups.height == 31  # 29 + 3E001 (supplement seed): 2
     for frame in (worldwide, groups):
         assert frame["points_elsewhere"].all()
         assert frame["chart_columns"].null_count() == frame.height
     assert requirements["points_elsewhere"].to_list() == requirements["chart_columns"].is_null().to_list()
-    assert requirements.height == 1537 and requirements["eccn"].n_unique() == 563
+    # 1537 lines in ccl.json + 15 of the split entries (2B351: 2, 0D606: 5, 3E001: 8 from the supplement)
+    assert requirements.height == 1552 and requirements["eccn"].n_unique() == 566
 
 
 def test_column_prefix_always_matches_reason(requirements):
@@ -227,7 +230,58 @@ def test_source_quirks_are_handled(eccns, requirements):
     # 0A998, 8D999 only the Russian sanctions line: no reason codes for 72.
     assert eccns.filter(pl.col("eccn") == "0E001")["reasons_for_control"].to_list() == [None]
     assert eccns["reason_codes"].null_count() == 72
-    assert requirements["eccn"].n_unique() == 633 - 70
+    assert requirements["eccn"].n_unique() == 636 - 70
+
+
+def test_merged_records_are_split_and_the_first_entry_comes_from_the_supplement(eccns, requirements):
+    """ccl.json's 2B351 record carries 2B351's text in its heading and 2B352's fields."""
+    rows = {
+        r["eccn"]: r
+        for r in eccns.filter(
+            pl.col("eccn").is_in(["2B351", "2B352", "0D606", "0D614", "3E001", "3E002"])
+        ).iter_rows(named=True)
+    }
+    assert set(rows) == {"2B351", "2B352", "0D606", "0D614", "3E001", "3E002"}
+    assert rows["2B352"]["heading"].startswith("Equipment Capable of Use in Handling Biological Materials")
+    assert rows["2B352"]["reason_codes"] == "CB,AT"
+    assert rows["2B351"]["heading"].endswith("(see List of Items Controlled).")
+    assert "License Requirements" not in rows["2B351"]["heading"]
+    assert "2B352" not in rows["2B351"]["heading"]
+    assert rows["3E001"]["reason_codes"] == "NS,MT,NP,RS,AT"
+    assert rows["3E002"]["reason_codes"] == "NS,AT"
+    assert rows["0D614"]["heading"].startswith("\u201cSoftware\u201d related to military training")
+    od606 = requirements.filter(pl.col("eccn") == "0D606").sort("line_number")
+    assert od606["chart_columns"].to_list() == ["NS1", "RS1", None, "AT1", None]
+    assert od606.row(2, named=True)["rule_destinations"] == "CN,RU,VE"  # RS applies to 0D606.y
+
+
+def test_split_only_where_the_next_code_is_no_entry(tmp_path):
+    from hsguard.export_control_reference import ccl_entries
+
+    heading = (
+        "Things (see List of Items Controlled). License Requirements Reason for Control: AT"
+        " ... Items: a. Foo. 9Z999 Other."
+    )
+    record = {
+        "eccn": "1A001",
+        "category": "1",
+        "productGroup": "A",
+        "heading": heading.replace("9Z999", "1A002"),
+    }
+    path = tmp_path / "ccl.json"
+    empty = tmp_path / "none.csv"
+    # 1A002 is an entry of the file: a reference, not a merged entry
+    path.write_text(json.dumps({"entries": [record, {**record, "eccn": "1A002"}]}), encoding="utf-8")
+    assert [e["eccn"] for e in ccl_entries(path, empty)] == ["1A001", "1A002"]
+    # 1A003 is not: the record merges 1A001 and 1A003
+    path.write_text(
+        json.dumps({"entries": [{**record, "heading": heading.replace("9Z999", "1A003")}]}), encoding="utf-8"
+    )
+    split = ccl_entries(path, empty)
+    assert [(e["eccn"], e["heading"]) for e in split] == [
+        ("1A001", "Things (see List of Items Controlled)."),
+        ("1A003", "Other."),
+    ]
 
 
 def test_license_exception_catalogue():

@@ -1,6 +1,7 @@
 {#- ECCN_UNKNOWN: the base ECCN is not on the loaded CCL, or (where the entry's item text is
     bundled) the declared paragraph is reserved or not a paragraph of the entry
-    (macro eccn_paragraph_checks), with the entry's paragraphs. -#}
+    (macro eccn_paragraph_checks, at any depth: 3A001.b.2.z), with the nearest existing
+    paragraphs. -#}
 
 with
 
@@ -45,13 +46,14 @@ paragraph_unknown as (
     select
         eccns.sku,
         eccns.eccn_raw,
-        'ECCN ' || eccns.eccn || ': paragraph .' || unknown_paragraphs.top_paragraph || ' of '
+        'ECCN ' || eccns.eccn || ': paragraph .' || unknown_paragraphs.declared_paragraph || ' of '
         || eccns.base_eccn || ' is '
         || case
             when unknown_paragraphs.paragraph_status = 'reserved' then 'reserved'
             else 'not in the entry''s text (EAR Part 774 Supp. 1, eCFR 2026-07-23)'
         end
-        || '; its paragraphs: ' || coalesce(unknown_paragraphs.entry_paragraphs, 'none') || '.' as evidence
+        || '; nearest existing paragraphs: ' || coalesce(unknown_paragraphs.entry_paragraphs, 'none')
+        || '.' as evidence
 
     from eccns
     inner join unknown_paragraphs
