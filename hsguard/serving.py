@@ -137,6 +137,40 @@ def _alive(pid: int) -> bool:
     return done == 0
 
 
+async def retarget_scheduled_runs(deployment_id) -> int:
+    """Give the deployment's runs that are still waiting for their time the deployment's
+    current parameters; returns how many were changed.
+
+    Prefect's scheduler creates a deployment's next runs ahead of time, each with a copy of
+    the parameters it had then. A ``serve`` restarted with other ``--sources``,
+    ``--warehouse`` or ``--reports`` updates the deployment, but without this the runs
+    already scheduled would still audit the old sources into the old warehouse."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterId,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    changed = 0
+    async with get_client() as client:
+        parameters = (await client.read_deployment(deployment_id)).parameters
+        waiting = await client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])),
+            flow_run_filter=FlowRunFilter(
+                state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED]))
+            ),
+        )
+        for run in waiting:
+            if run.parameters != parameters:
+                await client.update_flow_run(run.id, parameters=parameters)
+                changed += 1
+    return changed
+
+
 def serve_nightly(cron: str, timezone: str, parameters: dict, exclude_pids: set[int]) -> str:
     """Serve the nightly flow as deployment ``nightly/hsguard-nightly`` on ``cron`` until
     SIGINT or SIGTERM; returns the name of the signal that stopped it."""
@@ -144,7 +178,7 @@ def serve_nightly(cron: str, timezone: str, parameters: dict, exclude_pids: set[
     from prefect.schedules import Cron
 
     runner = Runner(name="hsguard-nightly", pause_on_shutdown=True, limit=1)
-    runner.add_flow(
+    deployment_id = runner.add_flow(
         SERVED_NIGHTLY,
         name="hsguard-nightly",
         schedules=[Cron(cron, timezone=timezone)],
@@ -173,6 +207,9 @@ def serve_nightly(cron: str, timezone: str, parameters: dict, exclude_pids: set[
 
     async def main() -> None:
         loop_box.append(asyncio.get_running_loop())
+        retargeted = await retarget_scheduled_runs(deployment_id)
+        if retargeted:
+            logger.info("%d scheduled run(s) of an earlier serve now use this serve's parameters", retargeted)
         started = asyncio.create_task(runner.start())
         waiter = asyncio.create_task(stop.wait())
         await asyncio.wait({started, waiter}, return_when=asyncio.FIRST_COMPLETED)

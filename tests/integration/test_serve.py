@@ -105,3 +105,45 @@ def test_serve_runs_the_nightly_deployment_on_its_cron_schedule(cli_env, publish
     assert not list(warehouse.parent.glob(".hsguard-build-*"))
     assert warehouse.exists()
     assert (reports / "latest" / "summary.json").exists()
+
+
+def test_a_restarted_serve_gives_waiting_runs_its_new_parameters(prefect_server):
+    """Runs the scheduler created for an earlier serve (other --sources/--warehouse) take
+    the deployment's current parameters; runs that already ran keep theirs."""
+    import asyncio
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import DeploymentUpdate
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.states import Completed, Scheduled
+
+    from hsguard.serving import SERVED_NIGHTLY, retarget_scheduled_runs
+
+    old = {"sources": "/srv/erp/old", "warehouse": "/srv/wh/old.duckdb", "reports": "/srv/reports/old"}
+    new = {"sources": "/srv/erp/new", "warehouse": "/srv/wh/new.duckdb", "reports": "/srv/reports/new"}
+
+    async def scenario():
+        async with get_client() as client:
+            flow_id = await client.create_flow(SERVED_NIGHTLY)
+            name = f"retarget-{uuid.uuid4().hex[:8]}"
+            deployment = await client.create_deployment(flow_id, name, parameters=old)
+            tomorrow = Scheduled(scheduled_time=datetime.now(UTC) + timedelta(days=1))
+            waiting = await client.create_flow_run_from_deployment(deployment, state=tomorrow)
+            done = await client.create_flow_run_from_deployment(deployment, state=Completed())
+            # what a restart with other options does to the deployment (Runner.add_flow)
+            await client.update_deployment(deployment, DeploymentUpdate(parameters=new))
+        changed = await retarget_scheduled_runs(deployment)
+        async with get_client() as client:
+            return (
+                changed,
+                (await client.read_flow_run(waiting.id)).parameters,
+                (await client.read_flow_run(done.id)).parameters,
+            )
+
+    with temporary_settings({PREFECT_API_URL: prefect_server}):
+        changed, waiting_parameters, done_parameters = asyncio.run(scenario())
+    assert waiting_parameters == new
+    assert done_parameters == old
+    assert changed == 1
