@@ -84,23 +84,38 @@ declared_scores as (
 
 ),
 
-chapter_heading_scores as (
+declared_chapter_tokens as (
 
-    -- every heading of the declared chapter that shares a word with the description
+    -- the description's words once per declared chapter (grouped first: joined straight to
+    -- the heading terms, DuckDB matched every heading term of the word before the chapter)
     select
         declared_chapters.text_key,
         declared_chapters.scheme,
         declared_chapters.chapter_code,
-        heading_terms.heading_code,
-        {{ heading_score('query_terms', 'heading_terms') }} as heading_score
+        query_terms.token,
+        sum(query_terms.heading_weight) as heading_weight
     from declared_chapters
     inner join {{ ref('int_candidate_query_terms') }} as query_terms
         on declared_chapters.text_key = query_terms.text_key
+    group by declared_chapters.text_key, declared_chapters.scheme, declared_chapters.chapter_code, query_terms.token
+
+),
+
+chapter_heading_scores as (
+
+    -- every heading of the declared chapter that shares a word with the description
+    select
+        query_terms.text_key,
+        query_terms.scheme,
+        query_terms.chapter_code,
+        heading_terms.heading_code,
+        {{ heading_score('query_terms', 'heading_terms') }} as heading_score
+    from declared_chapter_tokens as query_terms
     inner join {{ ref('int_candidate_heading_terms') }} as heading_terms
-        on declared_chapters.scheme = heading_terms.scheme
-        and declared_chapters.chapter_code = substr(heading_terms.heading_code, 1, 2)
+        on query_terms.scheme = heading_terms.scheme
         and query_terms.token = heading_terms.token
-    group by declared_chapters.text_key, declared_chapters.scheme, declared_chapters.chapter_code, heading_terms.heading_code
+        and query_terms.chapter_code = substr(heading_terms.heading_code, 1, 2)
+    group by query_terms.text_key, query_terms.scheme, query_terms.chapter_code, heading_terms.heading_code
 
 ),
 
