@@ -9,8 +9,10 @@ The rulings are split into ``folds`` folds (fixed seed). For each fold:
 2. **Fit on the training folds only**: the confidence coefficients (logistic regression
    of "rank 1 right at 6 digits" on the rank-1 score and its lead over rank 2), the
    ``is_abstain`` threshold (the lowest confidence above which rank 1 is right at least
-   half the time) and the HS_TEXT_MISMATCH heading-share threshold (the largest that
-   flags at most 1 % of the training products declaring their own code).
+   half the time) and the HS_TEXT_MISMATCH thresholds (heading share, chapter share,
+   the chapter's best heading share, the rank-1 confidence at which the candidates are
+   sure of another chapter: the grid point that catches the most far-away codes among
+   those flagging at most 1 % of the training products declaring their own code).
 3. **Held-out build** — the fold's rulings are the products (own or far-away code, as
    above) and only the training rulings are evidence; the fitted values are passed to
    the same dbt SQL as dbt vars. Its candidates and its HS_TEXT_MISMATCH flags are
@@ -52,7 +54,11 @@ FAR_SHARE = 0.5
 #: At most this share of correctly coded training products may be flagged.
 TEXT_MISMATCH_TRAIN_FP = 0.01
 SHARE_GRID = tuple(round(0.05 * i, 2) for i in range(1, 13))  # 0.05 .. 0.60
-CHAPTER_GRID = (0.1, 0.2, 0.3, 0.5, 1.01)  # 1.01: the chapter share not used
+CHAPTER_GRID = (0.1, 0.2, 0.3, 0.5, 1.01)  # 1.01: the chapter guard not used
+#: the declared chapter's best heading share (0: not used)
+CHAPTER_HEADING_GRID = (0.0, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+#: the rank-1 confidence at which the candidates are sure of another chapter (1.01: not used)
+SURE_GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)
 ABSTAIN_GRID = tuple(round(0.05 * i, 2) for i in range(1, 19))  # 0.05 .. 0.90
 DEFAULT_COEFFICIENTS = (-3.0, 1.6, 4.0)
 SELECT = ("+fct_product_candidates", "+int_flags_hs_text_mismatch")
@@ -112,7 +118,8 @@ def _build(root: Path, products: pl.DataFrame, evidence: pl.DataFrame, dbt_vars:
                 "from marts.fct_product_candidates where scheme = 'HTSUS' order by sku, rank"
             ).pl(),
             "support": con.execute(
-                "select sku, declared_code, declared_heading_share, declared_chapter_share "
+                "select sku, declared_code, declared_heading_share, declared_chapter_share, "
+                "declared_chapter_best_heading_share "
                 "from intermediate.int_candidate_declared_support where scheme = 'HTSUS'"
             ).pl(),
             "flags": con.execute(
@@ -204,30 +211,51 @@ def choose_abstain(rows: list[tuple[float, bool]], target: float = 0.5) -> float
     return ABSTAIN_GRID[-1]
 
 
+def text_mismatch_flags(row: tuple, thresholds: tuple[float, float, float, float]) -> bool:
+    """The rule of int_flags_hs_text_mismatch on one product, for choosing its thresholds.
+
+    row: (declared heading share, declared chapter share, the declared chapter's best
+    heading share, any top-k candidate in the declared chapter, rank-1 confidence, ...);
+    thresholds: (heading share, chapter share, chapter's best heading share, sure confidence)."""
+    heading, chapter, chapter_heading, same_chapter, confidence = row[:5]
+    t, c, c2, k = thresholds
+    return (
+        heading is not None
+        and heading < t
+        and not same_chapter
+        and ((chapter or 0.0) < c or (chapter_heading or 0.0) < c2 or (confidence or 0.0) >= k)
+    )
+
+
 def choose_shares(
-    rows: list[tuple[float | None, float | None, bool, bool]], max_fp: float = TEXT_MISMATCH_TRAIN_FP
-) -> tuple[float, float]:
-    """(heading-share, chapter-share) thresholds of HS_TEXT_MISMATCH from the training products.
+    rows: list[tuple], max_fp: float = TEXT_MISMATCH_TRAIN_FP
+) -> tuple[float, float, float, float]:
+    """The thresholds of HS_TEXT_MISMATCH from the training products: (heading share,
+    chapter share, chapter's best heading share, sure confidence).
 
-    rows: (declared heading share, declared chapter share, any top-k candidate in the
-    declared chapter, is_far). Among the grid pairs that flag at most ``max_fp`` of the
-    correctly coded products (or, when none does, the fewest the grid allows), the one
-    that flags the most far-away codes; ties go to the smaller thresholds."""
-    negatives = [r for r in rows if not r[3]]
-    positives = [r for r in rows if r[3]]
-
-    def flags(r, t, c):
-        return (r[0] or 0.0) < t and (r[1] or 0.0) < c and not r[2]
-
+    rows: (declared heading share, declared chapter share, the declared chapter's best
+    heading share, any top-k candidate in the declared chapter, rank-1 confidence,
+    is_far). Among the grid points that flag at most ``max_fp`` of the correctly coded
+    products (or, when none does, the fewest the grid allows), the one that flags the
+    most far-away codes; ties go to the stricter thresholds (smaller shares, a higher
+    confidence)."""
+    negatives = [r for r in rows if not r[5]]
+    positives = [r for r in rows if r[5]]
     scored = []
     for t in SHARE_GRID:
         for c in CHAPTER_GRID:
-            fp = sum(flags(r, t, c) for r in negatives) / max(len(negatives), 1)
-            tp = sum(flags(r, t, c) for r in positives) / max(len(positives), 1)
-            scored.append((fp, tp, t, c))
+            for c2 in CHAPTER_HEADING_GRID:
+                for k in SURE_GRID:
+                    point = (t, c, c2, k)
+                    fp = sum(text_mismatch_flags(r, point) for r in negatives) / max(len(negatives), 1)
+                    tp = sum(text_mismatch_flags(r, point) for r in positives) / max(len(positives), 1)
+                    scored.append((fp, tp, point))
     allowed = max(max_fp, min(fp for fp, *_ in scored))
-    best = max((x for x in scored if x[0] <= allowed + 1e-12), key=lambda x: (x[1], -x[2], -x[3]))
-    return best[2], best[3]
+    best = max(
+        (x for x in scored if x[0] <= allowed + 1e-12),
+        key=lambda x: (x[1], -x[2][0], -x[2][1], -x[2][2], x[2][3]),
+    )
+    return best[2]
 
 
 def _same_chapter(ranked: list[dict], declared: str) -> bool:
@@ -324,18 +352,23 @@ def evaluate_kfold(
                 (
                     support[rid]["declared_heading_share"],
                     support[rid]["declared_chapter_share"],
+                    support[rid]["declared_chapter_best_heading_share"],
                     _same_chapter(tr_ranked.get(rid, []), declared[rid][0]),
+                    # the rank-1 confidence the held-out build will compute: the fitted coefficients
+                    _logistic(coefficients, rank1_features(tr_ranked[rid])) if tr_ranked.get(rid) else 0.0,
                     declared[rid][1],
                 )
                 for rid in tr_truth
                 if rid in support
             ]
-            share, chapter_share = choose_shares(share_rows)
+            share, chapter_share, chapter_heading_share, sure = choose_shares(share_rows)
             fitted = {
                 "candidates_confidence_coefficients": list(coefficients),
                 "candidates_abstain_below": abstain,
                 "text_mismatch_max_heading_share": share,
                 "text_mismatch_max_chapter_share": chapter_share,
+                "text_mismatch_max_chapter_heading_share": chapter_heading_share,
+                "text_mismatch_sure_confidence": sure,
             }
             say(f"fold {f + 1}/{folds}: held-out build ({held.height} rulings; fitted {fitted})")
             ho = _build(root, _products(held, declared), train, {**base_vars, **fitted}, f"held{f}")
@@ -550,7 +583,7 @@ def format_kfold(result: dict, misses: int = 0) -> str:
     lines += [
         "",
         "| fold | n | top-1 @6 | top-5 @6 | confidence coefficients | abstain below "
-        "| text-mismatch heading / chapter share |",
+        "| text-mismatch heading / chapter / chapter's best heading share, sure confidence |",
         "|---:|---:|---:|---:|---|---:|---:|",
     ]
     for p in result["per_fold"]:
@@ -559,7 +592,9 @@ def format_kfold(result: dict, misses: int = 0) -> str:
             f"| {p['fold'] + 1} | {p['n']} | {p['accuracy']['top1_6']:.1%} | "
             f"{p['accuracy'][f'top{k}_6']:.1%} | "
             f"{fitted['candidates_confidence_coefficients']} | {fitted['candidates_abstain_below']} | "
-            f"{fitted['text_mismatch_max_heading_share']} / {fitted['text_mismatch_max_chapter_share']} |"
+            f"{fitted['text_mismatch_max_heading_share']} / {fitted['text_mismatch_max_chapter_share']} / "
+            f"{fitted['text_mismatch_max_chapter_heading_share']}, "
+            f"{fitted['text_mismatch_sure_confidence']} |"
         )
     tm = result["text_mismatch"]
     lines += [

@@ -11,6 +11,7 @@ from hsguard.candidate_evaluation import (
     choose_abstain,
     choose_shares,
     fit_logistic,
+    text_mismatch_flags,
 )
 from hsguard.codes import strip_separators
 from hsguard.sample import _section, generate_real_text, pick_far_code
@@ -52,14 +53,39 @@ def test_abstain_threshold_is_where_rank_one_is_right_half_the_time():
 
 
 def test_text_mismatch_thresholds_keep_false_flags_down_first():
-    # (heading share, chapter share, candidate in declared chapter, is_far)
-    far = [(0.0, 0.0, False, True)] * 40 + [(0.3, 0.1, False, True)] * 10
-    own = [(1.0, 1.0, True, False)] * 80 + [(0.3, 0.6, False, False)] * 10 + [(0.0, 0.0, False, False)]
-    t, c = choose_shares(far + own)
-    flagged_own = sum(1 for r in own if r[0] < t and r[1] < c and not r[2])
-    flagged_far = sum(1 for r in far if r[0] < t and r[1] < c and not r[2])
+    # (heading share, chapter share, chapter's best heading share, candidate in declared
+    # chapter, rank-1 confidence, is_far)
+    far = [(0.0, 0.0, 0.0, False, 0.2, True)] * 40 + [(0.3, 0.1, 0.3, False, 0.2, True)] * 10
+    own = (
+        [(1.0, 1.0, 1.0, True, 0.9, False)] * 80
+        + [(0.3, 0.6, 0.6, False, 0.2, False)] * 10
+        + [(0.0, 0.0, 0.0, False, 0.1, False)]
+    )
+    point = choose_shares(far + own)
+    flagged_own = sum(text_mismatch_flags(r, point) for r in own)
+    flagged_far = sum(text_mismatch_flags(r, point) for r in far)
     assert flagged_own == 1  # the one with nothing in common cannot be avoided
     assert flagged_far == 50  # the chapter share separates the others
+
+
+def test_text_mismatch_chapter_guard_gives_way_to_a_lone_heading_or_sure_candidates():
+    # far codes in a chapter whose headings together share words with the description
+    # (chapter share 0.5): caught when no heading of it alone explains the text (0.1) or
+    # when rank 1 is sure of another chapter (0.9); correct codes with a chapter heading
+    # that does explain it (0.5) and an unsure rank 1 (0.2) are not flagged
+    far = (
+        [(0.0, 0.0, 0.0, False, 0.2, True)] * 40
+        + [(0.1, 0.5, 0.1, False, 0.2, True)] * 5
+        + [(0.1, 0.5, 0.5, False, 0.9, True)] * 5
+    )
+    own = [(1.0, 1.0, 1.0, True, 0.9, False)] * 80 + [(0.1, 0.5, 0.5, False, 0.2, False)] * 10
+    point = choose_shares(far + own)
+    assert sum(text_mismatch_flags(r, point) for r in own) == 0
+    assert sum(text_mismatch_flags(r, point) for r in far) == 50
+    t, c, c2, k = point
+    assert c < 0.5 and 0.1 < c2 <= 0.5 and 0.2 < k <= 0.9  # neither guard switched off
+    # heading share missing (no word of the description in the tariff): never flagged
+    assert not text_mismatch_flags((None, 0.0, 0.0, False, 0.9), point)
 
 
 def test_far_codes_are_of_another_section():
@@ -150,6 +176,7 @@ def test_kfold_never_lets_a_held_out_ruling_be_evidence_and_fits_on_training_onl
                     "declared_code": [codes[0]] * len(skus),
                     "declared_heading_share": [0.5] * len(skus),
                     "declared_chapter_share": [0.5] * len(skus),
+                    "declared_chapter_best_heading_share": [0.5] * len(skus),
                 }
             ),
             "flags": pl.DataFrame(
@@ -186,6 +213,8 @@ def test_kfold_never_lets_a_held_out_ruling_be_evidence_and_fits_on_training_onl
             "candidates_confidence_coefficients",
             "candidates_abstain_below",
             "text_mismatch_max_heading_share",
+            "text_mismatch_max_chapter_heading_share",
+            "text_mismatch_sure_confidence",
         ):
             assert name not in train_vars and name in held_vars  # fitted on training, used held out
     assert abs(result["accuracy"]["top1_6"]["mean"] - 0.5) < 0.11

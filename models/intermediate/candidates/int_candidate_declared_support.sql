@@ -14,6 +14,12 @@
     with any description; the ranking's chapter_share of int_candidate_headings still reads
     all of them): a code may sit in the right chapter under a heading whose own words the
     description does not use.
+    declared_chapter_best_heading_share is the best heading of the declared chapter on the
+    same heading score, against the best heading of the scheme (GRI 1: a chapter is a
+    plausible home for the goods when one of its headings is, not when its headings
+    together share some words with the description: a large chapter such as 84 gathers
+    "part" from one heading, "control" from another). It is at least
+    declared_heading_share, on the same scale.
     One row per product and scheme with a well-formed declared code that is a declarable
     line of the current edition (other codes get HS_MALFORMED/UNKNOWN/OUTDATED/...
     instead). Used by HS_TEXT_MISMATCH. -#}
@@ -54,6 +60,12 @@ declared_headings as (
 
 ),
 
+declared_chapters as (
+
+    select distinct text_key, scheme, substr(heading_code, 1, 2) as chapter_code from declared_texts
+
+),
+
 declared_scores as (
 
     select
@@ -69,6 +81,49 @@ declared_scores as (
         and declared_headings.heading_code = heading_terms.heading_code
         and query_terms.token = heading_terms.token
     group by declared_headings.text_key, declared_headings.scheme, declared_headings.heading_code
+
+),
+
+declared_chapter_tokens as (
+
+    -- the description's words once per declared chapter (grouped first: joined straight to
+    -- the heading terms, DuckDB matched every heading term of the word before the chapter)
+    select
+        declared_chapters.text_key,
+        declared_chapters.scheme,
+        declared_chapters.chapter_code,
+        query_terms.token,
+        sum(query_terms.heading_weight) as heading_weight
+    from declared_chapters
+    inner join {{ ref('int_candidate_query_terms') }} as query_terms
+        on declared_chapters.text_key = query_terms.text_key
+    group by declared_chapters.text_key, declared_chapters.scheme, declared_chapters.chapter_code, query_terms.token
+
+),
+
+chapter_heading_scores as (
+
+    -- every heading of the declared chapter that shares a word with the description
+    select
+        query_terms.text_key,
+        query_terms.scheme,
+        query_terms.chapter_code,
+        heading_terms.heading_code,
+        {{ heading_score('query_terms', 'heading_terms') }} as heading_score
+    from declared_chapter_tokens as query_terms
+    inner join {{ ref('int_candidate_heading_terms') }} as heading_terms
+        on query_terms.scheme = heading_terms.scheme
+        and query_terms.token = heading_terms.token
+        and query_terms.chapter_code = substr(heading_terms.heading_code, 1, 2)
+    group by query_terms.text_key, query_terms.scheme, query_terms.chapter_code, heading_terms.heading_code
+
+),
+
+chapter_best_headings as (
+
+    select text_key, scheme, chapter_code, max(heading_score) as best_chapter_heading_score
+    from chapter_heading_scores
+    group by text_key, scheme, chapter_code
 
 ),
 
@@ -161,7 +216,11 @@ final as (
             when coalesce(best_scores.best_heading_score, 0) <= 0 then null
             else least(coalesce(declared_scores.heading_score, 0) / best_scores.best_heading_score, 1.0)
         end as declared_heading_share,
-        coalesce(chapter_shares.chapter_share, 0) as declared_chapter_share
+        coalesce(chapter_shares.chapter_share, 0) as declared_chapter_share,
+        case
+            when coalesce(best_scores.best_heading_score, 0) <= 0 then null
+            else least(coalesce(chapter_best_headings.best_chapter_heading_score, 0) / best_scores.best_heading_score, 1.0)
+        end as declared_chapter_best_heading_share
     from declared_texts
     left join declared_scores
         on declared_texts.text_key = declared_scores.text_key
@@ -174,6 +233,10 @@ final as (
         on declared_texts.text_key = chapter_shares.text_key
         and declared_texts.scheme = chapter_shares.scheme
         and substr(declared_texts.heading_code, 1, 2) = chapter_shares.chapter_code
+    left join chapter_best_headings
+        on declared_texts.text_key = chapter_best_headings.text_key
+        and declared_texts.scheme = chapter_best_headings.scheme
+        and substr(declared_texts.heading_code, 1, 2) = chapter_best_headings.chapter_code
 
 )
 

@@ -1,18 +1,24 @@
-{#- HS_TEXT_MISMATCH: is the declared code plausible for this text? It is not when both hold:
+{#- HS_TEXT_MISMATCH: is the declared code plausible for this text? It is not when all hold:
       - the declared heading explains little of the description: its heading score is
         below var text_mismatch_max_heading_share of the best heading's
         (int_candidate_declared_support: the same GRI 1 heading score that chooses the
         candidates: heading text, the lines below it, the chapter title);
-      - nor does its chapter: the declared chapter's share (the words of the chapter's
-        title and heading texts against the best chapter's) is below var
-        text_mismatch_max_chapter_share;
+      - its chapter does not explain it either, on any one of three readings:
+          the declared chapter's share (the words of the chapter's title and heading texts
+          against the best chapter's) is below var text_mismatch_max_chapter_share;
+          or no heading of the declared chapter reaches var
+          text_mismatch_max_chapter_heading_share of the best heading's score (GRI 1: a
+          chapter is a home for the goods when one of its headings is, not when its
+          headings together share generic words such as "part" and "control");
+          or the candidates are sure the goods are elsewhere: the rank-1 confidence is at
+          least var text_mismatch_sure_confidence;
       - none of the product's top-k candidates (marts.fct_product_candidates) is in the
         declared code's chapter.
     The judgement is about the declared code, so it does not wait for the engine to be
     sure of the right one: when the rank-1 candidate is marked is_abstain, the flag says
     "needs expert", lists the candidates and suggests nothing; otherwise it suggests
     rank 1. A declared code close to its candidates (same chapter) is never flagged, so
-    near misses are left to the analyst. The threshold's default is the one chosen on
+    near misses are left to the analyst. The thresholds' defaults are the ones chosen on
     the training folds of `hsguard evaluate-candidates` (docs/EVALUATION.md). -#}
 
 with
@@ -21,7 +27,6 @@ support as (
 
     select * from {{ ref('int_candidate_declared_support') }}
     where declared_heading_share < {{ var('text_mismatch_max_heading_share', 0.35) }}
-        and declared_chapter_share < {{ var('text_mismatch_max_chapter_share', 0.2) }}
 
 ),
 
@@ -93,7 +98,9 @@ final as (
         || cast(cast(floor(100 * support.declared_heading_share) as integer) as string)
         || '% of the best-matching heading on the description''s words (GRI 1), its chapter '
         || cast(cast(floor(100 * support.declared_chapter_share) as integer) as string)
-        || '% of the best chapter''s, and none of the '
+        || '% of the best chapter''s (its best heading '
+        || cast(cast(floor(100 * coalesce(support.declared_chapter_best_heading_share, 0)) as integer) as string)
+        || '% of the best heading''s), and none of the '
         || cast(candidate_counts.candidate_count as string) || ' best candidates is in chapter '
         || substr(support.declared_code, 1, 2) || ' (they are in chapter(s) ' || candidate_chapters.chapters
         || '). '
@@ -139,6 +146,12 @@ final as (
     left join products
         on support.sku = products.sku
     where same_chapter.sku is null
+        and (
+            support.declared_chapter_share < {{ var('text_mismatch_max_chapter_share', 0.2) }}
+            or coalesce(support.declared_chapter_best_heading_share, 0)
+            < {{ var('text_mismatch_max_chapter_heading_share', 0.25) }}
+            or best.confidence >= {{ var('text_mismatch_sure_confidence', 0.6) }}
+        )
 
 )
 
