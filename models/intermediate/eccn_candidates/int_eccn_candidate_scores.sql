@@ -218,14 +218,21 @@ group_words as (
 
 ),
 
+group_tokens as (
+
+    select product_group, {{ hsguard.stem_word('word') }} as token
+    from group_words
+
+),
+
 query_groups as (
 
-    select distinct queries.query_key, group_words.product_group
-    from queries
-    inner join {{ ref('int_eccn_candidate_query_terms') }} as query_terms
-        on queries.word_key = query_terms.word_key
-    inner join group_words
-        on query_terms.token = {{ hsguard.stem_word('group_words.word') }}
+    select distinct queries.query_key, group_tokens.product_group
+    from {{ ref('int_eccn_candidate_query_terms') }} as query_terms
+    inner join group_tokens
+        on query_terms.token = group_tokens.token
+    inner join queries
+        on query_terms.word_key = queries.word_key
 
 ),
 
