@@ -256,7 +256,15 @@ inherited_entries as (
         own_entries.evidence_strength,
         own_entries.parameter_factor,
         own_entries.score,
-        own_entries.confidence
+        own_entries.confidence,
+        max(
+            case
+                when own_entries.source_paragraph = entry_references.referenced_paragraph
+                    or own_entries.source_paragraph like entry_references.referenced_paragraph || '.%'
+                    then length(entry_references.referenced_paragraph)
+                else 0
+            end
+        ) over (partition by own_entries.query_key, own_entries.eccn, entry_references.referring_eccn) as specificity
 
     from own_entries
     inner join {{ ref('int_eccn_entry_references') }} as entry_references
@@ -267,11 +275,40 @@ inherited_entries as (
 
 ),
 
+{#- Several entries of a group often name the same entry (3B001, 3B002, 3B991 and 3B992
+    all name 3A001): only the one naming the paragraph of the matched text most closely
+    (3B002 "for testing ... controlled by 3A001.b.2" for a 3A001.b.2.b.1 match) inherits,
+    one per matched entry and group, so that they do not fill the ranking with ties. -#}
+inherited_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by query_key, via_eccn, substr(eccn, 2, 1)
+            order by specificity desc, eccn
+        ) as inherited_rank
+
+    from inherited_entries
+
+),
+
+inherited_best as (
+
+    select
+        query_key, eccn, eccn_paragraph, via_eccn, text_id, source, source_paragraph, own_text, matched_words,
+        dimensions_met, dimensions_missed, parameter_evidence, bm25, coverage, evidence_strength,
+        parameter_factor, score, confidence
+
+    from inherited_ranked
+    where inherited_rank = 1
+
+),
+
 entries as (
 
     select * from own_entries
     union all
-    select * from inherited_entries
+    select * from inherited_best
 
 ),
 
