@@ -25,7 +25,7 @@
         ('km/h', 'km/h', 'speed', 0.2777777777777778, 0),
         ('m/s', 'm/s', 'speed', 1, 0),
         ('rpm|rev/min|r/min', 'rpm', 'rotation_rate', 1, 0),
-        ('deg/hr|deg/h|°/hr|°/h', 'deg/h', 'drift_rate', 1, 0),
+        ('deg/hr|deg/h|°/hr|°/h|degrees? per hour', 'deg/h', 'drift_rate', 1, 0),
         ('THz|thz', 'THz', 'frequency', 1e12, 0),
         ('GHz|ghz|Ghz', 'GHz', 'frequency', 1e9, 0),
         ('MHz|mhz|Mhz', 'MHz', 'frequency', 1e6, 0),
@@ -236,4 +236,22 @@
         ) as parsed
     ) as valued
     where low_value is not null
+{%- endmacro %}
+
+
+{#- Words by which a description says it is of a product group other than A (systems,
+    equipment and components), for the ECCN candidates' group weighting
+    (int_eccn_candidate_scores): the CCL's own product group names (15 CFR Part 774
+    Supp. 1, eCFR 2026-07-23: "B. Test, inspection and production equipment", "D.
+    Software", "E. Technology") and the nouns of the definitions of the two defined terms
+    (Annex I of Regulation (EU) 2021/821, "Definitions of terms used in this Annex", as
+    bundled: "Software" means a collection of one or more "programs" or 'microprograms';
+    "Technology" takes the form of 'technical data' or 'technical assistance'). Words as written; the
+    model stems them like every text. -#}
+{% macro eccn_product_group_words() -%}
+    {{ return([
+        ('B', 'test'), ('B', 'inspection'), ('B', 'production'),
+        ('D', 'software'), ('D', 'program'), ('D', 'microprogram'),
+        ('E', 'technology'), ('E', 'technical'),
+    ]) }}
 {%- endmacro %}

@@ -12,7 +12,14 @@
     them gets 0.6 (the entry is decided by parameters the description does not give: "a
     valve body" is not yet the corrosion-resistant valve of 2B350.g). Fixed a priori, not
     tuned. Only `eccn_text_review_min_confidence` (the ECCN_TEXT_REVIEW threshold) is
-    chosen on data: on the training fold of the evaluation (docs/ECCN_CANDIDATES.md). -#}
+    chosen on data: on the training fold of the evaluation (docs/ECCN_CANDIDATES.md).
+    Product groups: a B, D or E entry written by reference to other entries
+    (int_eccn_entry_references) reads like them when the description says it is of that
+    group (macro eccn_product_group_words: "test", "software", "technology", ...): it
+    takes the referenced entry's best text, score and confidence, and the evidence names
+    the entry it came through ("via 5A002"). Every entry of a group the description
+    names has its score (the ranking, not the confidence) multiplied by 1.25, as for a
+    parameter met; fixed a priori, not tuned. -#}
 
 with
 
@@ -175,12 +182,13 @@ best_text_per_entry as (
 
 ),
 
-final as (
+own_entries as (
 
     select
         query_key,
         eccn,
         eccn_paragraph,
+        cast(null as string) as via_eccn,
         text_id,
         source,
         source_paragraph,
@@ -198,6 +206,162 @@ final as (
 
     from best_text_per_entry
     where text_rank = 1
+
+),
+
+group_words as (
+
+    {%- for product_group, word in eccn_product_group_words() %}
+    select '{{ product_group }}' as product_group, '{{ word }}' as word
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+group_tokens as (
+
+    select product_group, {{ hsguard.stem_word('word') }} as token
+    from group_words
+
+),
+
+query_groups as (
+
+    select distinct queries.query_key, group_tokens.product_group
+    from {{ ref('int_eccn_candidate_query_terms') }} as query_terms
+    inner join group_tokens
+        on query_terms.token = group_tokens.token
+    inner join queries
+        on query_terms.word_key = queries.word_key
+
+),
+
+inherited_entries as (
+
+    select
+        own_entries.query_key,
+        entry_references.referring_eccn as eccn,
+        entry_references.referring_eccn as eccn_paragraph,
+        own_entries.eccn as via_eccn,
+        own_entries.text_id,
+        own_entries.source,
+        own_entries.source_paragraph,
+        own_entries.own_text,
+        own_entries.matched_words,
+        own_entries.dimensions_met,
+        own_entries.dimensions_missed,
+        own_entries.parameter_evidence,
+        own_entries.bm25,
+        own_entries.coverage,
+        own_entries.evidence_strength,
+        own_entries.parameter_factor,
+        own_entries.score,
+        own_entries.confidence,
+        max(
+            case
+                when own_entries.source_paragraph = entry_references.referenced_paragraph
+                    or own_entries.source_paragraph like entry_references.referenced_paragraph || '.%'
+                    then length(entry_references.referenced_paragraph)
+                else 0
+            end
+        ) over (partition by own_entries.query_key, own_entries.eccn, entry_references.referring_eccn) as specificity
+
+    from own_entries
+    inner join {{ ref('int_eccn_entry_references') }} as entry_references
+        on own_entries.eccn = entry_references.referenced_eccn
+    inner join query_groups
+        on own_entries.query_key = query_groups.query_key
+        and substr(entry_references.referring_eccn, 2, 1) = query_groups.product_group
+
+),
+
+{#- Several entries of a group often name the same entry (3B001, 3B002, 3B991 and 3B992
+    all name 3A001): only the one naming the paragraph of the matched text most closely
+    (3B002 "for testing ... controlled by 3A001.b.2" for a 3A001.b.2.b.1 match) inherits,
+    one per matched entry and group, so that they do not fill the ranking with ties. -#}
+inherited_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by query_key, via_eccn, substr(eccn, 2, 1)
+            order by specificity desc, eccn
+        ) as inherited_rank
+
+    from inherited_entries
+
+),
+
+inherited_best as (
+
+    select
+        query_key, eccn, eccn_paragraph, via_eccn, text_id, source, source_paragraph, own_text, matched_words,
+        dimensions_met, dimensions_missed, parameter_evidence, bm25, coverage, evidence_strength,
+        parameter_factor, score, confidence
+
+    from inherited_ranked
+    where inherited_rank = 1
+
+),
+
+entries as (
+
+    select * from own_entries
+    union all
+    select * from inherited_best
+
+),
+
+group_weighted as (
+
+    select
+        entries.*,
+        entries.score * case when query_groups.product_group is not null then 1.25 else 1.0 end as ranked_score
+
+    from entries
+    left join query_groups
+        on entries.query_key = query_groups.query_key
+        and substr(entries.eccn, 2, 1) = query_groups.product_group
+
+),
+
+best_per_entry as (
+
+    select
+        *,
+        row_number() over (
+            partition by query_key, eccn
+            order by ranked_score desc, confidence desc, case when via_eccn is null then 0 else 1 end, via_eccn, text_id
+        ) as entry_text_rank
+
+    from group_weighted
+
+),
+
+final as (
+
+    select
+        query_key,
+        eccn,
+        eccn_paragraph,
+        via_eccn,
+        text_id,
+        source,
+        source_paragraph,
+        own_text,
+        matched_words,
+        dimensions_met,
+        dimensions_missed,
+        parameter_evidence,
+        bm25,
+        coverage,
+        evidence_strength,
+        parameter_factor,
+        ranked_score as score,
+        confidence
+
+    from best_per_entry
+    where entry_text_rank = 1
 
 )
 

@@ -64,8 +64,14 @@ controlled as (
         round(top_entries.score, 4) as score,
         round(top_entries.confidence, 4) as confidence,
         placement.best_confidence < {{ threshold }} as is_abstain,
-        '"' || top_entries.matched_words || '" match ' || top_entries.eccn_paragraph
-        || case when top_entries.source = 'EU Annex I' then ' (EU Annex I ' || top_entries.source_paragraph || ')' else ' (' || top_entries.source || ')' end
+        case
+            when top_entries.via_eccn is not null
+                then '"' || top_entries.matched_words || '" match ' || top_entries.via_eccn
+                    || ' (' || top_entries.source || ' ' || top_entries.source_paragraph || '), named by '
+                    || top_entries.eccn_paragraph || ', whose product group the description names'
+            else '"' || top_entries.matched_words || '" match ' || top_entries.eccn_paragraph
+                || case when top_entries.source = 'EU Annex I' then ' (EU Annex I ' || top_entries.source_paragraph || ')' else ' (' || top_entries.source || ')' end
+        end
         || ': "' || left(top_entries.own_text, 200) || case when length(top_entries.own_text) > 200 then '…' else '' end || '"'
         || coalesce('. Parameters: ' || top_entries.parameter_evidence, '')
         || '. Word coverage ' || cast(round(100 * top_entries.coverage) as integer) || ' %.' as evidence,
