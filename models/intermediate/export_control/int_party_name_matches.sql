@@ -19,7 +19,8 @@
     words or is one of them with two letters swapped; pairs whose words sharing a key weigh too little to reach the review score are
     dropped before scoring (an upper bound: a word no key reaches cannot match, except a
     word under 5 letters one edit from another, which the score would credit; words too
-    common for the index count as matched). Kept:
+    common for the index count as matched, and so does a looked-up word the list does not
+    hold, which may be a typo of a list word no key reaches). Kept:
     score >= screening_review_score. Sums of word weights are rounded to 9 decimals: their
     last bits follow DuckDB's order of addition, which can differ between an incremental
     rerun and a full build. -#}
@@ -158,7 +159,15 @@ party_total_weights as (
         {#- words beyond the heaviest ones are not looked up: they may match -#}
         round(coalesce(
             sum(case when weight_rank > {{ var('screening_block_words') }} and not is_common_word then weight end), 0
-        ), 9) as unindexed_weight
+        ), 9) as unindexed_weight,
+        {#- a looked-up word the list does not hold (a typo) may match a list word no key
+            reaches: one too common for the index, or two edits away -#}
+        round(coalesce(
+            sum(case
+                when weight_rank <= {{ var('screening_block_words') }} and not is_list_word and length(token) >= 5
+                    then weight
+            end), 0
+        ), 9) as unseen_word_weight
 
     from party_tokens_ranked
     group by name_key
@@ -226,7 +235,7 @@ fuzzy_pairs as (
         on party_hit_weights.list_key = list_total_weights.name_key
     where
         party_hit_weights.hit_weight + party_total_weights.common_weight + 2 * party_total_weights.unindexed_weight
-        + list_hit_weights.hit_weight + list_total_weights.common_weight
+        + party_total_weights.unseen_word_weight + list_hit_weights.hit_weight + list_total_weights.common_weight
         >= {{ var('screening_review_score') }} * (party_total_weights.total_weight + list_total_weights.total_weight)
 
 ),
