@@ -42,7 +42,6 @@ from fingerprints.cleanup import clean_brackets, clean_entity_prefix, clean_name
 from fingerprints.types import replace_types
 from fingerprints.types.data import TYPES
 from normality import ascii_text, squash_spaces
-from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 #: Words that carry no identity in a party name (compared in their normalised form).
@@ -118,15 +117,27 @@ def legal_form_words() -> tuple[str, ...]:
     return tuple(sorted(words))
 
 
+@lru_cache(maxsize=1)
+def _legal_form_word_index() -> dict[str, tuple[str, ...]]:
+    """The legal-form words by their one-letter deletions and themselves (a symmetric-
+    deletion index: two words one edit apart share a key)."""
+    index: dict[str, set[str]] = {}
+    for word in legal_form_words():
+        for key in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+            index.setdefault(key, set()).add(word)
+    return {key: tuple(sorted(words)) for key, words in index.items()}
+
+
 @lru_cache(maxsize=65536)
 def _legal_form_spellings(word: str) -> tuple[str, ...]:
     """The legal-form words one edit from ``word`` (none when ``word`` is one of them)."""
+    index = _legal_form_word_index()
     if len(word) < 6 or not word.isalpha() or word in _legal_form_word_set():
         return ()
-    found = process.extract(
-        word, legal_form_words(), scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None
-    )
-    return tuple(sorted(match for match, _, _ in found))
+    keys = {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+    keys.update(word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
+    found = {match for key in keys for match in index.get(key, ())}
+    return tuple(sorted(m for m in found if DamerauLevenshtein.distance(word, m, score_cutoff=1) <= 1))
 
 
 @lru_cache(maxsize=1)
