@@ -86,6 +86,26 @@ ORIGINS = ["CN", "US", "DE", "MX", "VN", "JP", "KR", "TW", "IN", "IT", "CA", "TH
 DESTINATIONS = ["DE", "FR", "GB", "CA", "MX", "JP", "KR", "AU", "NL", "IT", "ES", "SG", "BR", "IN", "CH"]
 
 
+#: Legal-form words a near match does not misspell (the name's own words are what a typo hits).
+NEAR_MATCH_LEGAL_WORDS = frozenset(
+    {"LIMITED", "LIABILITY", "COMPANY", "CORPORATION", "INCORPORATED", "LLC", "LTD"}
+)
+
+
+def near_match(name: str) -> str:
+    """A near match of a listed name: the middle letter of its longest word (letters only,
+    legal-form words aside) changed. Only a word of 6+ letters is changed; a name whose
+    words are shorter (an acronym or a short name such as "LLC RAK" or "AYAKS": one letter
+    of 3-5 is no longer a typo of the same name, and screening matches short names exactly)
+    is written as listed."""
+    words = [m for m in re.finditer(r"[^\W\d_]+", name) if m.group().upper() not in NEAR_MATCH_LEGAL_WORDS]
+    longest = max(words, key=lambda m: len(m.group()), default=None)
+    if longest is None or len(longest.group()) < 6:
+        return name
+    k = longest.start() + len(longest.group()) // 2
+    return name[:k] + ("x" if name[k].lower() != "x" else "y") + name[k + 1 :]
+
+
 @dataclass(frozen=True)
 class Material:
     description: str
@@ -575,11 +595,8 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
         elif error == "PARTY_SCREENING_HIT":
             sku = rng.choice(clean_ear99)
             end_user = rng.choice(tariff.screened_names)
-            if rng.random() < 0.5:  # a near match: one letter of the name's longest word changed
-                legal = {"LIMITED", "LIABILITY", "COMPANY", "CORPORATION", "INCORPORATED", "LLC", "LTD"}
-                word = max((w for w in end_user.split() if w.strip(",.").upper() not in legal), key=len)
-                k = end_user.index(word) + len(word) // 2
-                end_user = end_user[:k] + ("x" if end_user[k].lower() != "x" else "y") + end_user[k + 1 :]
+            if rng.random() < 0.5:
+                end_user = near_match(end_user)
         else:
             error = None
             if labels.get(sku, set()) & UNDETERMINED_ECCN_ERRORS:

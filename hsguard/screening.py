@@ -12,9 +12,15 @@ Company" and "OOO" -> "llc"/"ooo", "Aktiengesellschaft" -> "ag"), then
   of the name ("ao koncern vko" -> "koncern vko", "huawei technologies co ltd" ->
   "huawei technologies"), not inside it, where the same letters are often a word or
   a personal name's part;
+- fingerprints only replaces forms spelt right, so a legal form of several words with one
+  misspelt word ("cientific-Production Enterprise", "Closed Joint Stock Comapny") is
+  repaired first: a word of 6+ letters one edit from a word of the legal forms is spelt as
+  that word when the repaired name then holds a legal form of several words that takes the
+  word in (a single-word form is not enough: "Concert" is one edit from "Concern") and
+  a word that is not a legal form is left;
 - a misspelt legal-form word at the start or the end ("Limitod", "Comany": one edit from a
   word of the long forms of Ltd, Co., Corp., Inc., LLC, PLC, GmbH, AG, S.A., Intl or Ent., 6+ letters)
-  is dropped there too: fingerprints only replaces forms spelt right;
+  is dropped there too;
 - a few function words are dropped anywhere ("the", "and", "of", ...), so "&"/"and",
   "The X"/"X" and "University of X"/"X University" meet;
 - tokens are sorted and de-duplicated: word order does not matter.
@@ -32,8 +38,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 import fingerprints
+from fingerprints.cleanup import clean_brackets, clean_entity_prefix, clean_name_ascii
+from fingerprints.types import replace_types
 from fingerprints.types.data import TYPES
-from normality import ascii_text
+from normality import ascii_text, squash_spaces
 from rapidfuzz.distance import DamerauLevenshtein
 
 #: Words that carry no identity in a party name (compared in their normalised form).
@@ -98,12 +106,85 @@ def _is_legal_form(token: str) -> bool:
     )
 
 
+@lru_cache(maxsize=1)
+def legal_form_words() -> tuple[str, ...]:
+    """Every word of 6+ letters of every form (long or short) of fingerprints' legal forms,
+    cleaned as fingerprints cleans a name ("nauchno-proizvodstvennoe" -> nauchno, ...)."""
+    words: set[str] = set()
+    for entry in TYPES["types"]:
+        for form in [entry["main"], *entry["forms"]]:
+            words.update(w for w in (clean_name_ascii(form) or "").split() if len(w) >= 6 and w.isalpha())
+    return tuple(sorted(words))
+
+
+@lru_cache(maxsize=1)
+def _legal_form_word_index() -> dict[str, tuple[str, ...]]:
+    """The legal-form words by their one-letter deletions and themselves (a symmetric-
+    deletion index: two words one edit apart share a key)."""
+    index: dict[str, set[str]] = {}
+    for word in legal_form_words():
+        for key in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+            index.setdefault(key, set()).add(word)
+    return {key: tuple(sorted(words)) for key, words in index.items()}
+
+
+@lru_cache(maxsize=65536)
+def _legal_form_spellings(word: str) -> tuple[str, ...]:
+    """The legal-form words one edit from ``word`` (none when ``word`` is one of them)."""
+    index = _legal_form_word_index()
+    if len(word) < 6 or not word.isalpha() or word in _legal_form_word_set():
+        return ()
+    keys = {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+    keys.update(word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
+    found = {match for key in keys for match in index.get(key, ())}
+    return tuple(sorted(m for m in found if DamerauLevenshtein.distance(word, m, score_cutoff=1) <= 1))
+
+
+@lru_cache(maxsize=1)
+def _legal_form_word_set() -> frozenset[str]:
+    return frozenset(legal_form_words())
+
+
+def _cleaned(name: str) -> str | None:
+    """fingerprints' cleaning of a name before it replaces legal forms (its own steps)."""
+    return clean_name_ascii(clean_brackets(clean_entity_prefix(name.lower())))
+
+
+def _with_forms(cleaned: str) -> list[str]:
+    """fingerprints' legal-form replacement of a cleaned name, as words in their order."""
+    return squash_spaces(replace_types(cleaned)).split()
+
+
+def _repaired_legal_forms(cleaned: str) -> list[str]:
+    """The words of a cleaned name with its legal forms replaced (fingerprints), a misspelt
+    word of a legal form of several words spelt right first (see the module docstring)."""
+    words = cleaned.split()
+    replaced = _with_forms(cleaned)
+    for i, word in enumerate(words):
+        for spelling in _legal_form_spellings(word):
+            trial = [*words[:i], spelling, *words[i + 1 :]]
+            trial_replaced = _with_forms(" ".join(trial))
+            # the repaired word went into a legal form that took in other words with it, and
+            # the name is not only legal forms ("Tactical Missiles Corporation JSC" stays)
+            if (
+                spelling not in trial_replaced
+                and len(trial_replaced) < len(replaced)
+                and any(not _is_legal_form(t) and t not in FUNCTION_WORDS for t in trial_replaced)
+            ):
+                words, replaced = trial, trial_replaced
+                break
+    return replaced
+
+
 def party_name_tokens(name: str | None) -> list[str]:
     """The identifying tokens of a party name, in their order (legal forms at the ends and
     function words removed). Empty for a name with nothing left."""
     if name is None:
         return []
-    text = fingerprints.generate(str(name), keep_order=True)
+    cleaned = _cleaned(str(name))
+    if not cleaned:
+        return []
+    text = " ".join(_repaired_legal_forms(cleaned))
     if not text:
         return []
     tokens = [t for t in text.split() if t not in FUNCTION_WORDS]

@@ -80,7 +80,7 @@ figures as (
 final as (
 
     select * from figures
-    where recall < 0.975 or high_or_critical_rate > 0.01 or listed_cases < 200 or unlisted_cases < 100
+    where recall < 0.98 or high_or_critical_rate > 0.01 or listed_cases < 200 or unlisted_cases < 100
 
 )
 

@@ -1,7 +1,7 @@
 import polars as pl
 
 from hsguard.codes import strip_separators
-from hsguard.sample import ERROR_RATES, Tariff, _section, generate
+from hsguard.sample import ERROR_RATES, Tariff, _section, generate, near_match
 
 
 def test_generator_is_deterministic_and_labels_every_product(tmp_path):
@@ -66,3 +66,12 @@ def test_text_mismatch_products_carry_a_real_code_of_another_section(tmp_path):
         assert strip_separators(row["cn_code"])[:6] == declared[:6]  # no cross-scheme clash
         assert row["ruling_ref"] == ""  # no ruling conflict
         assert _section(declared) != _section(true_code[row["description"]])
+
+
+def test_a_near_match_changes_one_letter_of_a_word_of_six_or_more_letters():
+    # the longest word counted in letters, legal-form words aside ("AL-WADI," is a 4-letter word)
+    assert near_match("AL-WADI, Faysal") == "AL-WADI, Fayxal"
+    assert near_match("HODA SHIPPING COMPANY LIMITED") == "HODA SHIPxING COMPANY LIMITED"
+    # a short name keeps its letters: one changed letter in 3 to 5 is another name
+    assert near_match("LIMITED LIABILITY COMPANY RAK") == "LIMITED LIABILITY COMPANY RAK"
+    assert near_match("LIMITED LIABILITY COMPANY AYAKS") == "LIMITED LIABILITY COMPANY AYAKS"

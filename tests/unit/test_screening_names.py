@@ -3,9 +3,10 @@ the screening evaluation set is made of; the matching itself is SQL, tested by d
 
 from __future__ import annotations
 
+import fingerprints
 import pytest
 
-from hsguard.screening import party_name_key, party_name_tokens
+from hsguard.screening import _cleaned, _with_forms, party_name_key, party_name_tokens
 
 
 @pytest.mark.parametrize(
@@ -43,3 +44,33 @@ def test_legal_forms_go_only_at_the_ends():
 def test_a_name_with_nothing_left_is_none_or_its_form(empty):
     key = party_name_key(empty)
     assert key is None or key == "co ltd"
+
+
+@pytest.mark.parametrize(
+    ("variant", "listed"),
+    [
+        # a misspelt word of a legal form of several words: the form is still recognised
+        ("cientific-Production Enterprise Volna", "Scientific-Production Enterprise Volna"),
+        ("Sberbank Technologies Closed Joint Stock Comapny", "SBERBANK TECHNOLOGIES ZAO"),
+        # another transliteration of a form
+        ("Obshchestvo S Ogranichennoi Otvetstvennostyu Lazurnaya", "OOO Lazurnaya"),
+    ],
+)
+def test_a_misspelt_legal_form_of_several_words_is_repaired(variant, listed):
+    assert party_name_key(variant) == party_name_key(listed)
+
+
+def test_a_repair_needs_a_legal_form_of_several_words_and_leaves_the_name():
+    assert party_name_key("Blue Concert") == "blue concert"  # one edit from "concern", a form of one word
+    # "Missiles" is one edit from the form "Tactical Missile Corporation": the name would be only forms
+    assert party_name_key("Tactical Missiles Corporation JSC") == "missiles tactical"
+
+
+@pytest.mark.parametrize(
+    "name", ["The Boeing Company (USA)", "Mr. J. Smith & Sons Ltd.", "ООО «Ромашка»", "x", ""]
+)
+def test_the_cleaning_before_the_repair_is_fingerprints_own(name):
+    cleaned = _cleaned(name)
+    assert (" ".join(_with_forms(cleaned)) if cleaned else None) == (
+        fingerprints.generate(name, keep_order=True) or None
+    )

@@ -19,7 +19,9 @@
     words or is one of them with two letters swapped; pairs whose words sharing a key weigh too little to reach the review score are
     dropped before scoring (an upper bound: a word no key reaches cannot match, except a
     word under 5 letters one edit from another, which the score would credit; words too
-    common for the index count as matched). Kept:
+    common for the index count as matched, and so does a looked-up word the list does not
+    hold that is one edit from such a word, when the list name holds one: "aviatino" may
+    match "aviation", which no key reaches). Kept:
     score >= screening_review_score. Sums of word weights are rounded to 9 decimals: their
     last bits follow DuckDB's order of addition, which can differ between an incremental
     rerun and a full build. -#}
@@ -149,6 +151,44 @@ party_block_keys as (
 
 ),
 
+common_word_keys as (
+
+    {#- the words too common for the token index, with their one-letter deletions: a
+        looked-up party word one edit from one of them may match it without a shared key -#}
+    select distinct common_words.token, keys.block_key
+    from (
+        select token from token_weights
+        where list_name_count > {{ var('screening_max_block_names') }}
+    ) as common_words
+    {{ hsguard.unnest_join(
+        "case
+            when length(common_words.token) >= 5
+                then " ~ hsguard.list_concat([
+                    hsguard.text_list(["'d:' || common_words.token"]),
+                    hsguard.one_letter_deletions('common_words.token', "'d:'"),
+                ]) ~ "
+            else " ~ hsguard.text_list([]) ~ "
+        end",
+        'keys', 'block_key'
+    ) }}
+
+),
+
+party_near_common_weights as (
+
+    {#- per party name: the weight of its looked-up words the list does not hold that are
+        one edit from a word too common for the index (a typo of it: "aviatino") -#}
+    select name_key, round(sum(weight), 9) as near_common_weight
+    from (
+        select distinct party_block_keys.name_key, party_block_keys.token, party_block_keys.weight
+        from party_block_keys
+        inner join common_word_keys
+            on party_block_keys.block_key = common_word_keys.block_key
+    ) as near_common
+    group by name_key
+
+),
+
 party_total_weights as (
 
     select
@@ -224,8 +264,14 @@ fuzzy_pairs as (
         on party_hit_weights.party_key = party_total_weights.name_key
     inner join list_total_weights
         on party_hit_weights.list_key = list_total_weights.name_key
+    left join party_near_common_weights
+        on party_hit_weights.party_key = party_near_common_weights.name_key
     where
         party_hit_weights.hit_weight + party_total_weights.common_weight + 2 * party_total_weights.unindexed_weight
+        + case
+            when list_total_weights.common_weight > 0 then coalesce(party_near_common_weights.near_common_weight, 0)
+            else 0
+        end
         + list_hit_weights.hit_weight + list_total_weights.common_weight
         >= {{ var('screening_review_score') }} * (party_total_weights.total_weight + list_total_weights.total_weight)
 
