@@ -44,6 +44,11 @@ def transform(
         f"  dbt build: {outcome.nodes} nodes, {outcome.passed} passed, "
         f"{len(outcome.tests_reused)} reused (data tests not run again), {outcome.warned} warnings"
     )
+    if outcome.visited is not None:
+        print(
+            f"  dbt visited {outcome.visited} of {outcome.nodes} nodes: the others read nothing that "
+            "changed since the published build and keep its tables and test results"
+        )
     if outcome.unit_tests_skipped:
         print("  unit tests skipped: the published warehouse was built from the same code")
     if outcome.reused or outcome.tests_reused:

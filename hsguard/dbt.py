@@ -53,6 +53,9 @@ class DbtOutcome:
     unit_tests_skipped: bool = False
     # Relations of the build's copy of the published warehouse that no node builds any more
     dropped: list[str] = field(default_factory=list)
+    # Nodes dbt visited, when only those whose inputs may have changed were given to it
+    # (select_changed); None when dbt built every node
+    visited: int | None = None
 
 
 def invoke_dbt(
@@ -64,6 +67,7 @@ def invoke_dbt(
     partial_parse_file: Path | None = None,
     reuse: dict | None = None,
     log_to_python: bool = False,
+    manifest=None,
 ):
     """Invoke ``dbt <command>`` against ``database``; returns dbt's result object.
 
@@ -77,7 +81,9 @@ def invoke_dbt(
     lines go to the Python logger ``hsguard.dbt`` (the run's log file) and its node
     progress to hsguard.progress; dbt's own log in WORK_DIR/dbt_logs keeps its info
     lines (not every statement at debug level: with share_type_testers, about 15 % less
-    CPU for an unchanged rerun, docs/BENCHMARKS.md)."""
+    CPU for an unchanged rerun, docs/BENCHMARKS.md). ``manifest``: a parse of this
+    invocation's project (an earlier ``parse`` result) for dbt to use instead of parsing
+    again."""
     from dbt.cli.main import dbtRunner
 
     os.environ["HSGUARD_DBT_PATH"] = str(database)
@@ -108,7 +114,10 @@ def invoke_dbt(
         callbacks.append(DbtEventForwarder())
     share_type_testers()
     try:
-        runner = dbtRunner(callbacks=callbacks) if callbacks else dbtRunner()
+        kwargs = {"callbacks": callbacks} if callbacks else {}
+        if manifest is not None:
+            kwargs["manifest"] = manifest
+        runner = dbtRunner(**kwargs)
         return runner.invoke(args)
     finally:
         os.environ.pop(REUSE_ENV, None)
@@ -331,7 +340,9 @@ def dbt_build(
     With ``published``, tables whose inputs did not change since the published build are
     taken from it (macros/reuse.sql): kept as they are when the build is a copy of it
     (``copied``), else copied; and the unit tests are skipped when the published build
-    ran on the same code: they read no data, so they would pass again. In a copy, the
+    ran on the same code: they read no data, so they would pass again. A copy of a
+    published build of the same code gives dbt only the nodes whose inputs may have
+    changed (select_changed): the others keep their published record. In a copy, the
     relations no node builds any more are dropped afterwards. The report feeds are left
     to build_report_feeds."""
     saved = state_dir / PARTIAL_PARSE_FILE if state_dir is not None else None
@@ -340,30 +351,48 @@ def dbt_build(
     if plan.same_code:
         command += ["--exclude-resource-type", "unit_test"]
     profile_path = stable_profile_path(state_dir, database) if state_dir is not None else database
-    try:
-        result = invoke_dbt(
-            command,
+    shortcut: Shortcut | None = None
+
+    def invoke(args: list[str], manifest=None):
+        return invoke_dbt(
+            args,
             profile_path,
             work_dir,
             run_id=run_id,
             partial_parse_file=saved,
             reuse=plan.settings,
             log_to_python=True,
+            manifest=manifest,
         )
+
+    try:
+        prefixed = bool(os.environ.get("HSGUARD_SCHEMA_PREFIX"))
+        if plan.same_code and copied and published is not None and not prefixed:
+            shortcut = select_changed(database, published, invoke)
+        if shortcut is None:
+            result = invoke(command)
+        elif shortcut.selected:
+            result = invoke(
+                [*command, "--select", *shortcut.selected, "--indirect-selection", "empty"], shortcut.manifest
+            )
+        else:
+            result = None
     finally:
         if state_dir is not None:
             drop_profile_link(state_dir)
-    node_results, failures = checked_results(result, "dbt build")
+    node_results, failures = checked_results(result, "dbt build") if result is not None else ([], [])
     if saved is not None:
         save_partial_parse(work_dir / "dbt_target" / PARTIAL_PARSE_FILE, saved)
     reused = finish_reuse(database)
     tests_reused = [node for node, was_reused in reused if was_reused and node.startswith("test.")]
     results = [node_result(r, set(tests_reused)) for r in node_results]
+    if shortcut is not None:
+        results += shortcut.carried_results
     passed = sum(1 for r in results if r["status"] in ("success", "pass"))
     warned = sum(1 for r in results if r["status"] == "warn")
     dropped = drop_stale_relations(database, work_dir / "dbt_target" / "manifest.json") if copied else []
     return DbtOutcome(
-        len(node_results),
+        len(results),
         passed,
         warned,
         failures,
@@ -374,7 +403,174 @@ def dbt_build(
         tests_run=[node for node, was_reused in reused if not was_reused and node.startswith("test.")],
         unit_tests_skipped=plan.same_code,
         dropped=dropped,
+        visited=len(node_results) if shortcut is not None else None,
     )
+
+
+@dataclass
+class Shortcut:
+    """What select_changed decided: the dbt selectors of the nodes to build (``selected``),
+    the parse they come from (``manifest``), and the node results recorded for the nodes
+    kept with their published record (``carried_results``)."""
+
+    selected: list[str]
+    manifest: object
+    carried_results: list[dict]
+
+
+#: What in a model's SQL reads the run id (env_var HSGUARD_RUN_ID, or macros/reports.sql's
+#: helpers that do): such a view is made again by every build.
+RUN_ID_READERS = ("env_var", "hsguard_run_id(", "this_run_rows(")
+
+
+def select_changed(database: Path, published: Path, invoke) -> Shortcut | None:
+    """Which nodes of a build that is a copy of ``published`` (same code) dbt has to visit.
+
+    dbt parses the project (``invoke(["parse"])``) and records the token of every source in
+    the build (macros/reuse.sql: hsguard_record_source_tokens, the rule the fingerprints
+    use). A node has to be built, with everything that reads it, when a source it reads
+    has another token than the published build recorded (or none), or when it is never
+    reused (no input fingerprint recorded: it reads the clock or carries load times), is
+    missing from the published records, or is a view that reads the run id. A reused
+    table with a run stamp is visited too (its stamp is set to this run), and a data test
+    that reads a visited node, or did not pass (or was not reused) in the published run.
+    Every other table, view, seed and data test would be kept by the materialisation as
+    it is in the copy: it is not visited, and its published fingerprint rows are recorded
+    as this build's (tables and data tests as reused), its node result as ``success``
+    (tables, seeds, views) or REUSED_STATUS (data tests). None when the parse fails or
+    the published build lacks what this needs (then the whole build runs)."""
+    import duckdb
+
+    parsed = invoke(["parse"])
+    if not parsed.success or parsed.result is None:
+        return None
+    manifest = parsed.result
+    recorded = invoke(["run-operation", "hsguard_record_source_tokens"], manifest)
+    if not recorded.success:
+        return None
+    con = duckdb.connect(str(database))
+    try:
+        quoted = "'" + str(published).replace("'", "''") + "'"
+        con.execute(f"attach {quoted} as pub (read_only)")
+        latest = con.execute("select max(run_id) from pub.audit.run_history").fetchone()[0]
+        if latest is None:
+            return None
+        rows = con.execute(
+            "select node, input_fingerprint, content_token, reused, code_version "
+            "from pub.audit.model_fingerprints"
+        ).fetchall()
+        statuses = dict(
+            con.execute(
+                "select unique_id, status from pub.audit.dbt_node_results where run_id = ?", [latest]
+            ).fetchall()
+        )
+        fresh = dict(
+            con.execute(
+                "select node, max(content_token) from audit.model_fingerprints "
+                "where node like 'source.%' group by node"
+            ).fetchall()
+        )
+        stamped = {
+            (schema, table)
+            for schema, table in con.execute(
+                "select table_schema, table_name from information_schema.columns "
+                "where table_catalog = current_database() and column_name = 'run_id'"
+            ).fetchall()
+        }
+        main: dict[str, tuple] = {}
+        token_rows: dict[str, list[tuple]] = {}
+        for row in rows:
+            if row[3] is None:
+                token_rows.setdefault(row[0], []).append(row)
+            else:
+                main[row[0]] = row
+        published_tokens = {
+            node: {r[2] for r in found if r[2] is not None} for node, found in token_rows.items()
+        }
+        # the transform's nodes: not the report feeds (REPORT_FEEDS), nor their data tests
+        feeds = {
+            uid
+            for uid, node in manifest.nodes.items()
+            if str(node.original_file_path).startswith("models/reports")
+            or "report_input" in (node.tags or [])
+        }
+        nodes = {
+            uid: node
+            for uid, node in manifest.nodes.items()
+            if node.resource_type in ("model", "seed", "test")
+            and uid not in feeds
+            and not (node.resource_type == "test" and set(node.depends_on.nodes) & feeds)
+        }
+        changed_sources = {
+            uid
+            for uid, token in fresh.items()
+            if token is None or token not in published_tokens.get(uid, set())
+        }
+        changed_sources |= {uid for uid in published_tokens if uid.startswith("source.") and uid not in fresh}
+        roots: set[str] = set()  # built, with everything that reads them
+        alone: set[str] = set()  # built (stamped tables, tests that did not pass)
+        for uid, node in nodes.items():
+            materialized = node.config.materialized
+            if node.resource_type == "model":
+                if materialized == "reusable_table":
+                    found = main.get(uid)
+                    if found is None or found[1] is None:
+                        roots.add(uid)
+                    elif (node.schema, node.alias or node.name) in stamped:
+                        alone.add(uid)
+                elif materialized == "view":
+                    if any(reader in (node.raw_code or "") for reader in RUN_ID_READERS):
+                        roots.add(uid)
+                elif materialized not in ("table", "ephemeral"):
+                    roots.add(uid)
+            elif node.resource_type == "test":
+                found = main.get(uid)
+                if found is None or found[1] is None or statuses.get(uid) not in ("pass", REUSED_STATUS):
+                    alone.add(uid)
+        children = manifest.child_map
+        visit: set[str] = set()
+        stack = [*roots, *(child for uid in changed_sources for child in children.get(uid, []))]
+        while stack:
+            uid = stack.pop()
+            if uid in visit:
+                continue
+            visit.add(uid)
+            stack.extend(children.get(uid, []))
+        visit = {uid for uid in visit | alone if uid in nodes}
+        # a data test of a visited node is run (it reads what this build made)
+        for uid, node in nodes.items():
+            if node.resource_type == "test" and set(node.depends_on.nodes) & visit:
+                visit.add(uid)
+        # dbt selects by name: a name shared with a visited node is visited as well
+        names = {}
+        for uid, node in nodes.items():
+            names.setdefault((node.resource_type, node.name), []).append(uid)
+        for uid in list(visit):
+            visit.update(names[(nodes[uid].resource_type, nodes[uid].name)])
+        carried = [uid for uid in nodes if uid not in visit and nodes[uid].config.materialized != "ephemeral"]
+        kept_rows = []
+        for uid in carried:
+            if uid in main:
+                found = main[uid]
+                kept_rows.append((found[0], found[1], found[2], True, found[4]))
+            kept_rows.extend(token_rows.get(uid, []))
+        if kept_rows:
+            con.executemany("insert into audit.model_fingerprints values (?, ?, ?, ?, ?)", kept_rows)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    carried_results = [
+        {
+            "unique_id": uid,
+            "resource_type": str(nodes[uid].resource_type),
+            "status": REUSED_STATUS if nodes[uid].resource_type == "test" else "success",
+            "execution_seconds": 0.0,
+            "rows_affected": None,
+        }
+        for uid in sorted(carried)
+    ]
+    selected = sorted({nodes[uid].name for uid in visit})
+    return Shortcut(selected, manifest, carried_results)
 
 
 def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict]:

@@ -355,3 +355,23 @@
       ~ ("true" if ns.passed else "false") ~ ", " ~ hsguard_sql_literal(settings['code_version']) ~ ")") -%}
   {{ return(ns.passed) }}
 {% endmacro %}
+
+
+{#- `dbt run-operation hsguard_record_source_tokens`: the token of every source (the
+    same count and hash as above) recorded in this build's audit.model_fingerprints,
+    before a nightly build that starts from a copy of a published build of the same
+    code. hsguard/dbt.py compares them with the published tokens to find the nodes
+    whose inputs may have changed: only those (and what reads them) are given to
+    `dbt build`; every other table and data test keeps its published record. -#}
+{% macro hsguard_record_source_tokens() %}
+  {%- set settings = hsguard_build_settings() -%}
+  {%- if not settings -%}{{ return(none) }}{%- endif -%}
+  {%- for unique_id, node in graph.sources.items() | sort -%}
+    {%- set relation = adapter.get_relation(database=node.database or target.database,
+                                             schema=node.schema, identifier=node.identifier) -%}
+    {%- if relation is not none -%}
+      {%- do hsguard_record_content_token(unique_id, node, settings) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- do adapter.commit() -%}
+{% endmacro %}

@@ -14,6 +14,7 @@ table, raw table, quarantine row and validation result of (1) must equal (2).
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import duckdb
@@ -168,6 +169,18 @@ def test_tables_whose_inputs_did_not_change_are_kept(rerun):
     assert "build starts from a copy of the published warehouse" in output
     assert "unit tests skipped: the published warehouse was built from the same code" in output
     assert f"reused {sum(tables.values())} of {len(tables)} tables" in output
+    # dbt is given only what reads a changed input (or is never reused): the reference-only
+    # tables are not visited (no node line of theirs in the run's log), still reused
+    visited, nodes = map(int, re.search(r"dbt visited (\d+) of (\d+) nodes", output).groups())
+    assert 0 < visited < nodes, (visited, nodes)
+    started = dbt_started(output)
+    assert not any(f".{node.split('.')[-1]} " in line for node in REFERENCE_ONLY for line in started)
+    assert any(".dim_products " in line for line in started)
+
+
+def dbt_started(output: str) -> list[str]:
+    """dbt's lines of the nodes it started, in a run's log."""
+    return [line for line in output.splitlines() if "hsguard.dbt:" in line and " START " in line]
 
 
 def test_a_kept_stamped_table_carries_this_runs_stamp(rerun):
