@@ -140,6 +140,8 @@ def session():
             builder = builder.config(key, value)
         spark = builder.getOrCreate()
         import pyspark.testing.utils  # noqa: F401 - its import warns; here, not later in GX
+    # after the start-up's warnings (in the log file): errors only, not a line per statement
+    spark.sparkContext.setLogLevel("ERROR")
     quiet_query_errors()
     return spark
 
