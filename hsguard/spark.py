@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 from hsguard.paths import PROJECT_ROOT
@@ -27,6 +28,9 @@ SPARK_TARGET = "spark"
 JAVA_VERSIONS = ("17", "21")
 #: hsguard's console shows its own progress: no Spark stage bars on the terminal.
 CONSOLE_SETTINGS = {"spark.ui.showConsoleProgress": "false"}
+#: Spark's log4j2 configuration: its log lines to a file (spark_log_file()), not the console.
+LOG4J2_PROPERTIES = Path(__file__).with_name("spark_log4j2.properties")
+JAVA_OPTIONS = "spark.driver.extraJavaOptions"
 
 
 class SparkUnavailable(RuntimeError):
@@ -123,15 +127,48 @@ def session():
     catalogue as dbt-spark's session method uses). Raises SparkUnavailable when Spark
     cannot run here."""
     require_spark()
-    from pyspark.sql import SparkSession
+    settings = profile_settings() | CONSOLE_SETTINGS
+    settings[JAVA_OPTIONS] = java_options(settings.get(JAVA_OPTIONS, ""), spark_log_file())
+    with warnings.catch_warnings():
+        # pyspark 4.3 warns (on importing pyspark.testing, as GX and the start-up do) that
+        # it does not fully support pandas 3; hsguard hands Spark no pandas frames (Arrow)
+        warnings.filterwarnings("ignore", message=".*pandas >= 3", category=FutureWarning)
+        from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.enableHiveSupport()
-    for key, value in (profile_settings() | CONSOLE_SETTINGS).items():
-        builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+        builder = SparkSession.builder.enableHiveSupport()
+        for key, value in settings.items():
+            builder = builder.config(key, value)
+        spark = builder.getOrCreate()
+        import pyspark.testing.utils  # noqa: F401 - its import warns; here, not later in GX
+    # after the start-up's warnings (in the log file): errors only, not a line per statement
     spark.sparkContext.setLogLevel("ERROR")
     quiet_query_errors()
     return spark
+
+
+def spark_log_file() -> Path:
+    """Where Spark's own log lines go: the run's log file (the file handler of the root
+    logger, hsguard.cli.open_run_log), else spark.log in the Spark warehouse directory."""
+    import logging
+
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    return Path(os.environ.get(WAREHOUSE_ENV, "warehouse/spark")).resolve() / "spark.log"
+
+
+def java_options(options: str, log_file: Path) -> str:
+    """The driver's Java options of the profile plus hsguard's log4j2 configuration
+    (LOG4J2_PROPERTIES, writing to ``log_file``)."""
+
+    def quoted(value: str) -> str:
+        return f'"{value}"' if any(c.isspace() for c in value) else value
+
+    added = [
+        quoted(f"-Dlog4j2.configurationFile={LOG4J2_PROPERTIES}"),
+        quoted(f"-Dhsguard.spark.log={log_file}"),
+    ]
+    return " ".join([options.strip(), *added]).strip()
 
 
 def quiet_query_errors() -> None:

@@ -6,15 +6,14 @@ DuckDB build.
 The tables are external Parquet tables: ``<warehouse>/_sources/<schema>/<table>/``. A
 registration replaces the previous one of the same table (its Parquet files too).
 
-``spark_session`` starts a local Spark with the settings of the ``spark`` output in
-profiles.yml (the same environment variables); dbt-spark's session mode joins the session
-that is already running in the process, so a caller that registers the sources and then runs
-dbt in the same process uses one Spark for both.
+``spark_session`` starts the process's Spark (hsguard.spark: the settings of the ``spark``
+output in profiles.yml); dbt-spark's session mode joins the session that is already running
+in the process, so a caller that registers the sources and then runs dbt in the same process
+uses one Spark for both.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -37,38 +36,13 @@ EVALUATION_NAMES = PROJECT_ROOT / "tests" / "screening_evaluation" / "seed" / "s
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def spark_settings(warehouse_dir: Path, master: str | None = None) -> dict[str, str]:
-    """The Spark settings of profiles.yml's ``spark`` output for a warehouse directory (the
-    environment variables it reads apply here too; ``master`` overrides HSGUARD_SPARK_MASTER)."""
-    warehouse = str(Path(warehouse_dir).resolve())
-    return {
-        "spark.master": master or os.environ.get("HSGUARD_SPARK_MASTER", "local[2]"),
-        "spark.app.name": "hsguard-dbt",
-        "spark.sql.warehouse.dir": warehouse,
-        "spark.hadoop.javax.jdo.option.ConnectionURL": (
-            f"jdbc:derby:;databaseName={warehouse}/metastore_db;create=true"
-        ),
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={warehouse}",
-        "spark.sql.ansi.enabled": "false",
-        "spark.sql.session.timeZone": "UTC",
-        "spark.sql.shuffle.partitions": os.environ.get("HSGUARD_SPARK_SHUFFLE_PARTITIONS", "4"),
-        "spark.ui.enabled": "false",
-        "spark.sql.optimizer.excludedRules": "org.apache.spark.sql.catalyst.optimizer.ReorderJoin",
-        "spark.driver.memory": os.environ.get("HSGUARD_SPARK_DRIVER_MEMORY", "2g"),
-    }
-
-
 def spark_session(warehouse_dir: Path, master: str | None = None) -> SparkSession:
-    """A SparkSession (Hive catalogue: the tables outlive the process) on ``warehouse_dir``."""
-    from pyspark.sql import SparkSession
+    """The process's SparkSession on ``warehouse_dir`` (its tables and Derby metastore),
+    started with the settings of profiles.yml's ``spark`` output (hsguard.spark)."""
+    from hsguard import spark
 
-    Path(warehouse_dir).mkdir(parents=True, exist_ok=True)
-    builder = SparkSession.builder.enableHiveSupport()
-    for key, value in spark_settings(warehouse_dir, master).items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
-    return session
+    spark.configure(Path(warehouse_dir), master)
+    return spark.session()
 
 
 def source_tables(

@@ -253,8 +253,9 @@ def published_copy(sample_run, tmp_path) -> dict:
 #: worker is not left waiting for that build. Files not listed follow in collection
 #: order; the order changes nothing a test asserts.
 LONGEST_FIRST = (
-    "tests/integration/test_incremental.py",
+    "tests/integration/test_spark_parity.py",
     "tests/integration/test_candidates.py",
+    "tests/integration/test_incremental.py",
     "tests/integration/test_nightly.py",
     "tests/integration/test_overrides.py",
     "tests/integration/test_input_robustness.py",

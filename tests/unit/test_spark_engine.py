@@ -40,6 +40,14 @@ def test_settings_come_from_the_profile_and_the_environment(monkeypatch, tmp_pat
     assert settings["spark.ui.enabled"] == "false"
 
 
+def test_spark_logs_to_the_run_log_through_the_profiles_java_options(tmp_path):
+    options = spark.java_options("-Dderby.system.home=/wh", tmp_path / "my logs" / "run.log")
+    assert options.startswith("-Dderby.system.home=/wh -Dlog4j2.configurationFile=")
+    assert f'"-Dhsguard.spark.log={tmp_path / "my logs" / "run.log"}"' in options
+    assert spark.LOG4J2_PROPERTIES.is_file()
+    assert "${sys:hsguard.spark.log" in spark.LOG4J2_PROPERTIES.read_text(encoding="utf-8")
+
+
 def test_run_schemas_are_spark_identifiers():
     assert schema_prefix("20261201T020000Z-3fa9c1") == "run_20261201t020000z_3fa9c1_"
 
