@@ -607,9 +607,12 @@ def generate(products: int, out: Path, seed: int = 42) -> dict:
                     destination, license_exception = "CN", "ENC"  # exception recorded, not a missing licence
                 else:
                     license_ref = f"LIC-SAMPLE-{n + 1:05d}"
-                if destination != "CA":
+                if destination != "CA" or eccn_of[sku] in ("5A002", "3A001"):
                     # 5A002 (EI, 15 CFR 742.15) and 3A001 (NS1) need a licence to every sample
-                    # destination but Canada: the recorded licence or exception is LICENSE_RECORDED
+                    # destination but Canada; to Canada too for their .z paragraphs (RS "to or
+                    # within any destination worldwide", 15 CFR 742.6(a)(6)(iii)(A)), so an
+                    # entry declared without its paragraph depends on it. Either way the
+                    # recorded licence or exception is LICENSE_RECORDED.
                     error = "LICENSE_RECORDED"
         add_shipment(n, sku, destination, license_ref, license_exception, end_user, [error] if error else [])
     # and one line of a clean EAR99 product to an Entity List party written as listed, in its
