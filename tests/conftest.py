@@ -202,10 +202,10 @@ def run_args(warehouse, reports, sources=SAMPLE_DIR) -> list[str]:
     return ["run", "--sources", str(sources), "--warehouse", str(warehouse), "--reports", str(reports)]
 
 
-def run_cli(env: dict[str, str], *args: str, timeout: int = 1200) -> subprocess.CompletedProcess:
+def run_cli(env: dict[str, str], *args: str, timeout: int = 2400) -> subprocess.CompletedProcess:
     """Run ``hsguard *args`` in a subprocess from the project root; output captured. The
-    timeout only ends a hung run: a sample build has taken more than 10 min on the shared
-    2-core machine."""
+    timeout only ends a hung run: a sample build has taken more than 20 min on the shared
+    2-core machine (load average 27)."""
     return subprocess.run(
         hsguard_cmd(*args), env=env, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT
     )
