@@ -36,7 +36,7 @@ run: setup
 # workers, a test file to each (its module fixtures' runs stay in one worker): a run
 # keeps one core busy for only part of its time (Prefect, dbt's Python threads and
 # DuckDB take turns), so two files at once fill both cores. tests/conftest.py makes
-# the shared sample build once for both workers. The Spark lane
+# the shared sample build once for both workers, and one Prefect server for both. The Spark lane
 # (tests/integration/test_spark_parity.py, marker `spark`) is not part of it: with it the
 # suite took 19 min 50 s on a clean clone of this 2-core machine (the lane's parity 430 s,
 # and the JVM slows every other file), over the 15-min budget; `make test-spark` runs it.

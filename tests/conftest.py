@@ -43,18 +43,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 
 
-@pytest.fixture(scope="session")
-def prefect_server(tmp_path_factory) -> str:
-    """A real Prefect server (``prefect server start`` on a free loopback port, its own
-    home and database) for the whole session; yields its API URL. CLI runs pointed at it
-    (``cli_env``) skip the ~10 s start of a temporary server each; the temporary server
-    (no PREFECT_API_URL, what a user gets by default) is still used by ``sample_run``
-    and by ``hsguard serve`` in test_serve. Stopped at the end of the session."""
+def start_prefect_server(home: Path) -> tuple[subprocess.Popen, str]:
+    """Start ``prefect server start`` on a free loopback port with its own home and
+    database (its log in ``home/server.log``); returns the process and its API URL at
+    once, without waiting for it to answer (``wait_for_prefect_server``)."""
     import socket
-    import time
-    import urllib.request
 
-    home = tmp_path_factory.mktemp("prefect_server_home")
+    home.mkdir(parents=True, exist_ok=True)
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
@@ -64,53 +59,124 @@ def prefect_server(tmp_path_factory) -> str:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_UI_ENABLED": "false",
     }
-    log = (home / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("prefect")),
-            "server",
-            "start",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/api"
-    try:
-        deadline = time.time() + 120
-        while True:
-            assert server.poll() is None, (home / "server.log").read_text()[-3000:]
-            assert time.time() < deadline, "Prefect server did not answer within 120 s"
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        yield url
-    finally:
-        server.terminate()
+    with (home / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("prefect")),
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return server, f"http://127.0.0.1:{port}/api"
+
+
+def wait_for_prefect_server(url: str, pid: int, log: Path) -> None:
+    """Until the server at ``url`` (process ``pid``) answers its health check."""
+    import time
+    import urllib.request
+
+    def running() -> bool:
+        try:  # neither gone nor a zombie
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in "ZX"
+        except (OSError, IndexError):
+            return False
+
+    # a bound on a hang, not a speed limit: with other engineers' builds on the two cores
+    # the server has taken more than 120 s to answer
+    deadline = time.time() + 600
+    while True:
+        assert running(), "the Prefect server ended\n" + log.read_text()[-3000:]
+        assert time.time() < deadline, (
+            "no answer from the Prefect server in 600 s\n" + log.read_text()[-3000:]
+        )
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=30)
-        log.close()
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+
+
+def stop_prefect_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
+
+
+#: the folder (under the pytest-xdist controller's temporary folder, the workers' common
+#: parent) of the suite's one Prefect server: ``server.json`` (url, pid) and its home
+SHARED_PREFECT_SERVER = "prefect_server"
+_SHARED_SERVER: list[subprocess.Popen] = []
+
+
+def _xdist_controller(config) -> bool:
+    return not hasattr(config, "workerinput") and bool(getattr(config.option, "numprocesses", None))
+
+
+def pytest_sessionstart(session) -> None:
+    """Under pytest-xdist (``make test``), the controller starts the suite's one Prefect
+    server (``prefect_server``) as the session starts, while the workers start their
+    first files (the first CLI run on it comes minutes later, after the shared sample
+    build), and stops it when every worker is done (``pytest_unconfigure``)."""
+    config = session.config
+    if not _xdist_controller(config):
+        return
+    # the folder pytest-xdist makes the workers' temporary folders in (xdist/workermanage.py)
+    folder = config._tmp_path_factory.getbasetemp() / SHARED_PREFECT_SERVER
+    server, url = start_prefect_server(folder / "home")
+    _SHARED_SERVER.append(server)
+    (folder / "server.json").write_text(json.dumps({"url": url, "pid": server.pid}), encoding="utf-8")
+
+
+def pytest_unconfigure(config) -> None:
+    while _SHARED_SERVER:
+        stop_prefect_server(_SHARED_SERVER.pop())
 
 
 @pytest.fixture(scope="session")
-def cli_env(tmp_path_factory, prefect_server) -> dict[str, str]:
-    """Environment for CLI subprocesses: a private Prefect home and the session's Prefect
-    server (``prefect_server``; no network beyond loopback). Drop PREFECT_API_URL from a
-    copy to have a run start its own temporary server instead."""
+def prefect_server(tmp_path_factory) -> str:
+    """A real Prefect server (``prefect server start`` on a free loopback port, its own
+    home and database) for the whole suite; yields its API URL. CLI runs pointed at it
+    (``cli_env``) skip the ~10 s start of a temporary server each; the temporary server
+    (no PREFECT_API_URL, what a user gets by default) is still used by ``sample_run`` and
+    by ``hsguard serve`` in test_serve. Under pytest-xdist both workers use the one the
+    controller started (``pytest_sessionstart``: a start costs about 12 s of CPU, an idle
+    server about 2 s a minute); in a plain session it is started here and stopped at the
+    end of the session."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is not None:
+        folder = tmp_path_factory.getbasetemp().parent / SHARED_PREFECT_SERVER
+        started = json.loads((folder / "server.json").read_text(encoding="utf-8"))
+        wait_for_prefect_server(started["url"], started["pid"], folder / "home" / "server.log")
+        yield started["url"]
+        return
+    home = tmp_path_factory.mktemp("prefect_server_home")
+    server, url = start_prefect_server(home)
+    try:
+        wait_for_prefect_server(url, server.pid, home / "server.log")
+        yield url
+    finally:
+        stop_prefect_server(server)
+
+
+@pytest.fixture(scope="session")
+def run_env(tmp_path_factory) -> dict[str, str]:
+    """Environment for CLI subprocesses without a Prefect server: a private Prefect home
+    (no network beyond loopback); a run started with it starts Prefect's temporary
+    server, as a user's run does by default."""
     home = tmp_path_factory.mktemp("prefect_home")
     env = dict(os.environ)
     env.pop("HSGUARD_PAUSE_AT", None)
-    env["PREFECT_API_URL"] = prefect_server
+    env.pop("PREFECT_API_URL", None)
     env["PREFECT_HOME"] = str(home)
     env["PYTHONUNBUFFERED"] = "1"
     # the runs that start Prefect's temporary server (sample_run, test_serve) wait for it
@@ -118,6 +184,13 @@ def cli_env(tmp_path_factory, prefect_server) -> dict[str, str]:
     # the suite's two cores it has taken more than 110 s to answer
     env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "600")
     return env
+
+
+@pytest.fixture(scope="session")
+def cli_env(run_env, prefect_server) -> dict[str, str]:
+    """``run_env`` and the suite's Prefect server (``prefect_server``). Drop
+    PREFECT_API_URL from a copy to have a run start its own temporary server instead."""
+    return dict(run_env, PREFECT_API_URL=prefect_server)
 
 
 def hsguard_cmd(*args: str) -> list[str]:
@@ -129,10 +202,10 @@ def run_args(warehouse, reports, sources=SAMPLE_DIR) -> list[str]:
     return ["run", "--sources", str(sources), "--warehouse", str(warehouse), "--reports", str(reports)]
 
 
-def run_cli(env: dict[str, str], *args: str, timeout: int = 1200) -> subprocess.CompletedProcess:
+def run_cli(env: dict[str, str], *args: str, timeout: int = 2400) -> subprocess.CompletedProcess:
     """Run ``hsguard *args`` in a subprocess from the project root; output captured. The
-    timeout only ends a hung run: a sample build has taken more than 10 min on the shared
-    2-core machine."""
+    timeout only ends a hung run: a sample build has taken more than 20 min on the shared
+    2-core machine (load average 27)."""
     return subprocess.run(
         hsguard_cmd(*args), env=env, capture_output=True, text=True, timeout=timeout, cwd=PROJECT_ROOT
     )
@@ -174,7 +247,7 @@ def once_per_suite(tmp_path_factory, name: str):
 
 
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory, cli_env) -> dict:
+def sample_run(tmp_path_factory, run_env) -> dict:
     """One real `hsguard run` on the bundled sample for the whole suite (both pytest-xdist
     workers: ``once_per_suite``), shared by every test that only reads a published build.
     Keys: ``warehouse`` (the published ``.../wh/hsguard.duckdb``), ``reports`` (with
@@ -186,9 +259,9 @@ def sample_run(tmp_path_factory, cli_env) -> dict:
         if done.is_file():
             return published_build(json.loads(done.read_text(encoding="utf-8")))
         warehouse, reports = root / "wh" / "hsguard.duckdb", root / "reports"
-        # as a user runs it: no PREFECT_API_URL, so Prefect's temporary server
-        ephemeral = {k: v for k, v in cli_env.items() if k != "PREFECT_API_URL"}
-        result = run_cli(ephemeral, *run_args(warehouse, reports))
+        # as a user runs it: no PREFECT_API_URL, so Prefect's temporary server (and it
+        # need not wait for the suite's server to answer)
+        result = run_cli(run_env, *run_args(warehouse, reports))
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         made = {
             "warehouse": str(warehouse),

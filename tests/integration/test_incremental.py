@@ -110,7 +110,9 @@ def differences(incremental, full) -> dict[str, tuple[int, int]]:
 
 
 @pytest.fixture(scope="module")
-def rerun(cli_env, tmp_path_factory, sample_run) -> dict:
+def rerun(sample_run, cli_env, tmp_path_factory) -> dict:
+    # sample_run first: the shared sample build starts at once (it needs no Prefect server),
+    # rather than after the suite's server (cli_env) answers
     root = tmp_path_factory.mktemp("incremental")
     sources = root / "sources"
     shutil.copytree(SAMPLE_DIR, sources)
