@@ -17,7 +17,7 @@ queries as (
 
 tokens as (
 
-    {{ tokenise('queries', ['word_key'], 'affirmed_description') }}
+    {{ tokenise('queries', ['word_key'], 'affirmed_description', derivations=true) }}
 
 ),
 
