@@ -30,6 +30,8 @@ from typing import Any
 
 import polars as pl
 
+from hsguard.export_control_reference import ccl_entries, ccl_entry_items, decontrol_note_items
+
 PARAGRAPH_SCHEMA: dict[str, Any] = {
     "eccn": pl.Utf8,
     "paragraph": pl.Utf8,
@@ -46,7 +48,6 @@ _EU_LINE = re.compile(r"^(\d[A-E]\d{3}(?:\.[a-z0-9]+)*)\.?\s+(.*)$")
 _EXCLUSION = re.compile(r"\bdoes not (?:control|apply to)\b[^.]*\bfollowing\b", re.I)
 _EXCLUSION_NOTE = re.compile(r"\bdoes not (?:control|apply)\b|\bnot controlled\b|\bexcludes?\b", re.I)
 _NOTE = re.compile(r"^(?:Technical\s+)?Notes?\b|^N\.B\.", re.I)
-_PARAGRAPH_PART = re.compile(r"^[a-z0-9]+(?:\.[a-z0-9]+)*$")
 #: Paragraphs with no text of their own beyond this are not worth a row.
 _RESERVED = re.compile(r"^(?:\[reserved\]|not used;?|through [a-z]\. \[reserved\]\.?)$", re.I)
 
@@ -117,29 +118,35 @@ def _rows_with_paths(
     return rows
 
 
-def parse_ccl_paragraphs(path: Path) -> pl.DataFrame:
+def parse_ccl_paragraphs(path: Path, eu_annex_path: Path | None = None) -> pl.DataFrame:
     """CCL (``ccl.json``) -> one row per ECCN heading (``paragraph`` null) and item paragraph.
+
+    The entries and their paragraphs are the licence side's
+    (:func:`hsguard.export_control_reference.ccl_entries`: the records that merge two entries
+    split, the supplement seed's entries; :func:`~hsguard.export_control_reference.ccl_entry_items`:
+    the paragraph rule, with the "does not control" note items of ``eu_annex_path`` left out),
+    so every paragraph here is a paragraph of ``ref_ccl_paragraphs``. A paragraph's text is that
+    of its first item; a later item repeating a path already read is the list of a note ("a.
+    ... b. ..." under "Technical Notes"), not the entry's, and is left out with the note, as is
+    the list after an exclusion note ("does not control any of the following"). Other note,
+    unit or definition texts are part of the paragraph they follow.
 
     ``paragraph`` is the full code (``3A001.b.2.a``); ``depth`` 0 for the heading, 1 for
     ``.a``; ``parent_paragraph`` the nearest ancestor row's code (the ECCN for a top-level
     paragraph, null for the heading).
     """
-    entries = json.loads(Path(path).read_text(encoding="utf-8-sig"))["entries"]
+    decontrolled = decontrol_note_items(eu_annex_path) if eu_annex_path else {}
     rows: list[dict[str, Any]] = []
-    for entry in entries:
-        eccn = str(entry.get("eccn") or "")
-        if not _ECCN.match(eccn):
-            raise ValueError(f"{Path(path).name}: malformed ECCN {eccn!r}")
+    for entry in ccl_entries(path):
+        eccn = str(entry["eccn"])
         paragraphs: list[tuple[str | None, str, bool]] = [(None, _squash(entry.get("heading")), False)]
         seen: set[str] = set()
         current: str | None = None  # no paragraph yet: licence texts come before the items
-        skipping = False  # inside an exclusion note's list
-        for item in entry.get("items") or []:
-            text = _squash(item.get("text"))
-            code = item.get("paragraph")
-            kind = item.get("kind")
-            if kind == "item" and code and _PARAGRAPH_PART.match(str(code)):
-                full = f"{eccn}.{code}"
+        skipping = False  # inside a note's list
+        for item in ccl_entry_items(entry, decontrolled.get(eccn, set())):
+            text = _squash(item.text)
+            if item.status == "listed":
+                full = f"{eccn}.{item.paragraphs[0]}"
                 if full in seen:  # a list inside a note repeats codes: not the entry's paragraphs
                     skipping = True
                     continue
@@ -147,6 +154,9 @@ def parse_ccl_paragraphs(path: Path) -> pl.DataFrame:
                 skipping = False
                 current = full
                 paragraphs.append((full, text, False))
+            elif item.status == "reserved":
+                seen.update(f"{eccn}.{code}" for code in item.paragraphs)
+                current, skipping = None, False  # nothing to add a note to
             elif current is not None and not skipping and text:
                 if _EXCLUSION.search(text):
                     skipping = True

@@ -751,7 +751,7 @@ _TEXT_LABEL = re.compile(r"^([a-z](?:\.(?:\d{1,2}|[a-z]))+)\s")
 
 
 _DECONTROL_NOTE = re.compile(r"does not (?:control|apply to)\b[^:]*:\s*(.*)", re.I)
-_NOTE_ITEM = re.compile(r"(?:^|;|\.)\s*[a-z]\.\s+([^;]+)")
+_NOTE_ITEM = re.compile(r"(?:^|;|\.)\s*([a-z])\.\s+([^;]+)")
 
 
 def _text_key(text: str) -> str:
@@ -759,21 +759,33 @@ def _text_key(text: str) -> str:
     return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", text).casefold())[:24]
 
 
-def decontrol_note_items(eu_annex_path: Path) -> dict[str, set[str]]:
+def decontrol_note_items(eu_annex_path: Path) -> dict[str, set[tuple[str, str]]]:
     """Per entry, the items of the EU Annex I notes that say what the entry does *not* control.
 
     Regulation (EU) 2021/821 Annex I uses the CCL's numbering and wording for these notes
     ("1C230 Note: 1C230 does not control the following: a. Metal windows ...; b. ..."), which
-    the bundled ccl.json parses as if they were the entry's paragraphs. Keys: `_text_key`.
+    the bundled ccl.json parses as if they were the entry's paragraphs. Keys: the item's letter
+    and its `_text_key` (the letter keeps 1C010.e "Fully or partially resin impregnated ...
+    fibrous or filamentary materials" apart from the note's item b, which opens alike).
     """
-    notes: dict[str, set[str]] = {}
+    notes: dict[str, set[tuple[str, str]]] = {}
     for entry in _load_json(eu_annex_path)["entries"]:
         for line in str(entry.get("verbatim_text") or "").splitlines():
             note = _DECONTROL_NOTE.search(line)
             if note and "Note" in line[: note.start()]:
-                keys = {_text_key(m.group(1)) for m in _NOTE_ITEM.finditer(" " + note.group(1))}
-                notes.setdefault(str(entry["entry_code"]).strip(), set()).update(k for k in keys if k)
+                keys = {(m.group(1), _text_key(m.group(2))) for m in _NOTE_ITEM.finditer(" " + note.group(1))}
+                notes.setdefault(str(entry["entry_code"]).strip(), set()).update(k for k in keys if k[1])
     return notes
+
+
+def _is_note_item(item: Mapping[str, Any], text: str, decontrolled: set[tuple[str, str]]) -> bool:
+    """Whether a CCL item is an item of the entry's "does not control" note (same letter and
+    text key; a block that is no lettered item is matched on its text alone)."""
+    key = _text_key(text)
+    paragraph = item.get("paragraph")
+    if item.get("kind") == "item" and paragraph:
+        return (str(paragraph).rsplit(".", 1)[-1], key) in decontrolled
+    return any(key == note_key for _, note_key in decontrolled)
 
 
 def _marker(status: dict[str, str]) -> Callable[[str, str], None]:
@@ -784,6 +796,52 @@ def _marker(status: dict[str, str]) -> Callable[[str, str], None]:
             status[paragraph] = value
 
     return mark
+
+
+@dataclass(frozen=True)
+class CclItem:
+    """One block of an entry's ``items`` as the paragraph rule reads it.
+
+    ``status`` ``listed`` (a paragraph of the entry, ``paragraphs`` its one path), ``reserved``
+    (``paragraphs`` the reserved letters: "d" "to f. [Reserved]" is d, e, f) or ``text`` (a
+    note, unit or definition text that is no paragraph: ``paragraphs`` empty). ``text`` is the
+    block's text, without the leading path of a text block that opens with one ("z.1.b ...").
+    """
+
+    paragraphs: tuple[str, ...]
+    status: str
+    text: str
+
+
+def ccl_entry_items(entry: Mapping[str, Any], decontrolled: set[tuple[str, str]]) -> Iterator[CclItem]:
+    """The paragraph rule of the CCL: an entry's ``items`` (see :func:`ccl_entries`) in order.
+
+    The one implementation read by both the licence side (:func:`parse_ccl_paragraphs`) and the
+    ECCN-candidate texts (:func:`hsguard.eccn_texts.parse_ccl_paragraphs`). An item whose text is
+    an item of the entry's "does not control" note (``decontrolled``, keys from
+    :func:`decontrol_note_items`) is left out; an ``item`` with a paragraph is ``listed`` unless
+    its text is "[Reserved]" or a reserved range; a ``text`` block opening with a path such as
+    ``z.1.b`` is that paragraph.
+    """
+    for item in entry.get("items") or []:
+        text = _squash(item.get("text")) or ""
+        paragraph = item.get("paragraph")
+        if _is_note_item(item, text, decontrolled):
+            continue  # an item of a "does not control" note
+        if item.get("kind") == "item" and paragraph:
+            reserved_range = _RESERVED_RANGE.match(text)
+            if _RESERVED.match(text):
+                yield CclItem((paragraph,), "reserved", text)
+            elif reserved_range and len(paragraph) == 1:
+                letters = range(ord(paragraph), ord(reserved_range.group(1).lower()) + 1)
+                yield CclItem(tuple(chr(code) for code in letters), "reserved", text)
+            else:
+                yield CclItem((paragraph,), "listed", text)
+        elif item.get("kind") == "text" and (label := _TEXT_LABEL.match(text)):
+            own = text[label.end() :].strip()
+            yield CclItem((label.group(1),), "reserved" if _RESERVED.match(own) else "listed", own)
+        elif text:
+            yield CclItem((), "text", text)
 
 
 def parse_ccl_paragraphs(path: Path, eu_annex_path: Path | None = None) -> pl.DataFrame:
@@ -802,27 +860,13 @@ def parse_ccl_paragraphs(path: Path, eu_annex_path: Path | None = None) -> pl.Da
     decontrolled = decontrol_note_items(eu_annex_path) if eu_annex_path else {}
     rows: list[dict[str, Any]] = []
     for position, entry in enumerate(_ccl_entries(path), start=1):
-        items = entry.get("items") or []
-        if not items:
+        if not entry.get("items"):
             continue
         status: dict[str, str] = {}
         mark = _marker(status)
-        for item in items:
-            text = _squash(item.get("text")) or ""
-            paragraph = item.get("paragraph")
-            if _text_key(text) in decontrolled.get(entry["eccn"], set()):
-                continue  # an item of a "does not control" note
-            if item.get("kind") == "item" and paragraph:
-                reserved_range = _RESERVED_RANGE.match(text)
-                if _RESERVED.match(text):
-                    mark(paragraph, "reserved")
-                elif reserved_range and len(paragraph) == 1:
-                    for code in range(ord(paragraph), ord(reserved_range.group(1).lower()) + 1):
-                        mark(chr(code), "reserved")
-                else:
-                    mark(paragraph, "listed")
-            elif item.get("kind") == "text" and (label := _TEXT_LABEL.match(text)):
-                mark(label.group(1), "listed")
+        for item in ccl_entry_items(entry, decontrolled.get(entry["eccn"], set())):
+            for paragraph in item.paragraphs:
+                mark(paragraph, item.status)
         for line in _requirement_lines(entry):
             scope = parse_requirement_scope(line.control_text, entry["eccn"])
             for paragraph in scope.covers + scope.excludes + scope.excludes_if:

@@ -319,6 +319,14 @@ def _paragraphs(path: Path) -> pl.DataFrame:
     )
 
 
+def _paragraph_texts(path: Path) -> pl.DataFrame:
+    from hsguard.eccn_texts import parse_ccl_paragraphs
+
+    return parse_ccl_paragraphs(
+        path, _beside(path, "export_control/eu/annex_i_2021-821_consolidated_2025-11-15.json")
+    )
+
+
 def _export(name: str) -> Callable[[Path], pl.DataFrame]:
     def parse(path: Path) -> pl.DataFrame:
         from hsguard import export_control_reference
@@ -402,7 +410,7 @@ REFERENCE_FILES: tuple[ReferenceFile, ...] = (
     ReferenceFile(
         EAR + "ccl.json",
         "ref_ccl_paragraph_texts",
-        _texts("parse_ccl_paragraphs"),
+        _paragraph_texts,
         "CCL headings and item paragraphs (ECCN candidates)",
         "eCFR 2026-07-23",
     ),

@@ -255,3 +255,31 @@
         ('E', 'technology'), ('E', 'technical'),
     ]) }}
 {%- endmacro %}
+
+
+{#- A pack size ("200 L drums", "25 kg bags", "500 ml bottles") says how the goods are
+    packed, not what they are: packing containers presented with the goods follow the
+    goods (GRI 5(b)), and a compliance analyst reading a datasheet passes over it. The
+    ECCN candidates remove such a phrase from a description before its words are matched
+    (its words would count against the coverage of the entry the goods read like). A
+    phrase is a number, a unit of volume or mass and a packing container named by the
+    HS 2022 headings for containers "for the conveyance or packing of goods" (3923 and its
+    subheadings, 4819, 6305, 7010, 7310, 7612, as bundled): boxes, cases, crates, sacks,
+    bags, carboys, bottles, flasks, cartons, jars, pots, phials, ampoules, containers,
+    tanks, casks, drums, cans. A container word without a pack size ("pressure tank") is
+    kept. -#}
+{% macro eccn_pack_size_pattern() -%}
+    [0-9]+([.,][0-9]+)? ?(l|ml|kg|g|lbs?|gal|litres?|liters?)[ .]*(boxes|box|cases?|crates?|sacks?|bags?|carboys?|bottles?|flasks?|cartons?|jars?|pots?|phials?|ampoules?|containers?|tanks?|casks?|drums?|cans?)([^a-z]|$)
+{%- endmacro %}
+
+{% macro eccn_without_pack_sizes(column) -%}
+    {{ return(adapter.dispatch('eccn_without_pack_sizes', 'hsguard')(column)) }}
+{%- endmacro %}
+
+{% macro default__eccn_without_pack_sizes(column) -%}
+    regexp_replace(coalesce({{ column }}, ''), '{{ hsguard.eccn_pack_size_pattern() }}', ' ', 'gi')
+{%- endmacro %}
+
+{% macro spark__eccn_without_pack_sizes(column) -%}
+    regexp_replace(coalesce({{ column }}, ''), '(?i){{ hsguard.eccn_pack_size_pattern() }}', ' ')
+{%- endmacro %}

@@ -87,12 +87,17 @@
 
 {#- Light English stemmer on one lower-case word (no backreferences, so RE2 and POSIX
     engines agree). Order: irregular plural endings, -ing/-ed, regular plurals, doubled
-    final consonant, final e. Short words (<= 3 letters) are left alone. -#}
-{% macro stem_word(column) -%}
-    {{ return(adapter.dispatch('stem_word', 'hsguard')(column)) }}
+    final consonant, final e. Short words (<= 3 letters) are left alone.
+    With derivations=true (the ECCN candidates; the HS candidates do not ask for it, so
+    their tokens are unchanged), two derivational rules follow on the stem: an agent noun
+    in -tor/-sor reads as its action noun in -tion/-sion (encryptor -> encryption,
+    detector -> detection, compressor -> compression, monitor(ing) -> monition), and an
+    instrument in -oscope as its clipped form in -o (gyroscope -> gyro, as "gyros" stems). -#}
+{% macro stem_word(column, derivations=false) -%}
+    {{ return(adapter.dispatch('stem_word', 'hsguard')(column, derivations)) }}
 {%- endmacro %}
 
-{% macro default__stem_word(column) -%}
+{% macro default__stem_word(column, derivations=false) -%}
     {%- set w = column -%}
     {#- 1. -ies -> y, -sses -> ss, -xes/-ches/-shes -> x/ch/sh -#}
     {%- set w = "regexp_replace(" ~ w ~ ", '^([a-z]{2,})ies$', '\\1y')" -%}
@@ -109,10 +114,15 @@
     {%- endfor -%}
     {#- 5. final e of longer words (machine/machin, glazed/glaz) -#}
     {%- set w = "regexp_replace(" ~ ns.w ~ ", '^([a-z]{4,})e$', '\\1')" -%}
+    {%- if derivations -%}
+        {#- 6. -tor/-sor -> -tion/-sion; -oscop (gyroscope after 5.) -> -o -#}
+        {%- set w = "regexp_replace(" ~ w ~ ", '^([a-z]{3,}[st])or$', '\\1ion')" -%}
+        {%- set w = "regexp_replace(" ~ w ~ ", '^([a-z]{3,}o)scop$', '\\1')" -%}
+    {%- endif -%}
     {{ w }}
 {%- endmacro %}
 
-{% macro spark__stem_word(column) -%}
+{% macro spark__stem_word(column, derivations=false) -%}
     {#- default__'s steps; Java writes a group in the replacement $1 -#}
     {%- set w = column -%}
     {%- set w = "regexp_replace(" ~ w ~ ", '^([a-z]{2,})ies$', '$1y')" -%}
@@ -124,6 +134,10 @@
         {%- set ns.w = "regexp_replace(" ~ ns.w ~ ", '^([a-z]{2,})" ~ c ~ c ~ "$', '$1" ~ c ~ "')" -%}
     {%- endfor -%}
     {%- set w = "regexp_replace(" ~ ns.w ~ ", '^([a-z]{4,})e$', '$1')" -%}
+    {%- if derivations -%}
+        {%- set w = "regexp_replace(" ~ w ~ ", '^([a-z]{3,}[st])or$', '$1ion')" -%}
+        {%- set w = "regexp_replace(" ~ w ~ ", '^([a-z]{3,}o)scop$', '$1')" -%}
+    {%- endif -%}
     {{ w }}
 {%- endmacro %}
 
@@ -131,11 +145,11 @@
 {#- Rows (key columns..., word_position, token) for the text column of a relation:
     normalised, split, stop words and words with digits dropped, stemmed.
     `relation` is anything that can follow FROM (a ref or a CTE name). -#}
-{% macro tokenise(relation, key_columns, text_column) -%}
-    {{ return(adapter.dispatch('tokenise', 'hsguard')(relation, key_columns, text_column)) }}
+{% macro tokenise(relation, key_columns, text_column, derivations=false) -%}
+    {{ return(adapter.dispatch('tokenise', 'hsguard')(relation, key_columns, text_column, derivations)) }}
 {%- endmacro %}
 
-{% macro default__tokenise(relation, key_columns, text_column) -%}
+{% macro default__tokenise(relation, key_columns, text_column, derivations=false) -%}
     {%- set keys = key_columns | join(', ') -%}
     {%- set stop = text_stopwords() -%}
     {#- The words in order, hyphenated compounds whole; used twice below. -#}
@@ -151,7 +165,7 @@
                 ) as split_words
             ) as numbered
     {%- endset -%}
-    select {{ keys }}, word_position, word, {{ hsguard.stem_word('word') }} as token
+    select {{ keys }}, word_position, word, {{ hsguard.stem_word('word', derivations) }} as token
     from (
         select {{ keys }}, word_position, replace(part, '-', '') as word
         from (
@@ -169,10 +183,10 @@
         and word not in ({% for s in stop %}'{{ s }}'{{ ',' if not loop.last }}{% endfor %})
 {%- endmacro %}
 
-{% macro duckdb__tokenise(relation, key_columns, text_column) -%}
+{% macro duckdb__tokenise(relation, key_columns, text_column, derivations=false) -%}
     {%- set keys = key_columns | join(', ') -%}
     {%- set stop = text_stopwords() -%}
-    select {{ keys }}, word_position, word, {{ hsguard.stem_word('word') }} as token
+    select {{ keys }}, word_position, word, {{ hsguard.stem_word('word', derivations) }} as token
     from (
         select {{ keys }}, word_position,
             unnest(
@@ -200,10 +214,10 @@
         and word not in ({% for s in stop %}'{{ s }}'{{ ',' if not loop.last }}{% endfor %})
 {%- endmacro %}
 
-{% macro spark__tokenise(relation, key_columns, text_column) -%}
+{% macro spark__tokenise(relation, key_columns, text_column, derivations=false) -%}
     {%- set keys = key_columns | join(', ') -%}
     {%- set stop = text_stopwords() -%}
-    select {{ keys }}, word_position, word, {{ hsguard.stem_word('word') }} as token
+    select {{ keys }}, word_position, word, {{ hsguard.stem_word('word', derivations) }} as token
     from (
         select {{ keys }}, word_position, word
         from (

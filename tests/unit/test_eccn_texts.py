@@ -9,6 +9,8 @@ import pytest
 
 from hsguard.eccn_candidates import choose_threshold
 from hsguard.eccn_texts import PARAGRAPH_SCHEMA, parse_ccl_paragraphs, parse_eu_annex_i_paragraphs
+from hsguard.export_control_reference import parse_ccl_paragraphs as load_ccl_paragraphs
+from hsguard.export_control_reference import parse_ccl_requirement_scopes
 from hsguard.paths import REFERENCE_DIR
 
 CCL = REFERENCE_DIR / "export_control" / "us_ear" / "ccl.json"
@@ -16,10 +18,11 @@ ANNEX = REFERENCE_DIR / "export_control" / "eu" / "annex_i_2021-821_consolidated
 
 
 def test_ccl_paragraphs_heading_for_every_eccn_and_paths_for_items():
-    frame = parse_ccl_paragraphs(CCL)
+    frame = parse_ccl_paragraphs(CCL, ANNEX)
     assert dict(frame.schema) == PARAGRAPH_SCHEMA
     headings = frame.filter(pl.col("paragraph").is_null())
-    assert headings.height == 633 and headings["eccn"].n_unique() == 633
+    # the 633 records of ccl.json, three of which merge two entries (0D614, 2B352, 3E002)
+    assert headings.height == 636 and headings["eccn"].n_unique() == 636
     assert frame.filter(pl.col("paragraph").is_not_null())["paragraph"].is_unique().all()
     row = frame.filter(pl.col("paragraph") == "3A001.b.2.a").to_dicts()[0]
     assert row["parent_paragraph"] == "3A001.b.2" and row["depth"] == 3
@@ -27,6 +30,33 @@ def test_ccl_paragraphs_heading_for_every_eccn_and_paths_for_items():
     # the path reads the entry heading and the parent paragraph before the paragraph itself
     assert row["path_text"].startswith("Electronic items")
     assert "Monolithic Microwave Integrated Circuit" in row["path_text"]
+
+
+def test_candidate_texts_have_the_loaders_paragraphs():
+    """One paragraph rule: every text paragraph is a listed paragraph of ref_ccl_paragraphs,
+    and the loader's other listed paragraphs have no item text of their own (ancestors, or
+    paths only a licence-requirement line names)."""
+    texts = parse_ccl_paragraphs(CCL, ANNEX)
+    loader = load_ccl_paragraphs(CCL, ANNEX).filter(pl.col("status") == "listed")
+    listed = {(e, f"{e}.{p}") for e, p in loader.select("eccn", "paragraph").iter_rows()}
+    with_text = set(texts.filter(pl.col("paragraph").is_not_null()).select("eccn", "paragraph").iter_rows())
+    assert with_text <= listed
+    named = {
+        (e, f"{e}.{p}") for e, p in parse_ccl_requirement_scopes(CCL).select("eccn", "paragraph").iter_rows()
+    }
+    ancestors = {(e, p.rsplit(".", 1)[0]) for e, p in listed if p.count(".") > 1}
+    assert listed - with_text <= named | ancestors
+    own = {p: t for p, t in texts.select("paragraph", "own_text").iter_rows() if p}
+    # a merged record's items are the second entry's; "does not control" note items are no
+    # paragraphs, and a path the note used first gets the entry's own text
+    assert own["3E002.a"].startswith("A 'vector processor unit'") and "3E001.a" not in own
+    assert not {"1C230.a", "1C230.b", "1C230.c", "1C237.a"} & own.keys()
+    assert "quantum cryptography" in own["5A002.c"]
+    # the note's item b opens like 1C010.e, but it is item b: 1C010.e keeps its text
+    assert own["1C010.e"].startswith("Fully or partially resin impregnated")
+    assert own["2B351.b"].startswith("Designed for the detection of cholinesterase")
+    heading = texts.filter((pl.col("eccn") == "3E001") & pl.col("paragraph").is_null())["own_text"][0]
+    assert "3E002" not in heading and "License Requirements" not in heading
 
 
 def test_ccl_exclusion_lists_are_not_paragraphs(tmp_path):

@@ -9,7 +9,7 @@ with
 
 queries as (
 
-    select word_key, {{ affirmed_text('min(description)') }} as affirmed_description
+    select word_key, {{ affirmed_text(eccn_without_pack_sizes('min(description)')) }} as affirmed_description
     from {{ ref('int_eccn_candidate_queries') }}
     group by word_key
 
@@ -17,7 +17,7 @@ queries as (
 
 tokens as (
 
-    {{ tokenise('queries', ['word_key'], 'affirmed_description') }}
+    {{ tokenise('queries', ['word_key'], 'affirmed_description', derivations=true) }}
 
 ),
 

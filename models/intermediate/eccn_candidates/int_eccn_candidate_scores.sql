@@ -220,7 +220,7 @@ group_words as (
 
 group_tokens as (
 
-    select product_group, {{ hsguard.stem_word('word') }} as token
+    select product_group, {{ hsguard.stem_word('word', derivations=true) }} as token
     from group_words
 
 ),

@@ -16,7 +16,7 @@ texts as (
 
 tokens as (
 
-    {{ tokenise('texts', ['text_id'], 'path_text') }}
+    {{ tokenise('texts', ['text_id'], 'path_text', derivations=true) }}
 
 ),
 
