@@ -583,9 +583,19 @@ def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict
     (the exposures, which dbt lists as no-ops, left out)."""
     state_dir = nightly_state_dir(database)
     profile_path = stable_profile_path(state_dir, database) if state_dir is not None else database
+    # a night with nothing new runs no transform (flows/unchanged.py): dbt starts from the
+    # parse the last successful build saved beside the warehouse instead
+    saved = None
+    if state_dir is not None and not (work_dir / "dbt_target" / PARTIAL_PARSE_FILE).is_file():
+        saved = state_dir / PARTIAL_PARSE_FILE
     try:
         result = invoke_dbt(
-            ["build", "--select", *REPORT_FEEDS], profile_path, work_dir, run_id=run_id, log_to_python=True
+            ["build", "--select", *REPORT_FEEDS],
+            profile_path,
+            work_dir,
+            run_id=run_id,
+            partial_parse_file=saved,
+            log_to_python=True,
         )
     finally:
         if state_dir is not None:
