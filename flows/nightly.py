@@ -178,14 +178,15 @@ def unchanged_run(
 ) -> PublishedRun | None:
     """The published run when tonight's run would be it again (hsguard.unchanged: same
     files, same day; the caller has compared the code), else None. Not with a schema
-    prefix (a test's private schemas): those builds take the ordinary path."""
+    prefix (a test's private schemas), nor with HSGUARD_KEEP_UNCHANGED=0 or a fault
+    injected (hsguard.unchanged.shortcut_allowed): those take the ordinary path."""
     import os
 
     from hsguard.mapping import parse_options
     from hsguard.sources import ContractError
-    from hsguard.unchanged import unchanged_since_published
+    from hsguard.unchanged import shortcut_allowed, unchanged_since_published
 
-    if os.environ.get("HSGUARD_SCHEMA_PREFIX"):
+    if os.environ.get("HSGUARD_SCHEMA_PREFIX") or not shortcut_allowed():
         return None
     try:
         options = parse_options(Path(sources), Path(mapping) if mapping else None, decimal_comma, date_format)

@@ -436,7 +436,8 @@ def select_changed(database: Path, published: Path, invoke) -> Shortcut | None:
     that reads a visited node, or did not pass (or was not reused) in the published run.
     Every other table, view, seed and data test would be kept by the materialisation as
     it is in the copy: it is not visited, and its published fingerprint rows are recorded
-    as this build's (tables and data tests as reused), its node result as ``success``
+    as this build's (tables and data tests as reused; by macros/reuse.sql's
+    hsguard_record_kept_nodes, in one run-operation), its node result as ``success``
     (tables, seeds, views) or REUSED_STATUS (data tests). None when the parse fails or
     the published build lacks what this needs (then the whole build runs)."""
     import duckdb
@@ -548,17 +549,18 @@ def select_changed(database: Path, published: Path, invoke) -> Shortcut | None:
         for uid in list(visit):
             visit.update(names[(nodes[uid].resource_type, nodes[uid].name)])
         carried = [uid for uid in nodes if uid not in visit and nodes[uid].config.materialized != "ephemeral"]
-        kept_rows = []
-        for uid in carried:
-            if uid in main:
-                found = main[uid]
-                kept_rows.append((found[0], found[1], found[2], True, found[4]))
-            kept_rows.extend(token_rows.get(uid, []))
-        if kept_rows:
-            con.executemany("insert into audit.model_fingerprints values (?, ?, ?, ?, ?)", kept_rows)
-        con.execute("checkpoint")
     finally:
         con.close()
+    # their published fingerprint rows become this build's: written by macros/reuse.sql,
+    # the one writer of audit.model_fingerprints
+    recorded_rows = [uid for uid in carried if uid in main or uid in token_rows]
+    if recorded_rows:
+        kept = invoke(
+            ["run-operation", "hsguard_record_kept_nodes", "--args", json.dumps({"nodes": recorded_rows})],
+            manifest,
+        )
+        if not kept.success:
+            return None
     carried_results = [
         {
             "unique_id": uid,
@@ -578,9 +580,11 @@ def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict
     tests) on ``database``, once the run's flags, validation results and flag history are
     in it; raise DbtBuildError on failure. In a nightly build it names the build file
     through the same link as the transform's ``dbt build`` (stable_profile_path), so dbt
-    starts from the parse that build left in WORK_DIR. The feeds are stamped with ``run_id``, so none
-    is reused from the published build. Returns one node_result() per node built or tested
-    (the exposures, which dbt lists as no-ops, left out)."""
+    starts from the parse that build left in WORK_DIR (or, when no transform ran, the one
+    saved beside the warehouse); their unit tests are skipped when the published warehouse
+    was built from the same code, as the transform's are. The feeds are stamped with
+    ``run_id``, so none is reused from the published build. Returns one node_result() per
+    node built or tested (the exposures, which dbt lists as no-ops, left out)."""
     state_dir = nightly_state_dir(database)
     profile_path = stable_profile_path(state_dir, database) if state_dir is not None else database
     # a night with nothing new runs no transform (flows/unchanged.py): dbt starts from the
@@ -588,9 +592,14 @@ def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict
     saved = None
     if state_dir is not None and not (work_dir / "dbt_target" / PARTIAL_PARSE_FILE).is_file():
         saved = state_dir / PARTIAL_PARSE_FILE
+    command = ["build", "--select", *REPORT_FEEDS]
+    published = database.parent.parent / database.name
+    if state_dir is not None and published_code_version(published) == code_version():
+        # the feeds' unit tests read no data: on the published build's code they would pass again
+        command += ["--exclude-resource-type", "unit_test"]
     try:
         result = invoke_dbt(
-            ["build", "--select", *REPORT_FEEDS],
+            command,
             profile_path,
             work_dir,
             run_id=run_id,

@@ -28,6 +28,25 @@ from hsguard.loading import BUNDLED_RULINGS, ingest_code_version, source_path, u
 from hsguard.reference import REFERENCE_FILES
 from hsguard.sources import ContractError, ParseOptions, sha256_of
 
+#: ``0``: never take the unchanged-night path (every rerun is built as in
+#: docs/INTERNALS.md, dbt visiting what may have changed); for a test of that path, or
+#: to have dbt and Great Expectations check an unchanged night once more.
+KEEP_UNCHANGED_ENV = "HSGUARD_KEEP_UNCHANGED"
+
+
+def shortcut_allowed() -> bool:
+    """Whether this process may take the unchanged-night path: not when
+    HSGUARD_KEEP_UNCHANGED is ``0``, nor when a fault is injected or a pause point asked
+    for (hsguard.faults: the tests of the build path, which this path skips)."""
+    import os
+
+    from hsguard.faults import ENV as PAUSE_ENV
+    from hsguard.faults import FAULT_ENV
+
+    if os.environ.get(KEEP_UNCHANGED_ENV, "1").strip() == "0":
+        return False
+    return not (os.environ.get(PAUSE_ENV, "").strip() or os.environ.get(FAULT_ENV, "").strip())
+
 
 @dataclass(frozen=True)
 class PublishedRun:
