@@ -580,18 +580,20 @@ def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict
     tests) on ``database``, once the run's flags, validation results and flag history are
     in it; raise DbtBuildError on failure. In a nightly build it names the build file
     through the same link as the transform's ``dbt build`` (stable_profile_path), so dbt
-    starts from the parse that build left in WORK_DIR (or, when no transform ran, the one
-    saved beside the warehouse); their unit tests are skipped when the published warehouse
+    starts from the parse that build left in WORK_DIR (or, when no transform ran, takes the
+    one saved beside the warehouse: saved_manifest); their unit tests are skipped when the published warehouse
     was built from the same code, as the transform's are. The feeds are stamped with
     ``run_id``, so none is reused from the published build. Returns one node_result() per
     node built or tested (the exposures, which dbt lists as no-ops, left out)."""
     state_dir = nightly_state_dir(database)
     profile_path = stable_profile_path(state_dir, database) if state_dir is not None else database
-    # a night with nothing new runs no transform (flows/unchanged.py): dbt starts from the
-    # parse the last successful build saved beside the warehouse instead
-    saved = None
+    # a night with nothing new runs no transform (flows/unchanged.py): dbt takes the parse
+    # the last successful build saved beside the warehouse (as it is when the project is
+    # unchanged since: saved_manifest; else as the start of a partial parse)
+    saved = manifest = None
     if state_dir is not None and not (work_dir / "dbt_target" / PARTIAL_PARSE_FILE).is_file():
         saved = state_dir / PARTIAL_PARSE_FILE
+        manifest = saved_manifest(saved)
     command = ["build", "--select", *REPORT_FEEDS]
     published = database.parent.parent / database.name
     if state_dir is not None and published_code_version(published) == code_version():
@@ -605,6 +607,7 @@ def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict
             run_id=run_id,
             partial_parse_file=saved,
             log_to_python=True,
+            manifest=manifest,
         )
     finally:
         if state_dir is not None:
@@ -667,13 +670,58 @@ def drop_stale_relations(database: Path, manifest: Path) -> list[str]:
 
 
 def save_partial_parse(written: Path, saved: Path) -> None:
-    """Keep dbt's parse of this build for the next run (copied, then renamed: atomic)."""
+    """Keep dbt's parse of this build for the next run (copied, then renamed: atomic),
+    with the parse key (parse_key) of the project it parsed beside it."""
     if not written.is_file():
         return
     saved.parent.mkdir(parents=True, exist_ok=True)
+    key = parse_key_file(saved)
+    key.unlink(missing_ok=True)  # no key beside a parse it was not computed for
     partial = saved.with_name(saved.name + ".partial")
     shutil.copyfile(written, partial)
     os.replace(partial, saved)
+    key.write_text(parse_key(), encoding="utf-8")
+
+
+#: Besides CODE_PATHS, what dbt parses (dbt_project.yml's test-paths and second seed
+#: path) and the profile: a saved parse is used as it is only when all are unchanged.
+PARSE_PATHS = ("tests/dbt", "tests/screening_evaluation/seed", "profiles.yml")
+
+
+def parse_key(root: Path = PROJECT_ROOT) -> str:
+    """sha256 of code_version() and the files of PARSE_PATHS: equal only when dbt would
+    parse the project into the same manifest."""
+    digest = hashlib.sha256(code_version(root=root).encode())
+    for name in PARSE_PATHS:
+        top = root / name
+        files = sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else [top]
+        for path in files:
+            if "__pycache__" in path.parts or not path.is_file():
+                continue
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def parse_key_file(saved: Path) -> Path:
+    return saved.with_name(saved.name + ".key")
+
+
+def saved_manifest(saved: Path):
+    """dbt's manifest as the last successful build saved it (``saved``, its partial parse
+    file), when it was parsed from the project as it is now (parse_key); else None (dbt
+    then parses, starting from that file). Read as dbt reads it for a partial parse: a
+    night that builds only the report feeds skips dbt's parse altogether."""
+    key = parse_key_file(saved)
+    if not (saved.is_file() and key.is_file()) or key.read_text(encoding="utf-8") != parse_key():
+        return None
+    try:
+        from dbt.contracts.graph.manifest import Manifest
+        from dbt.parser.manifest import extended_mashumuro_decoder
+
+        return Manifest.from_msgpack(saved.read_bytes(), decoder=extended_mashumuro_decoder)
+    except Exception:  # noqa: BLE001 - another dbt's file, or damaged: dbt parses instead
+        return None
 
 
 #: The status ``audit.dbt_node_results`` records for a data test that was not run again

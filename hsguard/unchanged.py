@@ -48,6 +48,18 @@ def shortcut_allowed() -> bool:
     return not (os.environ.get(PAUSE_ENV, "").strip() or os.environ.get(FAULT_ENV, "").strip())
 
 
+#: The published warehouse's records this path reads or carries on (audit.*).
+RECORDS = (
+    "run_history",
+    "load_lineage",
+    "dbt_node_results",
+    "validation_results",
+    "validation_findings",
+    "field_rejections",
+    "model_fingerprints",
+)
+
+
 @dataclass(frozen=True)
 class PublishedRun:
     """The published run whose results tonight's run keeps: its id and what it read."""
@@ -101,7 +113,7 @@ def unchanged_since_published(
                 "select table_name from duckdb_tables() where schema_name = 'audit'"
             ).fetchall()
         }
-        if not {"run_history", "load_lineage", "dbt_node_results", "validation_results"} <= present:
+        if not set(RECORDS) <= present:
             return None
         latest = con.execute(
             "select run_id, started_at from audit.run_history order by run_id desc limit 1"

@@ -465,3 +465,39 @@ def test_fault_injection_and_the_switch_turn_the_unchanged_night_path_off(monkey
     monkeypatch.setenv("HSGUARD_KEEP_UNCHANGED", "1")
     monkeypatch.setenv("HSGUARD_PAUSE_AT", "ingest")
     assert not shortcut_allowed()
+
+
+def test_the_saved_parse_is_taken_as_it_is_only_for_the_project_it_was_parsed_from(sample_run, tmp_path):
+    """A night with nothing new builds only the report feeds, from the parse the last build
+    saved beside the warehouse (hsguard.dbt.saved_manifest): as it is only when its parse
+    key is the project's now, else dbt parses (starting from it)."""
+    from hsguard.dbt import PARTIAL_PARSE_FILE, parse_key, parse_key_file, save_partial_parse, saved_manifest
+
+    state = sample_run["warehouse"].parent / f".{sample_run['warehouse'].name}.dbt-state"
+    saved = state / PARTIAL_PARSE_FILE
+    assert parse_key_file(saved).read_text(encoding="utf-8") == parse_key()
+    manifest = saved_manifest(saved)
+    assert manifest is not None and "model.hsguard.rpt_kpis" in manifest.nodes
+    copy = tmp_path / "state" / PARTIAL_PARSE_FILE
+    save_partial_parse(saved, copy)
+    assert saved_manifest(copy) is not None
+    parse_key_file(copy).write_text("a parse of other code", encoding="utf-8")
+    assert saved_manifest(copy) is None
+    parse_key_file(copy).unlink()
+    assert saved_manifest(copy) is None
+    # the key follows what dbt parses beyond the code version: a singular test
+    from hsguard.dbt import CODE_PATHS, PARSE_PATHS
+    from hsguard.paths import PROJECT_ROOT
+
+    project = tmp_path / "project"
+    for name in (*CODE_PATHS, *PARSE_PATHS):
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, project / name)
+    assert parse_key(project) == parse_key()
+    test_file = project / "tests" / "dbt" / "assert_tariff_parents_exist.sql"
+    test_file.write_text(test_file.read_text(encoding="utf-8") + "\n-- changed\n", encoding="utf-8")
+    assert parse_key(project) != parse_key()
