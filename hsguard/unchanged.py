@@ -138,7 +138,9 @@ def unchanged_since_published(
         ).fetchone()[0]
     finally:
         con.close()
-    if not recorded or any(row[4] != run_id for row in lineage):
+    # the lineage is the last ingest's: the published run's, or (after a night with
+    # nothing new, which loads nothing) the run whose results that night kept
+    if not recorded or len({row[4] for row in lineage}) != 1:
         return None
     if {row[:4] for row in lineage} != expected or len(lineage) != len(expected):
         return None
