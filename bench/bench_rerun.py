@@ -7,8 +7,11 @@ reference data, same code), as a scheduled night with no new export is.
 
 For each run it prints the wall time, the CPU time of the run process and every process
 it waited for (Prefect's temporary server included: os.wait4), the stage times from
-the run's summary.json, and whether the run said plainly that nothing changed. Runs
-use Prefect's temporary server, as a user's `hsguard run` does.
+the run's summary.json, the 1-minute load average before and after it, and whether the
+run said plainly that nothing changed. Runs use Prefect's temporary server, as a user's
+`hsguard run` does. The reruns take the unchanged-night path (flows/unchanged.py) only
+when they start on the first run's day (UTC): a bench across midnight measures the
+ordinary rerun after it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ NOTHING_CHANGED = "nothing changed since the published run"
 
 
 def one_run(warehouse: Path, reports: Path, env: dict) -> dict:
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
         proc = subprocess.Popen(
@@ -47,6 +51,7 @@ def one_run(warehouse: Path, reports: Path, env: dict) -> dict:
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
         "stages_s": {k: round(v, 1) for k, v in summary["stage_seconds"].items()},
         "nothing_changed": NOTHING_CHANGED in output,
+        "load": f"{load_before:.1f}-{os.getloadavg()[0]:.1f}",
     }
 
 
@@ -63,11 +68,18 @@ def main(argv: list[str]) -> None:
         for n in range(1, args.reruns + 1):
             runs.append((f"unchanged rerun {n}", one_run(warehouse, reports, env)))
     first = runs[0][1]
-    print(f"{'run':<20} {'wall (s)':>9} {'CPU (s)':>8} {'CPU / first':>12}  stages (s)")
+    print(
+        f"{'run':<20} {'wall (s)':>9} {'wall / first':>13} {'CPU (s)':>8} {'CPU / first':>12} "
+        f"{'load (1 min)':>13}  stages (s)"
+    )
     for name, r in runs:
         share = f"{r['cpu_s'] / first['cpu_s']:.0%}"
+        wall = f"{r['wall_s'] / first['wall_s']:.0%}"
         said = "  (said: nothing changed)" if r["nothing_changed"] else ""
-        print(f"{name:<20} {r['wall_s']:>9} {r['cpu_s']:>8} {share:>12}  {r['stages_s']}{said}")
+        print(
+            f"{name:<20} {r['wall_s']:>9} {wall:>13} {r['cpu_s']:>8} {share:>12} {r['load']:>13}  "
+            f"{r['stages_s']}{said}"
+        )
 
 
 if __name__ == "__main__":

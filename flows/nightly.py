@@ -18,8 +18,7 @@ from flows.ingest import ingest
 from flows.publish import publish
 from flows.report import report
 from flows.transform import transform
-from flows.validate import validate
-from flows.validate_inputs import validate_inputs
+from flows.unchanged import carry_node_results, keep_published
 from hsguard import progress
 from hsguard.dbt import code_version, published_code_version
 from hsguard.faults import pause_point
@@ -27,6 +26,7 @@ from hsguard.loading import DEFAULT_MAX_QUARANTINE_SHARE
 from hsguard.paths import DEFAULT_REPORTS, DEFAULT_WAREHOUSE, SAMPLE_DIR
 from hsguard.reporting import data_docs_partial, partial_dir, remove_partials
 from hsguard.runinfo import new_run_id, utc_now
+from hsguard.unchanged import PublishedRun
 from hsguard.warehouse import WarehousePaths, remove_leftovers, run_lock, start_build
 
 
@@ -72,46 +72,72 @@ def nightly(
         build_file = paths.build_file(run_id)
         try:
             reusable = not full_refresh and published_code_version(paths.published) == code_version()
+            same = (
+                unchanged_run(paths.published, sources, mapping, decimal_comma, date_format)
+                if reusable
+                else None
+            )
             copied = start_build(paths, run_id, from_published=reusable)
             if copied:
                 print(f"build starts from a copy of the published warehouse {paths.published.name}")
             elif paths.published.is_file():
                 why = "--full-refresh" if full_refresh else "the published one was built by other code"
                 print(f"build starts from an empty file ({why}): nothing is kept")
-            t = stage(1, "ingest and validate inputs")
-            loaded = ingest(
-                str(Path(sources).resolve()),
-                str(build_file),
-                str(paths.published),
-                run_id,
-                copied,
-                decimal_comma=decimal_comma,
-                date_format=date_format,
-                max_quarantine=max_quarantine,
-                accept_quarantine=accept_quarantine,
-                mapping=str(Path(mapping).resolve()) if mapping else None,
-            )
-            if "refused" in loaded:
-                shutil.rmtree(build_dir, ignore_errors=True)
-                return {"run_id": run_id, "refused": loaded["refused"]}
-            loaded |= validate_inputs(str(build_file), str(build_dir), run_id)
-            done(1, "ingest and validate inputs", "ingest", t, ingest_detail(loaded))
+            if same is not None:
+                # nothing new since the published run: keep its results (flows/unchanged.py)
+                t = stage(1, "ingest and validate inputs")
+                kept = keep_published(str(build_file), run_id, same.run_id, same.files, same.reference_files)
+                loaded, built, validated = kept["loaded"], kept["transform"], kept["validation"]
+                done(1, "ingest and validate inputs", "ingest", t, unchanged_detail(loaded))
+                t = stage(2, "transform (dbt build)")
+                done(2, "transform (dbt build)", "transform", t, "not run: nothing it reads changed")
+                t = stage(3, "validate (Great Expectations)")
+                pause_point("validate", build_dir)
+                done(
+                    3,
+                    "validate (Great Expectations)",
+                    "validate",
+                    t,
+                    "not run: " + validate_detail(validated),
+                )
+            else:
+                from flows.validate import validate  # Great Expectations: imported when used
+                from flows.validate_inputs import validate_inputs
 
-            t = stage(2, "transform (dbt build)")
-            built = transform(
-                str(build_file),
-                str(build_dir),
-                run_id,
-                str(paths.dbt_state_dir),
-                None if full_refresh else str(paths.published),
-                copied,
-            )
-            done(2, "transform (dbt build)", "transform", t, transform_detail(built))
+                t = stage(1, "ingest and validate inputs")
+                loaded = ingest(
+                    str(Path(sources).resolve()),
+                    str(build_file),
+                    str(paths.published),
+                    run_id,
+                    copied,
+                    decimal_comma=decimal_comma,
+                    date_format=date_format,
+                    max_quarantine=max_quarantine,
+                    accept_quarantine=accept_quarantine,
+                    mapping=str(Path(mapping).resolve()) if mapping else None,
+                )
+                if "refused" in loaded:
+                    shutil.rmtree(build_dir, ignore_errors=True)
+                    return {"run_id": run_id, "refused": loaded["refused"]}
+                loaded |= validate_inputs(str(build_file), str(build_dir), run_id)
+                done(1, "ingest and validate inputs", "ingest", t, ingest_detail(loaded))
 
-            t = stage(3, "validate (Great Expectations)")
-            validated = validate(str(build_file), str(build_dir), run_id)
-            pause_point("validate", build_dir)
-            done(3, "validate (Great Expectations)", "validate", t, validate_detail(validated))
+                t = stage(2, "transform (dbt build)")
+                built = transform(
+                    str(build_file),
+                    str(build_dir),
+                    run_id,
+                    str(paths.dbt_state_dir),
+                    None if full_refresh else str(paths.published),
+                    copied,
+                )
+                done(2, "transform (dbt build)", "transform", t, transform_detail(built))
+
+                t = stage(3, "validate (Great Expectations)")
+                validated = validate(str(build_file), str(build_dir), run_id)
+                pause_point("validate", build_dir)
+                done(3, "validate (Great Expectations)", "validate", t, validate_detail(validated))
 
             t = stage(4, "report")
             summary = {
@@ -129,6 +155,8 @@ def nightly(
             done(4, "report", "report", t, f"{summary['flags_total']} flags, review queue and report.html")
 
             t = stage(5, "publish")
+            if same is not None:
+                carry_node_results(build_file, run_id, same.run_id)
             summary["stage_seconds"] = stage_seconds
             summary["report_dir"] = publish(str(paths.published), str(reports_dir), run_id, summary)
             done(5, "publish", "publish", t, "warehouse swapped in atomically")
@@ -143,6 +171,37 @@ def nightly(
     summary["stage_seconds"] = stage_seconds
     summary["seconds"] = (utc_now() - started).total_seconds()
     return summary
+
+
+def unchanged_run(
+    published: Path, sources: str, mapping: str | None, decimal_comma: bool, date_format: str | None
+) -> PublishedRun | None:
+    """The published run when tonight's run would be it again (hsguard.unchanged: same
+    files, same day; the caller has compared the code), else None. Not with a schema
+    prefix (a test's private schemas), nor with HSGUARD_KEEP_UNCHANGED=0 or a fault
+    injected (hsguard.unchanged.shortcut_allowed): those take the ordinary path."""
+    import os
+
+    from hsguard.mapping import parse_options
+    from hsguard.sources import ContractError
+    from hsguard.unchanged import shortcut_allowed, unchanged_since_published
+
+    if os.environ.get("HSGUARD_SCHEMA_PREFIX") or not shortcut_allowed():
+        return None
+    try:
+        options = parse_options(Path(sources), Path(mapping) if mapping else None, decimal_comma, date_format)
+    except ContractError:
+        return None  # the ingest stage refuses it, with its reason
+    return unchanged_since_published(published, Path(sources), options)
+
+
+def unchanged_detail(loaded: dict) -> str:
+    """The first stage's line on a night with nothing new."""
+    return (
+        f"nothing new: {loaded['files_kept']} source files and the reference data as run "
+        f"{loaded['unchanged_since']} read them ({loaded['rows_in']} rows in, "
+        f"{loaded['rows_loaded']} loaded, {loaded['rows_quarantined']} quarantined)"
+    )
 
 
 def ingest_detail(loaded: dict) -> str:
@@ -177,6 +236,13 @@ def kept_lines(summary: dict, copied: bool) -> list[str]:
     if not copied:
         return ["kept: nothing (a first run, or a full refresh): every file read, every table built"]
     built = summary["transform"]
+    if summary.get("unchanged_since"):
+        return [
+            f"nothing changed since the published run {summary['unchanged_since']} (same files, same "
+            "reference data, same code, same day): its tables, data tests and validation results were "
+            f"kept ({built['tables_reused']} tables, {built['data_tests_reused']} data tests; dbt and "
+            "Great Expectations not run again), and the check is recorded as tonight's run"
+        ]
     files_kept, files = (
         summary.get("files_kept", 0),
         summary.get("files_kept", 0) + summary.get("files_read", 0),

@@ -436,7 +436,8 @@ def select_changed(database: Path, published: Path, invoke) -> Shortcut | None:
     that reads a visited node, or did not pass (or was not reused) in the published run.
     Every other table, view, seed and data test would be kept by the materialisation as
     it is in the copy: it is not visited, and its published fingerprint rows are recorded
-    as this build's (tables and data tests as reused), its node result as ``success``
+    as this build's (tables and data tests as reused; by macros/reuse.sql's
+    hsguard_record_kept_nodes, in one run-operation), its node result as ``success``
     (tables, seeds, views) or REUSED_STATUS (data tests). None when the parse fails or
     the published build lacks what this needs (then the whole build runs)."""
     import duckdb
@@ -548,17 +549,18 @@ def select_changed(database: Path, published: Path, invoke) -> Shortcut | None:
         for uid in list(visit):
             visit.update(names[(nodes[uid].resource_type, nodes[uid].name)])
         carried = [uid for uid in nodes if uid not in visit and nodes[uid].config.materialized != "ephemeral"]
-        kept_rows = []
-        for uid in carried:
-            if uid in main:
-                found = main[uid]
-                kept_rows.append((found[0], found[1], found[2], True, found[4]))
-            kept_rows.extend(token_rows.get(uid, []))
-        if kept_rows:
-            con.executemany("insert into audit.model_fingerprints values (?, ?, ?, ?, ?)", kept_rows)
-        con.execute("checkpoint")
     finally:
         con.close()
+    # their published fingerprint rows become this build's: written by macros/reuse.sql,
+    # the one writer of audit.model_fingerprints
+    recorded_rows = [uid for uid in carried if uid in main or uid in token_rows]
+    if recorded_rows:
+        kept = invoke(
+            ["run-operation", "hsguard_record_kept_nodes", "--args", json.dumps({"nodes": recorded_rows})],
+            manifest,
+        )
+        if not kept.success:
+            return None
     carried_results = [
         {
             "unique_id": uid,
@@ -578,14 +580,34 @@ def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict
     tests) on ``database``, once the run's flags, validation results and flag history are
     in it; raise DbtBuildError on failure. In a nightly build it names the build file
     through the same link as the transform's ``dbt build`` (stable_profile_path), so dbt
-    starts from the parse that build left in WORK_DIR. The feeds are stamped with ``run_id``, so none
-    is reused from the published build. Returns one node_result() per node built or tested
-    (the exposures, which dbt lists as no-ops, left out)."""
+    starts from the parse that build left in WORK_DIR (or, when no transform ran, takes the
+    one saved beside the warehouse: saved_manifest); their unit tests are skipped when the published warehouse
+    was built from the same code, as the transform's are. The feeds are stamped with
+    ``run_id``, so none is reused from the published build. Returns one node_result() per
+    node built or tested (the exposures, which dbt lists as no-ops, left out)."""
     state_dir = nightly_state_dir(database)
     profile_path = stable_profile_path(state_dir, database) if state_dir is not None else database
+    # a night with nothing new runs no transform (flows/unchanged.py): dbt takes the parse
+    # the last successful build saved beside the warehouse (as it is when the project is
+    # unchanged since: saved_manifest; else as the start of a partial parse)
+    saved = manifest = None
+    if state_dir is not None and not (work_dir / "dbt_target" / PARTIAL_PARSE_FILE).is_file():
+        saved = state_dir / PARTIAL_PARSE_FILE
+        manifest = saved_manifest(saved)
+    command = ["build", "--select", *REPORT_FEEDS]
+    published = database.parent.parent / database.name
+    if state_dir is not None and published_code_version(published) == code_version():
+        # the feeds' unit tests read no data: on the published build's code they would pass again
+        command += ["--exclude-resource-type", "unit_test"]
     try:
         result = invoke_dbt(
-            ["build", "--select", *REPORT_FEEDS], profile_path, work_dir, run_id=run_id, log_to_python=True
+            command,
+            profile_path,
+            work_dir,
+            run_id=run_id,
+            partial_parse_file=saved,
+            log_to_python=True,
+            manifest=manifest,
         )
     finally:
         if state_dir is not None:
@@ -648,13 +670,58 @@ def drop_stale_relations(database: Path, manifest: Path) -> list[str]:
 
 
 def save_partial_parse(written: Path, saved: Path) -> None:
-    """Keep dbt's parse of this build for the next run (copied, then renamed: atomic)."""
+    """Keep dbt's parse of this build for the next run (copied, then renamed: atomic),
+    with the parse key (parse_key) of the project it parsed beside it."""
     if not written.is_file():
         return
     saved.parent.mkdir(parents=True, exist_ok=True)
+    key = parse_key_file(saved)
+    key.unlink(missing_ok=True)  # no key beside a parse it was not computed for
     partial = saved.with_name(saved.name + ".partial")
     shutil.copyfile(written, partial)
     os.replace(partial, saved)
+    key.write_text(parse_key(), encoding="utf-8")
+
+
+#: Besides CODE_PATHS, what dbt parses (dbt_project.yml's test-paths and second seed
+#: path) and the profile: a saved parse is used as it is only when all are unchanged.
+PARSE_PATHS = ("tests/dbt", "tests/screening_evaluation/seed", "profiles.yml")
+
+
+def parse_key(root: Path = PROJECT_ROOT) -> str:
+    """sha256 of code_version() and the files of PARSE_PATHS: equal only when dbt would
+    parse the project into the same manifest."""
+    digest = hashlib.sha256(code_version(root=root).encode())
+    for name in PARSE_PATHS:
+        top = root / name
+        files = sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else [top]
+        for path in files:
+            if "__pycache__" in path.parts or not path.is_file():
+                continue
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def parse_key_file(saved: Path) -> Path:
+    return saved.with_name(saved.name + ".key")
+
+
+def saved_manifest(saved: Path):
+    """dbt's manifest as the last successful build saved it (``saved``, its partial parse
+    file), when it was parsed from the project as it is now (parse_key); else None (dbt
+    then parses, starting from that file). Read as dbt reads it for a partial parse: a
+    night that builds only the report feeds skips dbt's parse altogether."""
+    key = parse_key_file(saved)
+    if not (saved.is_file() and key.is_file()) or key.read_text(encoding="utf-8") != parse_key():
+        return None
+    try:
+        from dbt.contracts.graph.manifest import Manifest
+        from dbt.parser.manifest import extended_mashumuro_decoder
+
+        return Manifest.from_msgpack(saved.read_bytes(), decoder=extended_mashumuro_decoder)
+    except Exception:  # noqa: BLE001 - another dbt's file, or damaged: dbt parses instead
+        return None
 
 
 #: The status ``audit.dbt_node_results`` records for a data test that was not run again

@@ -375,3 +375,22 @@
   {%- endfor -%}
   {%- do adapter.commit() -%}
 {% endmacro %}
+
+
+{#- `dbt run-operation hsguard_record_kept_nodes --args '{nodes: [...]}'`: the published
+    build's fingerprint rows of `nodes` (the nodes hsguard/dbt.py's select_changed does
+    not give to `dbt build`: nothing they read changed) recorded as this build's, tables
+    and data tests as reused, the content tokens as they are. So this table has one writer,
+    this file, and the next build finds the same records as after a full visit. -#}
+{% macro hsguard_record_kept_nodes(nodes) %}
+  {%- set settings = hsguard_build_settings() -%}
+  {%- if not settings or not settings.get('published') or not nodes -%}{{ return(none) }}{%- endif -%}
+  {%- do hsguard_attach_published(settings) -%}
+  {%- set ids = [] -%}
+  {%- for unique_id in nodes -%}{%- do ids.append(hsguard_sql_literal(unique_id)) -%}{%- endfor -%}
+  {%- do run_query(
+      "insert into audit.model_fingerprints (node, input_fingerprint, content_token, reused, code_version) "
+      ~ "select node, input_fingerprint, content_token, case when reused is not null then true end, code_version "
+      ~ "from hsguard_published.audit.model_fingerprints where node in (" ~ ids | join(', ') ~ ")") -%}
+  {%- do adapter.commit() -%}
+{% endmacro %}

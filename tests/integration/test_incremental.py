@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import timedelta
 
 import duckdb
 import polars as pl
@@ -124,6 +125,11 @@ def rerun(sample_run, cli_env, tmp_path_factory) -> dict:
     warehouse, reports = last_night["warehouse"], last_night["reports"]
     published = run_cli(cli_env, *run_args(warehouse, reports, sources))
     assert published.returncode == 0, published.stdout[-3000:] + published.stderr[-3000:]
+    # a rerun with nothing new (same files, code and day): the published results are kept
+    # without dbt or GX (flows/unchanged.py); tonight's changed input must still be found
+    unchanged = run_cli(cli_env, *run_args(warehouse, reports, sources))
+    assert unchanged.returncode == 0, unchanged.stdout[-3000:] + unchanged.stderr[-3000:]
+    kept_night = night_records(warehouse)
 
     products = pl.read_csv(sources / "products.csv", infer_schema=False)
     skus = products["sku"].sort().to_list()
@@ -153,6 +159,7 @@ def rerun(sample_run, cli_env, tmp_path_factory) -> dict:
     built = run_cli(cli_env, *run_args(full, root / "full_reports", sources))
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     return {
+        "unchanged": {"output": unchanged.stdout + unchanged.stderr + run_log(unchanged), **kept_night},
         "tables": fingerprints(warehouse),
         "tests": fingerprints(warehouse, "test"),
         "output": incremental.stdout + incremental.stderr + run_log(incremental),  # console + log
@@ -161,6 +168,73 @@ def rerun(sample_run, cli_env, tmp_path_factory) -> dict:
         "warehouse": warehouse,
         "full_warehouse": full,
     }
+
+
+def night_records(warehouse) -> dict:
+    """What a published warehouse records of its last two runs."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        runs = [r[0] for r in con.execute("select run_id from audit.run_history order by run_id").fetchall()]
+        last, before = runs[-1], runs[-2]
+        statuses = {
+            run: dict(
+                con.execute(
+                    "select unique_id, status from audit.dbt_node_results where run_id = ? "
+                    "and resource_type <> 'unit_test'",
+                    [run],
+                ).fetchall()
+            )
+            for run in (last, before)
+        }
+
+        def rows(query: str) -> list[tuple]:
+            return con.execute(query).fetchall()
+
+        return {
+            "runs": runs,
+            "statuses": statuses,
+            "validated": rows("select distinct run_id, reused from audit.validation_results"),
+            "flags_stamp": rows("select distinct run_id from marts.fct_classification_flags"),
+            "feeds_run": rows("select run_id, previous_run_id from reports.rpt_run"),
+            "seen": rows("select distinct last_seen_run_id from audit.flag_history"),
+            "flags": rows("select count(*) from marts.fct_classification_flags")[0][0],
+        }
+    finally:
+        con.close()
+
+
+def same_day(run_a: str, run_b: str) -> bool:
+    """Whether two run ids (which start with the UTC start time) name runs of one UTC day."""
+    return run_a[:8] == run_b[:8]
+
+
+def test_a_rerun_with_nothing_new_keeps_the_published_results_and_records_the_night(rerun):
+    night = rerun["unchanged"]
+    before, last = night["runs"][-2:]
+    if not same_day(last, before):
+        pytest.skip("the two runs straddled midnight UTC: the second one rightly built anew")
+    output = night["output"]
+    assert f"nothing changed since the published run {before}" in output
+    assert "transform (dbt build)          not run" in output
+    assert "GX suite" not in output  # no suite validated again, not even reused
+    # dbt built only the report feeds: no START line of a transform model
+    started = dbt_started(output)
+    assert started and all("rpt_" in line or "stg_audit__" in line for line in started), started
+    # tonight is recorded: its run, its feeds, its flag history; the marts are the ones
+    # the published run computed (their stamp says so)
+    assert night["feeds_run"] == [(last, before)]
+    assert night["seen"] == [(last,)]
+    assert night["flags_stamp"] == [(before,)] and night["flags"] > 0
+    assert night["validated"] == [(last, True)]
+    # every node of the published build is recorded for tonight: a test that passed as reused
+    tonight, published = night["statuses"][last], night["statuses"][before]
+    assert tonight.keys() == published.keys()
+    feeds = {n for n in tonight if "rpt_" in n or "stg_audit__" in n}
+    for node, status in published.items():
+        if node in feeds:
+            continue
+        expected = "reused" if node.startswith("test.") and status in ("pass", "reused") else status
+        assert tonight[node] == expected, (node, status, tonight[node])
 
 
 def test_tables_whose_inputs_did_not_change_are_kept(rerun):
@@ -279,7 +353,9 @@ def test_a_data_test_reused_last_night_is_reused_again_on_the_same_inputs(rerun,
     warehouse = tmp_path / "wh" / "hsguard.duckdb"
     shutil.copytree(rerun["warehouse"].parent, warehouse.parent)
     sources = rerun["warehouse"].parent.parent / "sources"
-    again = run_cli(cli_env, *run_args(warehouse, tmp_path / "reports", sources))
+    # dbt's reuse is under test, not the unchanged-night path that would skip dbt today
+    env = dict(cli_env, HSGUARD_KEEP_UNCHANGED="0")
+    again = run_cli(env, *run_args(warehouse, tmp_path / "reports", sources))
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     tests = fingerprints(warehouse, "test")
     reused_before = {t for t, was in rerun["tests"].items() if was}
@@ -324,3 +400,106 @@ def fingerprints_recorded(warehouse) -> set[str]:
     finally:
         con.close()
     return {row[0] for row in rows}
+
+
+# What makes a night "nothing new" (hsguard.unchanged), on copies of the session's
+# published sample build whose records are changed as another night's would be.
+LINEAGE_CHANGES = {
+    "same records": None,
+    "products.csv changed": "update audit.load_lineage set sha256 = 'other' where raw_table = 'erp_products'",
+    "a reference file replaced": (
+        "update audit.load_lineage set sha256 = 'other' "
+        "where raw_table = (select min(raw_table) from audit.load_lineage where dataset is not null)"
+    ),
+    "another ingest code": (
+        "update audit.load_lineage set code_version = 'other' where raw_table = 'erp_shipments'"
+    ),
+    "a file added tonight": "delete from audit.load_lineage where raw_table = 'erp_shipments'",
+    "a file gone tonight": (
+        "insert into audit.load_lineage by name select * replace ('erp_extra' as raw_table) "
+        "from audit.load_lineage where raw_table = 'erp_shipments'"
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(LINEAGE_CHANGES))
+def test_a_night_is_unchanged_only_when_every_file_is_the_one_the_published_run_read(
+    sample_run, tmp_path, change
+):
+    from hsguard.mapping import parse_options
+    from hsguard.unchanged import unchanged_since_published
+
+    warehouse = tmp_path / "hsguard.duckdb"
+    shutil.copyfile(sample_run["warehouse"], warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        run_id, started = con.execute(
+            "select run_id, started_at from audit.run_history order by run_id desc limit 1"
+        ).fetchone()
+        if LINEAGE_CHANGES[change]:
+            con.execute(LINEAGE_CHANGES[change])
+    finally:
+        con.close()
+    options = parse_options(SAMPLE_DIR)
+    found = unchanged_since_published(warehouse, SAMPLE_DIR, options, today=started)
+    if change == "same records":
+        assert found is not None and found.run_id == run_id and found.files >= 1 and found.reference_files > 1
+        # the clock is an input (CLASSIFICATION_STALE): the next day is not the same night
+        assert (
+            unchanged_since_published(warehouse, SAMPLE_DIR, options, today=started + timedelta(days=1))
+            is None
+        )
+        # other parse options are another reading of the same files
+        other = parse_options(SAMPLE_DIR, decimal_comma=True)
+        assert unchanged_since_published(warehouse, SAMPLE_DIR, other, today=started) is None
+    else:
+        assert found is None
+
+
+def test_fault_injection_and_the_switch_turn_the_unchanged_night_path_off(monkeypatch):
+    from hsguard.unchanged import shortcut_allowed
+
+    for name in ("HSGUARD_KEEP_UNCHANGED", "HSGUARD_FAULT", "HSGUARD_PAUSE_AT"):
+        monkeypatch.delenv(name, raising=False)
+    assert shortcut_allowed()
+    monkeypatch.setenv("HSGUARD_KEEP_UNCHANGED", "0")
+    assert not shortcut_allowed()
+    monkeypatch.setenv("HSGUARD_KEEP_UNCHANGED", "1")
+    monkeypatch.setenv("HSGUARD_PAUSE_AT", "ingest")
+    assert not shortcut_allowed()
+
+
+def test_the_saved_parse_is_taken_as_it_is_only_for_the_project_it_was_parsed_from(sample_run, tmp_path):
+    """A night with nothing new builds only the report feeds, from the parse the last build
+    saved beside the warehouse (hsguard.dbt.saved_manifest): as it is only when its parse
+    key is the project's now, else dbt parses (starting from it)."""
+    from hsguard.dbt import PARTIAL_PARSE_FILE, parse_key, parse_key_file, save_partial_parse, saved_manifest
+
+    state = sample_run["warehouse"].parent / f".{sample_run['warehouse'].name}.dbt-state"
+    saved = state / PARTIAL_PARSE_FILE
+    assert parse_key_file(saved).read_text(encoding="utf-8") == parse_key()
+    manifest = saved_manifest(saved)
+    assert manifest is not None and "model.hsguard.rpt_kpis" in manifest.nodes
+    copy = tmp_path / "state" / PARTIAL_PARSE_FILE
+    save_partial_parse(saved, copy)
+    assert saved_manifest(copy) is not None
+    parse_key_file(copy).write_text("a parse of other code", encoding="utf-8")
+    assert saved_manifest(copy) is None
+    parse_key_file(copy).unlink()
+    assert saved_manifest(copy) is None
+    # the key follows what dbt parses beyond the code version: a singular test
+    from hsguard.dbt import CODE_PATHS, PARSE_PATHS
+    from hsguard.paths import PROJECT_ROOT
+
+    project = tmp_path / "project"
+    for name in (*CODE_PATHS, *PARSE_PATHS):
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, project / name)
+    assert parse_key(project) == parse_key()
+    test_file = project / "tests" / "dbt" / "assert_tariff_parents_exist.sql"
+    test_file.write_text(test_file.read_text(encoding="utf-8") + "\n-- changed\n", encoding="utf-8")
+    assert parse_key(project) != parse_key()

@@ -297,10 +297,12 @@ def test_killed_runs_leave_published_warehouse_untouched_and_next_run_succeeds(
     _kill_after(dict(cli_env, HSGUARD_PAUSE_AT="ingest"), warehouse, reports, log, paused)
     killed("ingest")
 
-    # during dbt (no pause point: killed as soon as dbt starts building a table)
+    # during dbt (no pause point: killed as soon as dbt starts building a table; the sources
+    # are unchanged, so without HSGUARD_KEEP_UNCHANGED=0 the run would keep the published
+    # results without running dbt: flows/unchanged.py)
     log = tmp_path / "dbt.log"
     building = [("dbt", lambda: _building_a_model(warehouse), lambda build: None)]  # kill at once
-    _kill_after(dict(cli_env), warehouse, reports, log, building)
+    _kill_after(dict(cli_env, HSGUARD_KEEP_UNCHANGED="0"), warehouse, reports, log, building)
     killed("dbt")
     assert "removed leftovers of an unfinished run" in log.read_text()
 
