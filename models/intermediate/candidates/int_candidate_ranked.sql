@@ -51,7 +51,7 @@ neighbours as (
     select
         query_key,
         example_key,
-        {{ dbt.listagg('word', "', '", 'order by word_position, word') }} as matched_words
+        {{ hsguard.listagg_sorted('word', "', '", ['word_position', 'word']) }} as matched_words
     from shared_words
     group by query_key, example_key
 
@@ -108,7 +108,8 @@ query_terms as (
 
 heading_words as (
 
-    select distinct
+    -- one row per match (grouped per word below: max and bool_or need no distinct)
+    select
         candidate_lines.text_key, candidate_lines.scheme, candidate_lines.candidate_code,
         query_terms.word, heading_terms.field, heading_terms.idf,
         shown_heading_tokens.token is not null as is_quoted
@@ -137,7 +138,7 @@ scheme_vocabulary as (
 
 path_words as (
 
-    select distinct
+    select
         candidate_lines.text_key, candidate_lines.scheme, candidate_lines.candidate_code,
         query_terms.word, scheme_vocabulary.idf,
         shown_line_tokens.token is not null as is_quoted
@@ -163,8 +164,8 @@ heading_word_lists as (
 
     select
         text_key, scheme, candidate_code,
-        {{ dbt.listagg("case when is_quoted then '''' || word || '''' end", "', '", 'order by idf desc, word') }} as words,
-        {{ dbt.listagg("case when not is_quoted then '''' || word || '''' end", "', '", 'order by idf desc, word') }} as related_words
+        {{ hsguard.listagg_sorted("case when is_quoted then '''' || word || '''' end", "', '", ['-idf', 'word']) }} as words,
+        {{ hsguard.listagg_sorted("case when not is_quoted then '''' || word || '''' end", "', '", ['-idf', 'word']) }} as related_words
     from (
         select text_key, scheme, candidate_code, word, max(idf) as idf, bool_or(is_quoted) as is_quoted
         from heading_words
@@ -178,8 +179,8 @@ path_word_lists as (
 
     select
         text_key, scheme, candidate_code,
-        {{ dbt.listagg("case when is_quoted then '''' || word || '''' end", "', '", 'order by idf desc, word') }} as words,
-        {{ dbt.listagg("case when not is_quoted then '''' || word || '''' end", "', '", 'order by idf desc, word') }} as related_words
+        {{ hsguard.listagg_sorted("case when is_quoted then '''' || word || '''' end", "', '", ['-idf', 'word']) }} as words,
+        {{ hsguard.listagg_sorted("case when not is_quoted then '''' || word || '''' end", "', '", ['-idf', 'word']) }} as related_words
     from (
         select text_key, scheme, candidate_code, word, max(idf) as idf, bool_or(is_quoted) as is_quoted
         from path_words

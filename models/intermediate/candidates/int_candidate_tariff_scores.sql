@@ -246,20 +246,19 @@ scored as (
     bring in the best lines of the subheading they are classified in. -#}
 ranked as (
 
+    -- one sort per subheading: row_number among the subheading's tariff lines is the
+    -- running count of its tariff lines in the same order (the order is strict)
     select
         scored.*,
-        case when is_top_heading = 1 and is_tariff_line = 1 then row_number() over (
-                    partition by text_key, scheme, (is_top_heading = 1 and is_tariff_line = 1)
+        case when is_tariff_line = 1 then count(case when is_tariff_line = 1 then 1 end) over (
+                    partition by text_key, scheme, substr(candidate_code, 1, 6)
                     order by tariff_score desc, unmatched_idf, candidate_code
-                )
-        end as tariff_rank,
-        case when is_tariff_line = 1 then row_number() over (
-                    partition by text_key, scheme, substr(candidate_code, 1, 6), is_tariff_line
-                    order by tariff_score desc, unmatched_idf, candidate_code
+                    rows between unbounded preceding and current row
                 )
         end as tariff_rank_in_subheading,
         row_number() over (
-            partition by text_key, scheme, substr(candidate_code, 1, 6) order by tariff_score desc, unmatched_idf, candidate_code
+            partition by text_key, scheme, substr(candidate_code, 1, 6)
+            order by tariff_score desc, unmatched_idf, candidate_code
         ) as rank_in_subheading
     from scored
 
@@ -267,13 +266,26 @@ ranked as (
 
 subheading_ranked as (
 
-    -- the best line of each subheading of the best headings, ranked: the alternatives
-    -- the final list (mostly one line per subheading) is made of
+    -- tariff_rank: the rank among the tariff lines of the best headings; subheading_rank:
+    -- the best line of each subheading of the best headings, ranked (the alternatives the
+    -- final list, mostly one line per subheading, is made of). Both are running counts in
+    -- one sort per description and scheme.
     select
         ranked.*,
-        case when is_top_heading = 1 and tariff_rank_in_subheading = 1 then row_number() over (
-                    partition by text_key, scheme, (is_top_heading = 1 and tariff_rank_in_subheading = 1)
+        case when is_top_heading = 1 and is_tariff_line = 1 then count(
+                    case when is_top_heading = 1 and is_tariff_line = 1 then 1 end
+                ) over (
+                    partition by text_key, scheme
                     order by tariff_score desc, unmatched_idf, candidate_code
+                    rows between unbounded preceding and current row
+                )
+        end as tariff_rank,
+        case when is_top_heading = 1 and tariff_rank_in_subheading = 1 then count(
+                    case when is_top_heading = 1 and tariff_rank_in_subheading = 1 then 1 end
+                ) over (
+                    partition by text_key, scheme
+                    order by tariff_score desc, unmatched_idf, candidate_code
+                    rows between unbounded preceding and current row
                 )
         end as subheading_rank
     from ranked
