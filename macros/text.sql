@@ -201,13 +201,10 @@
 {%- endmacro %}
 
 {% macro spark__tokenise(relation, key_columns, text_column) -%}
-    {#- duckdb__'s words; each distinct word is stemmed once (the stemmer's 13 regular
-        expressions) and joined back, instead of once per occurrence (a tariff text repeats
-        its words: 374,658 line terms of 29,536 lines). The same function of the word, so
-        the same tokens -#}
     {%- set keys = key_columns | join(', ') -%}
     {%- set stop = text_stopwords() -%}
-    with tokenise_words as (
+    select {{ keys }}, word_position, word, {{ hsguard.stem_word('word') }} as token
+    from (
         select {{ keys }}, word_position, word
         from (
             select {{ keys }}, position + 1 as word_position, compound
@@ -227,21 +224,10 @@
                 else array(compound)
             end
         ) as word
-        where length(word) >= 2
-            and not (word rlike '[0-9]')
-            and word not in ({% for s in stop %}'{{ s }}'{{ ',' if not loop.last }}{% endfor %})
-    ),
-
-    tokenise_stems as (
-        select word, {{ hsguard.stem_word('word') }} as token
-        from (select distinct word from tokenise_words) as distinct_words
-    )
-
-    select {% for key in key_columns %}tokenise_words.{{ key }}, {% endfor -%}
-        tokenise_words.word_position, tokenise_words.word, tokenise_stems.token
-    from tokenise_words
-    inner join tokenise_stems
-        on tokenise_words.word = tokenise_stems.word
+    ) as words
+    where length(word) >= 2
+        and not (word rlike '[0-9]')
+        and word not in ({% for s in stop %}'{{ s }}'{{ ',' if not loop.last }}{% endfor %})
 {%- endmacro %}
 
 
