@@ -12,6 +12,9 @@ row by row (hsguard.parity), except the models in EXCLUDED_MODELS.
 
 from __future__ import annotations
 
+import logging
+import shutil
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +31,19 @@ from hsguard.parity import (
     MartComparison,
     compare_frames,
 )
-from hsguard.spark_build import MART_SCHEMAS, SparkBuild, dbt_build_on_spark, read_spark_table, spark_tables
+from hsguard.spark_build import (
+    MART_SCHEMAS,
+    SparkBuild,
+    dbt_build_on_spark,
+    parse_on_spark,
+    read_spark_table,
+    spark_tables,
+)
+
+#: The catalogue of the Spark side of a parity build (hsguard.spark.CATALOGS): built,
+#: compared and thrown away in one process, so Spark's in-memory catalogue, which needs
+#: no metastore (a catalogue does not change what a query returns).
+PARITY_CATALOG = "in-memory"
 
 
 @dataclass
@@ -115,6 +130,26 @@ def compare_warehouses(
         con.close()
 
 
+class BackgroundParse:
+    """hsguard.spark_build.parse_on_spark in a thread, started at once; ``manifest()``
+    waits for it (None when the parse failed: the build parses again and reports why)."""
+
+    def __init__(self, work_dir: Path, run_id: str) -> None:
+        self._manifest = None
+        self._thread = threading.Thread(target=self._parse, args=(work_dir, run_id), name="dbt-parse")
+        self._thread.start()
+
+    def _parse(self, work_dir: Path, run_id: str) -> None:
+        try:
+            self._manifest = parse_on_spark(work_dir, run_id)
+        except Exception:  # noqa: BLE001 - the build parses again and fails with the reason
+            logging.getLogger(__name__).exception("dbt parse for the spark target failed")
+
+    def manifest(self):
+        self._thread.join()
+        return self._manifest
+
+
 def duckdb_run(sources: Path, work_dir: Path) -> Path:
     """A normal hsguard run (the nightly flow) of ``sources`` into WORK_DIR; its warehouse."""
     from flows.nightly import nightly
@@ -159,8 +194,14 @@ def parity(
     finally:
         con.close()
     t = time.perf_counter()
+    # the Spark side lives in this process only: Spark's in-memory catalogue (no Derby
+    # metastore to create and write, PARITY_CATALOG), its table files in a fresh directory
+    shutil.rmtree(work_dir / "spark", ignore_errors=True)
     spark.configure(work_dir / "spark", master)
-    session = spark.session()
+    # dbt parses the project (Python, one core) while the JVM starts and the sources are
+    # registered (mostly Spark's threads): the two overlap on two cores
+    parser = BackgroundParse(work_dir / "spark_dbt", run_id)
+    session = spark.session(catalog=PARITY_CATALOG)
     progress(f"Spark: registering the ingested tables of {duckdb_warehouse.name} ...")
     spark_raw.register_raw_tables(duckdb_warehouse, session, work_dir / "spark")
     seconds["spark_raw"] = time.perf_counter() - t
@@ -168,7 +209,10 @@ def parity(
     progress("Spark: dbt build --target spark" + ("" if tests else " (seeds and models)") + " ...")
     built, failure = None, None
     try:
-        built = dbt_build_on_spark(work_dir / "spark_dbt", run_id, tests=tests, threads=threads)
+        manifest = parser.manifest()
+        built = dbt_build_on_spark(
+            work_dir / "spark_dbt", run_id, tests=tests, threads=threads, manifest=manifest
+        )
     except DbtBuildError as exc:
         failure = str(exc)
         progress(f"Spark: {failure[:600]}")

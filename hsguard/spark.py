@@ -31,6 +31,12 @@ CONSOLE_SETTINGS = {"spark.ui.showConsoleProgress": "false"}
 #: Spark's log4j2 configuration: its log lines to a file (spark_log_file()), not the console.
 LOG4J2_PROPERTIES = Path(__file__).with_name("spark_log4j2.properties")
 JAVA_OPTIONS = "spark.driver.extraJavaOptions"
+#: Spark's catalogue: ``hive`` (a Derby metastore in the warehouse directory, as dbt-spark's
+#: session method sets up; the next process finds the tables) or ``in-memory`` (this
+#: process only: no metastore to create and write, for a build that is read and thrown
+#: away in the same process, as hsguard parity's).
+CATALOG_SETTING = "spark.sql.catalogImplementation"
+CATALOGS = ("hive", "in-memory")
 
 
 class SparkUnavailable(RuntimeError):
@@ -122,20 +128,23 @@ def set_env(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
-def session():
-    """The process's SparkSession (started on first use with profile_settings(), Hive
-    catalogue as dbt-spark's session method uses). Raises SparkUnavailable when Spark
-    cannot run here."""
+def session(catalog: str = "hive"):
+    """The process's SparkSession (started on first use with profile_settings() and the
+    catalogue ``catalog``: CATALOGS). Raises SparkUnavailable when Spark cannot run here."""
+    if catalog not in CATALOGS:
+        raise ValueError(f"unknown Spark catalogue {catalog!r}: one of {', '.join(CATALOGS)}")
     require_spark()
-    settings = profile_settings() | CONSOLE_SETTINGS
-    settings[JAVA_OPTIONS] = java_options(settings.get(JAVA_OPTIONS, ""), spark_log_file())
+    log_file = spark_log_file()
+    settings = profile_settings() | CONSOLE_SETTINGS | {CATALOG_SETTING: catalog}
+    settings[JAVA_OPTIONS] = java_options(settings.get(JAVA_OPTIONS, ""), log_file)
     with warnings.catch_warnings():
         # pyspark 4.3 warns (on importing pyspark.testing, as GX and the start-up do) that
         # it does not fully support pandas 3; hsguard hands Spark no pandas frames (Arrow)
         warnings.filterwarnings("ignore", message=".*pandas >= 3", category=FutureWarning)
         from pyspark.sql import SparkSession
 
-        builder = SparkSession.builder.enableHiveSupport()
+        start_context(settings, log_file)
+        builder = SparkSession.builder
         for key, value in settings.items():
             builder = builder.config(key, value)
         spark = builder.getOrCreate()
@@ -144,6 +153,29 @@ def session():
     spark.sparkContext.setLogLevel("ERROR")
     quiet_query_errors()
     return spark
+
+
+def start_context(settings: dict[str, str], log_file: Path) -> None:
+    """Start the JVM and the SparkContext with ``settings``, unless one runs already.
+
+    The JVM's standard error goes to ``log_file`` (appended), not the console: the JVM
+    writes ``WARNING: Using incubator modules: jdk.incubator.vector`` there itself (Spark's
+    launcher always adds that module), before any logging configuration is read.
+    pyspark's ``launch_gateway`` takes the ``Popen`` arguments for that (its
+    ``popen_kwargs``, documented for capturing the JVM's output); the SparkContext is then
+    given that gateway, and the session builder joins the running context."""
+    from pyspark import SparkConf, SparkContext
+    from pyspark.java_gateway import launch_gateway
+
+    if SparkContext._active_spark_context is not None:
+        return
+    conf = SparkConf(loadDefaults=False)
+    for key, value in settings.items():
+        conf.set(key, value)
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_file, "ab") as stderr:  # the child keeps its own descriptor
+        gateway = launch_gateway(conf, popen_kwargs={"stderr": stderr})
+    SparkContext(conf=conf, gateway=gateway)
 
 
 def spark_log_file() -> Path:

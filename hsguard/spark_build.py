@@ -38,11 +38,13 @@ def dbt_build_on_spark(
     exclude: list[str] | None = None,
     tests: bool = True,
     threads: int | None = None,
+    manifest=None,
 ) -> SparkBuild:
     """One ``dbt build --target spark`` (seeds, models and, with ``tests``, the data and
     unit tests) in this process's Spark session (start it with hsguard.spark.session()
     first); raises DbtBuildError when a node fails. ``run_id`` stamps the models as on
-    DuckDB. ``threads``: dbt's threads (default: the profile's)."""
+    DuckDB. ``threads``: dbt's threads (default: the profile's). ``manifest``: the
+    project as parse_on_spark parsed it (default: dbt parses it first)."""
     started = time.perf_counter()
     command = ["build", "--target", spark.SPARK_TARGET]
     if select:
@@ -54,7 +56,9 @@ def dbt_build_on_spark(
     if threads:
         command += ["--threads", str(threads)]
     # the DuckDB path is not used by the spark target; dbt's files go to WORK_DIR
-    result = invoke_dbt(command, work_dir / "unused.duckdb", work_dir, run_id=run_id, log_to_python=True)
+    result = invoke_dbt(
+        command, work_dir / "unused.duckdb", work_dir, run_id=run_id, log_to_python=True, manifest=manifest
+    )
     node_results, _ = checked_results(result, "dbt build --target spark")
     results = [node_result(r) for r in node_results if str(r.node.resource_type) != "exposure"]
     return SparkBuild(
@@ -64,6 +68,20 @@ def dbt_build_on_spark(
         seconds=time.perf_counter() - started,
         node_results=results,
     )
+
+
+def parse_on_spark(work_dir: Path, run_id: str):
+    """dbt's parse of the project for the ``spark`` target, for dbt_build_on_spark's
+    ``manifest``: dbt parses without a connection, so this can run (in a thread) while
+    Spark starts. None when the parse fails (the build then parses again and says why)."""
+    result = invoke_dbt(
+        ["parse", "--target", spark.SPARK_TARGET],
+        work_dir / "unused.duckdb",
+        work_dir,
+        run_id=run_id,
+        log_to_python=True,
+    )
+    return result.result if result.success else None
 
 
 def dbt_run_operation(work_dir: Path, macro: str, args: dict, run_id: str) -> None:

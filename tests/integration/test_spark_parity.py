@@ -32,8 +32,11 @@ def test_parity_on_the_sample_is_exact(sample_run, cli_env, tmp_path):
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-6000:]
-    # Spark's log4j lines and pyspark's pandas warning go to the run's log, not the console
-    noise = re.search(r"^\d\d/\d\d/\d\d [\d:]+ (WARN|ERROR) |log4j|FutureWarning", output, re.MULTILINE)
+    # Spark's log4j lines, the JVM's own warnings and pyspark's pandas warning go to the
+    # run's log, not the console
+    noise = re.search(
+        r"^\d\d/\d\d/\d\d [\d:]+ (WARN|ERROR) |log4j|FutureWarning|^WARNING: ", output, re.MULTILINE
+    )
     assert noise is None, output[:3000]
     verdict = re.search(r"^parity equal: (\d+) of (\d+) marts equal", result.stdout, flags=re.MULTILINE)
     assert verdict is not None, output[-3000:]

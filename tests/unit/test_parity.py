@@ -126,3 +126,31 @@ def test_timestamps_compare_in_utc():
 def test_normalise_lower_cases_names_and_rounds():
     frame = normalise(pl.DataFrame({"Score": [-0.0000001]}))
     assert frame.columns == ["score"] and str(frame["score"][0]) == "0.0"
+
+
+def test_the_background_parse_hands_its_manifest_to_the_build(monkeypatch, tmp_path):
+    import threading
+
+    from hsguard import parity_run
+
+    seen = {}
+
+    def parse(work_dir, run_id):
+        seen["thread"] = threading.current_thread().name
+        seen["args"] = (work_dir, run_id)
+        return "manifest"
+
+    monkeypatch.setattr(parity_run, "parse_on_spark", parse)
+    parser = parity_run.BackgroundParse(tmp_path, "run-1")
+    assert parser.manifest() == "manifest"
+    assert seen == {"thread": "dbt-parse", "args": (tmp_path, "run-1")}
+
+
+def test_a_failed_background_parse_leaves_the_parse_to_the_build(monkeypatch, tmp_path):
+    from hsguard import parity_run
+
+    def parse(work_dir, run_id):
+        raise RuntimeError("no project")
+
+    monkeypatch.setattr(parity_run, "parse_on_spark", parse)
+    assert parity_run.BackgroundParse(tmp_path, "run-1").manifest() is None

@@ -57,3 +57,37 @@ def test_suite_queries_read_the_run_databases():
     assert run_query(query, "r_") == (
         "select flags.* from r_marts.fct_classification_flags as flags join r_seeds.check_catalog as c"
     )
+
+
+def test_an_unknown_catalogue_is_refused_before_spark_starts():
+    import pytest
+
+    with pytest.raises(ValueError, match="in-memory"):
+        spark.session(catalog="unity")
+
+
+def test_the_jvms_own_console_lines_go_to_the_log_file(monkeypatch, tmp_path):
+    import pyspark
+    import pyspark.java_gateway
+
+    launched = {}
+
+    def launch_gateway(conf, popen_kwargs):
+        launched["settings"] = dict(conf.getAll())
+        launched["stderr"] = popen_kwargs["stderr"].name
+        launched["mode"] = popen_kwargs["stderr"].mode
+        return "gateway"
+
+    class Context:
+        _active_spark_context = None
+
+        def __init__(self, conf, gateway):
+            launched["gateway"] = gateway
+
+    monkeypatch.setattr(pyspark.java_gateway, "launch_gateway", launch_gateway)
+    monkeypatch.setattr(pyspark, "SparkContext", Context)
+    log = tmp_path / "logs" / "run.log"
+    spark.start_context({spark.CATALOG_SETTING: "in-memory", "spark.master": "local[2]"}, log)
+    assert launched["stderr"] == str(log) and launched["mode"] == "ab"
+    assert launched["settings"][spark.CATALOG_SETTING] == "in-memory"
+    assert launched["gateway"] == "gateway"
