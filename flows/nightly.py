@@ -105,20 +105,20 @@ def nightly(
                 from flows.validate_inputs import validate_inputs
 
                 t = stage(1, "ingest and validate inputs")
-                loaded = ingest(
-                    str(Path(sources).resolve()),
-                    str(build_file),
-                    str(paths.published),
+                loaded = ingest_or_refuse(
+                    sources,
+                    build_file,
+                    paths.published,
                     run_id,
                     copied,
+                    build_dir,
                     decimal_comma=decimal_comma,
                     date_format=date_format,
                     max_quarantine=max_quarantine,
                     accept_quarantine=accept_quarantine,
-                    mapping=str(Path(mapping).resolve()) if mapping else None,
+                    mapping=mapping,
                 )
                 if "refused" in loaded:
-                    shutil.rmtree(build_dir, ignore_errors=True)
                     return {"run_id": run_id, "refused": loaded["refused"]}
                 loaded |= validate_inputs(str(build_file), str(build_dir), run_id)
                 done(1, "ingest and validate inputs", "ingest", t, ingest_detail(loaded))
@@ -202,6 +202,40 @@ def unchanged_detail(loaded: dict) -> str:
         f"{loaded['unchanged_since']} read them ({loaded['rows_in']} rows in, "
         f"{loaded['rows_loaded']} loaded, {loaded['rows_quarantined']} quarantined)"
     )
+
+
+def ingest_or_refuse(
+    sources: str | Path,
+    target: str | Path,
+    published: str | Path,
+    run_id: str,
+    copied: bool,
+    build_dir: Path,
+    *,
+    decimal_comma: bool,
+    date_format: str | None,
+    max_quarantine: float,
+    accept_quarantine: bool,
+    mapping: str | Path | None,
+) -> dict:
+    """Stage 1's ingest, shared by the DuckDB and the Spark flow: ``ingest`` into
+    ``target``; when it refuses a file (too much of it quarantined), the unpublished
+    build folder is removed and the result carries ``refused`` for the caller to return."""
+    loaded = ingest(
+        str(Path(sources).resolve()),
+        str(target),
+        str(published),
+        run_id,
+        copied,
+        decimal_comma=decimal_comma,
+        date_format=date_format,
+        max_quarantine=max_quarantine,
+        accept_quarantine=accept_quarantine,
+        mapping=str(Path(mapping).resolve()) if mapping else None,
+    )
+    if "refused" in loaded:
+        shutil.rmtree(build_dir, ignore_errors=True)
+    return loaded
 
 
 def ingest_detail(loaded: dict) -> str:

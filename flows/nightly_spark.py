@@ -31,8 +31,7 @@ import polars as pl
 from prefect import flow
 
 from expectations.suites import input_suites, mart_suites, reference_suites
-from flows.ingest import ingest
-from flows.nightly import ingest_detail
+from flows.nightly import ingest_detail, ingest_or_refuse
 from flows.publish import RUN_HISTORY_SCHEMA, run_history_row
 from hsguard import progress, spark
 from hsguard.dbt import REPORT_FEEDS
@@ -119,20 +118,20 @@ def nightly_spark(
         history_written = False
         try:
             t = stage(1, "ingest and validate inputs")
-            loaded = ingest(
-                str(Path(sources).resolve()),
-                str(staging),
-                str(paths.published),  # never written: the run history lives in Spark, not carried here
+            loaded = ingest_or_refuse(
+                sources,
+                staging,
+                paths.published,  # never written: the run history lives in Spark, not carried here
                 run_id,
                 False,
+                build_dir,
                 decimal_comma=decimal_comma,
                 date_format=date_format,
                 max_quarantine=max_quarantine,
                 accept_quarantine=accept_quarantine,
-                mapping=str(Path(mapping).resolve()) if mapping else None,
+                mapping=mapping,
             )
             if "refused" in loaded:
-                shutil.rmtree(build_dir, ignore_errors=True)
                 return {"run_id": run_id, "refused": loaded["refused"]}
             spark_raw.register_raw_tables(staging, session, root)
             outcomes = run_spark_suites(session, input_suites() + reference_suites(), run_id, build_dir)

@@ -291,20 +291,15 @@ def published_code_version(published: Path | None) -> str | None:
     or the code version column): then nothing of it can be reused."""
     import duckdb
 
+    from hsguard.warehouse import schema_tables, table_columns
+
     if published is None or not published.is_file():
         return None
     con = duckdb.connect(str(published), read_only=True)
     try:
-        present = {
-            row[0]
-            for row in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'audit'"
-            ).fetchall()
-        }
-        if not set(REUSE_TABLES) <= present:
+        if not set(REUSE_TABLES) <= schema_tables(con):
             return None
-        columns = {r[0] for r in con.execute("describe audit.model_fingerprints").fetchall()}
-        if "code_version" not in columns:
+        if "code_version" not in table_columns(con, "model_fingerprints"):
             return None
         return con.execute("select max(code_version) from audit.model_fingerprints").fetchone()[0]
     finally:

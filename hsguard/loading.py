@@ -38,7 +38,7 @@ from hsguard.sources import (
     read_contract_file,
     sha256_of,
 )
-from hsguard.warehouse import write_table
+from hsguard.warehouse import table_columns, write_table
 
 BUNDLED_RULINGS = REFERENCE_DIR / "rulings" / "atlas_cross_rulings_validation.jsonl"
 
@@ -108,14 +108,7 @@ PreviousLoads = dict[tuple[str, str], dict]
 def previous_loads(con: duckdb.DuckDBPyConnection) -> PreviousLoads:
     """What the published build loaded, from the lineage in the build's copy of it
     (empty for a new build, or one written before lineage had a code version)."""
-    columns = {
-        row[0]
-        for row in con.execute(
-            "select column_name from duckdb_columns() where schema_name = 'audit' "
-            "and table_name = 'load_lineage'"
-        ).fetchall()
-    }
-    if "code_version" not in columns:
+    if "code_version" not in table_columns(con, "load_lineage"):
         return {}
     rows = con.execute(
         "select raw_table, source_file, sha256, code_version, encoding, rows_in, rows_loaded, "

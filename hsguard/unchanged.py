@@ -27,6 +27,7 @@ from hsguard.contracts import RULINGS, SOURCE_CONTRACTS
 from hsguard.loading import BUNDLED_RULINGS, ingest_code_version, source_path, unchanged_file
 from hsguard.reference import REFERENCE_FILES
 from hsguard.sources import ContractError, ParseOptions, sha256_of
+from hsguard.warehouse import schema_tables, table_columns
 
 #: ``0``: never take the unchanged-night path (every rerun is built as in
 #: docs/INTERNALS.md, dbt visiting what may have changed); for a test of that path, or
@@ -107,13 +108,7 @@ def unchanged_since_published(
         return None  # the ordinary path says why, in its own words
     con = duckdb.connect(str(published), read_only=True)
     try:
-        present = {
-            row[0]
-            for row in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'audit'"
-            ).fetchall()
-        }
-        if not set(RECORDS) <= present:
+        if not set(RECORDS) <= schema_tables(con):
             return None
         latest = con.execute(
             "select run_id, started_at from audit.run_history order by run_id desc limit 1"
@@ -121,14 +116,7 @@ def unchanged_since_published(
         if latest is None:
             return None
         run_id, started_at = latest
-        columns = {
-            row[0]
-            for row in con.execute(
-                "select column_name from duckdb_columns() where schema_name = 'audit' "
-                "and table_name = 'load_lineage'"
-            ).fetchall()
-        }
-        if "code_version" not in columns:
+        if "code_version" not in table_columns(con, "load_lineage"):
             return None
         lineage = con.execute(
             "select raw_table, source_file, sha256, code_version, run_id, dataset from audit.load_lineage"

@@ -124,6 +124,27 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=read_only)
 
 
+def schema_tables(con: duckdb.DuckDBPyConnection, schema: str = "audit") -> set[str]:
+    """Names of the tables in ``schema`` of the warehouse ``con`` is connected to."""
+    return {
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() where schema_name = ?", [schema]
+        ).fetchall()
+    }
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str, schema: str = "audit") -> set[str]:
+    """Column names of ``schema.table`` (empty when there is no such table)."""
+    return {
+        row[0]
+        for row in con.execute(
+            "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()
+    }
+
+
 def write_table(
     con: duckdb.DuckDBPyConnection, schema: str, table: str, frame: pl.DataFrame, replace: bool = True
 ) -> None:
