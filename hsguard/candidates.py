@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from hsguard import suggest_cache
 from hsguard.codes import strip_separators
 from hsguard.contracts import PRODUCTS, RULINGS, SOURCE_CONTRACTS
 from hsguard.dbt import invoke_dbt
@@ -32,6 +33,7 @@ from hsguard.loading import BUNDLED_RULINGS, load_reference
 from hsguard.reference import parse_atlas_rulings
 from hsguard.settings import apply_offline_defaults
 from hsguard.sources import ROW_NUMBER, read_contract_file
+from hsguard.suggest_cache import SUGGEST_QUERY, SUGGEST_SKU
 from hsguard.warehouse import write_table
 
 #: Reference figures on the same kind of task (CBP CROSS rulings, HTSUS), for comparison.
@@ -40,7 +42,6 @@ REFERENCES = {
     "BM25 over HTS leaf text": {"top1_6": 0.12, "top5_6": 0.27},
 }
 DIGITS = (2, 4, 6, 10)
-SUGGEST_SKU = "__SUGGEST__"
 CONFIDENCE_BANDS = ((0.0, 0.2), (0.2, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.0001))
 
 
@@ -368,12 +369,6 @@ def _put_product(con: duckdb.DuckDBPyConnection, text: str) -> None:
     con.unregister("_suggest_row")
 
 
-_SUGGEST_QUERY = (
-    "select rank, candidate_code, candidate_code_display, score, confidence, is_abstain, source, "
-    "ruling_id, evidence from marts.fct_product_candidates where sku = ? and scheme = ? order by rank"
-)
-
-
 def suggest(
     text: str,
     scheme: str = "HTSUS",
@@ -392,31 +387,20 @@ def suggest(
     The first call for a given scheme, ``top``, warehouse and project runs the dbt build
     and keeps it in a cache (``hsguard.suggest_cache``: beside the warehouse, or in the
     user's cache folder); later calls re-execute only the product-dependent models' SQL,
-    as dbt compiled it, on a copy of that file.
+    as dbt compiled it, on that file in a transaction that is rolled back
+    (``suggest_cache.answer``).
     """
-    from hsguard import suggest_cache
-
     text = (text or "").strip()
     if not text:
         raise ValueError("suggest needs a product description")
     if warehouse is not None and not Path(warehouse).is_file():
         raise FileNotFoundError(f"warehouse not found: {warehouse}")
+    if use_cache:
+        rows = suggest_cache.answer(text, scheme, top, warehouse, cache_dir)
+        if rows is not None:
+            return rows
     folder = cache_dir or suggest_cache.default_cache_dir(warehouse)
     key = suggest_cache.cache_key(scheme, top, warehouse) if use_cache else None
-    cached = suggest_cache.lookup(folder, key) if key else None
-    if cached is not None:
-        database_file, plan = cached
-        root, database = suggest_cache.scratch_copy(database_file)
-        try:
-            con = duckdb.connect(str(database))
-            try:
-                _put_product(con, text)
-                suggest_cache.run_plan(con, plan)
-                return con.execute(_SUGGEST_QUERY, [SUGGEST_SKU, scheme]).pl().to_dicts()
-            finally:
-                con.close()
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
     root = Path(tempfile.mkdtemp(prefix="hsguard-suggest-"))
     try:
         database = root / suggest_cache.CATALOG_FILE
@@ -439,7 +423,7 @@ def suggest(
         run_candidate_models(database, root, dbt_vars, with_tests=False, quiet=quiet, run_id="suggest")
         con = duckdb.connect(str(database))
         try:
-            rows = con.execute(_SUGGEST_QUERY, [SUGGEST_SKU, scheme]).pl()
+            rows = con.execute(SUGGEST_QUERY, [SUGGEST_SKU, scheme]).pl()
             con.execute("checkpoint")
         finally:
             con.close()

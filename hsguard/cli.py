@@ -639,8 +639,7 @@ def suggest(
     if eccn is not None:
         _suggest_eccn(eccn, top)
         return
-    from hsguard.candidates import CandidateBuildError
-    from hsguard.candidates import suggest as rank_candidates
+    from hsguard.suggest_cache import answer as answer_from_cache
 
     scheme = scheme.upper()
     if scheme not in ("HTSUS", "CN", "HS"):
@@ -652,10 +651,15 @@ def suggest(
         )
     if warehouse is not None and not warehouse.is_file():
         fail(f"no warehouse at {warehouse}", EXIT_INPUT_REFUSED)
-    try:
-        rows = rank_candidates(text, scheme=scheme, top=top, warehouse=warehouse, quiet=True)
-    except CandidateBuildError as exc:
-        fail(str(exc))
+    rows = answer_from_cache(text, scheme, top, warehouse)  # a cached build: no heavy imports
+    if rows is None:
+        from hsguard.candidates import CandidateBuildError
+        from hsguard.candidates import suggest as rank_candidates
+
+        try:
+            rows = rank_candidates(text, scheme=scheme, top=top, warehouse=warehouse, quiet=True)
+        except CandidateBuildError as exc:
+            fail(str(exc))
     if not rows:
         typer.echo(f"no {scheme} candidate: no word of the description matches the tariff text")
         raise typer.Exit(EXIT_FAILED)

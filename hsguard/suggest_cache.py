@@ -10,8 +10,11 @@ inputs runs the full dbt build (as the nightly run does, on a scratch file) and 
   SQL dbt compiled for them (``compiled_code`` of dbt's manifest), read back from dbt,
   not rewritten.
 
-A later ``suggest`` copies the file, puts the new description in ``raw.erp_products``
-and re-executes exactly that compiled SQL, then reads ``marts.fct_product_candidates``.
+A later ``suggest`` attaches the cached file under dbt's catalog name and, in one
+transaction, puts the new description on the suggest product of ``raw.erp_products``,
+re-executes exactly that compiled SQL, reads ``marts.fct_product_candidates`` and rolls
+the transaction back: the cached file is never changed and never copied (a copy is used
+only when another process holds the file).
 The key hashes everything the answer depends on: the scheme and number of candidates,
 the dbt project (models, macros, seeds, dbt_project.yml), the hsguard code that loads
 the reference data, the reference and ruling files, and the warehouse file (path, size,
@@ -34,6 +37,12 @@ from hsguard.paths import PROJECT_ROOT, REFERENCE_DIR
 PRODUCTS_SOURCE = "source.hsguard.erp.erp_products"
 TARGET = "model.hsguard.fct_product_candidates"
 CATALOG_FILE = "hsguard.duckdb"  # dbt's catalog name is the file's stem: the plan's SQL names it
+CATALOG = CATALOG_FILE.removesuffix(".duckdb")
+SUGGEST_SKU = "__SUGGEST__"  # the one product a suggest build scores
+SUGGEST_QUERY = (
+    "select rank, candidate_code, candidate_code_display, score, confidence, is_abstain, source, "
+    "ruling_id, evidence from marts.fct_product_candidates where sku = ? and scheme = ? order by rank"
+)
 
 
 def default_cache_dir(warehouse: Path | None) -> Path:
@@ -161,6 +170,53 @@ def run_plan(con: duckdb.DuckDBPyConnection, plan: list[dict]) -> None:
         con.execute(f"create or replace {kind} {step['relation']} as (\n{step['sql']}\n)")
 
 
+def _rows(con: duckdb.DuckDBPyConnection, scheme: str) -> list[dict]:
+    cursor = con.execute(SUGGEST_QUERY, [SUGGEST_SKU, scheme])
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _answer_on(con: duckdb.DuckDBPyConnection, text: str, scheme: str, plan: list[dict]) -> list[dict]:
+    """In one transaction that is rolled back: the suggest product's description becomes
+    ``text`` (the row the cached build scored, every other column as built), the plan runs,
+    and the candidates are read."""
+    con.execute("begin transaction")
+    try:
+        con.execute("update raw.erp_products set description = ? where sku = ?", [text, SUGGEST_SKU])
+        run_plan(con, plan)
+        return _rows(con, scheme)
+    finally:
+        con.execute("rollback")
+
+
+def answer(text: str, scheme: str, top: int, warehouse: Path | None, cache_dir: Path | None = None):
+    """The candidates for ``text`` from a cached build, or None when there is none yet
+    (``hsguard.candidates.suggest`` then builds and keeps one). Imports nothing but DuckDB,
+    so that a cached ``hsguard suggest`` starts quickly."""
+    folder = cache_dir or default_cache_dir(warehouse)
+    cached = lookup(folder, cache_key(scheme, top, warehouse))
+    if cached is None:
+        return None
+    database_file, plan = cached
+    con = duckdb.connect()
+    try:
+        try:
+            con.execute(f"attach '{database_file.as_posix()}' as {CATALOG}")  # noqa: S608 - our own path
+        except duckdb.IOException:  # another process holds the file: work on a copy of it
+            root, copy = scratch_copy(database_file)
+            try:
+                con.execute(f"attach '{copy.as_posix()}' as {CATALOG}")  # noqa: S608 - our own path
+                con.execute(f"use {CATALOG}")
+                return _answer_on(con, text, scheme, plan)
+            finally:
+                con.close()
+                shutil.rmtree(root, ignore_errors=True)
+        con.execute(f"use {CATALOG}")
+        return _answer_on(con, text, scheme, plan)
+    finally:
+        con.close()
+
+
 def scratch_copy(database: Path) -> tuple[Path, Path]:
     """A private copy of a cached file, named as dbt named it (the SQL names the catalog)."""
     root = Path(tempfile.mkdtemp(prefix="hsguard-suggest-"))
@@ -169,4 +225,15 @@ def scratch_copy(database: Path) -> tuple[Path, Path]:
     return root, target
 
 
-__all__ = ["cache_key", "default_cache_dir", "lookup", "product_plan", "run_plan", "save", "scratch_copy"]
+__all__ = [
+    "SUGGEST_QUERY",
+    "SUGGEST_SKU",
+    "answer",
+    "cache_key",
+    "default_cache_dir",
+    "lookup",
+    "product_plan",
+    "run_plan",
+    "save",
+    "scratch_copy",
+]

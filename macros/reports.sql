@@ -58,6 +58,15 @@
 {%- endmacro %}
 
 
+{#- The day of the run: the UTC date its run id carries; today's date for a run without one
+    ("manual"). Checks that count days "before the run" read this, not the clock, so that
+    one run's models agree however long the run takes (and a Spark build of the same run,
+    hsguard parity, sees the same day). -#}
+{% macro hsguard_run_date() -%}
+    coalesce(cast({{ run_id_started_at(hsguard_run_id()) }} as date), current_date)
+{%- endmacro %}
+
+
 {#- The start time a run id carries (20261123T020000Z-3fa9c1 -> 2026-11-23 02:00:00+00, a UTC timestamp);
     null for any other text ("manual"). -#}
 {% macro run_id_started_at(expression) -%}

@@ -21,9 +21,7 @@ this_run as (
 
 run_day as (
     select
-        coalesce(
-            cast({{ run_id_started_at(hsguard_run_id()) }} as date), current_date
-        ) as run_date
+        {{ hsguard_run_date() }} as run_date
 ),
 
 dated as (

@@ -127,3 +127,44 @@ def test_threshold_is_the_lowest_that_keeps_ear99_flags_within_the_limit():
     # 0.45 would flag one EAR99 good of three (33 %): the lowest threshold flagging none is 0.9
     assert choose_threshold(rank1, max_flagged=0.05) == 0.9
     assert choose_threshold(rank1, max_flagged=0.34) == 0.45
+
+
+def test_evaluation_scores_each_set_of_held_out_items_apart():
+    from hsguard.eccn_candidates import format_evaluation, score
+
+    truth = pl.DataFrame(
+        {
+            "id": ["EC-1", "EC-2", "EN-1", "EC-3"],
+            "fold": ["heldout"] * 4,
+            "expected_eccn": ["3A001", "5A002", "EAR99", "6A003"],
+            "set": ["first", "first", "first", "blind"],
+        }
+    )
+    candidates = pl.DataFrame(
+        {
+            "sku": ["EC-1", "EC-1", "EC-2", "EN-1", "EC-3"],
+            "rank": [1, 2, 1, 1, 1],
+            "eccn_entry": ["3A001", "3A002", "EAR99", "EAR99", "6A002"],
+            "is_abstain": [False, False, True, True, False],
+        }
+    )
+    first = score(candidates, truth.filter(pl.col("set") == "first"))
+    assert (first["controlled"], first["top1_5"], first["ear99_flagged"]) == (2, 0.5, 0.0)
+    assert first["misses"] == [{"id": "EC-2", "expected": "5A002", "got": ["EAR99"]}]
+    blind = score(candidates, truth.filter(pl.col("set") == "blind"))
+    assert (blind["controlled"], blind["top3_5"], blind["controlled_flagged"]) == (1, 0.0, 1.0)
+    overall = score(candidates, truth)
+    text = format_evaluation(
+        {
+            "threshold": 0.35,
+            "folds": {"heldout": overall, "train": overall},
+            "heldout_by_set": {"first": first, "blind": blind},
+        }
+    )
+    lines = [line for line in text.splitlines() if line.startswith("| held-out")]
+    assert [line.split(" | ")[0] for line in lines] == [
+        "| held-out",
+        "| held-out, set first only",
+        "| held-out, set blind only",
+    ]
+    assert lines[2].split(" | ")[1:4] == ["1", "0.0%", "0.0%"]

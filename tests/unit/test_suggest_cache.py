@@ -68,3 +68,83 @@ def test_key_changes_with_scheme_top_and_warehouse(tmp_path):
     assert len(keys) == 4
     assert cache_key("HTSUS", 5, None) == cache_key("HTSUS", 5, None)
     assert lookup(tmp_path / "none", "HTSUS-5-x") is None
+
+
+def _cached_build(cache_dir, scheme="HTSUS", top=5):
+    """A cache entry as `save` leaves it: a file whose raw product is the suggest SKU and a
+    plan (in dbt's catalog `hsguard`) that scores it."""
+    from hsguard.suggest_cache import SUGGEST_SKU
+
+    key = cache_key(scheme, top, None)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    database = cache_dir / f"{key}.duckdb"
+    con = duckdb.connect()
+    con.execute(f"attach '{database.as_posix()}' as hsguard")
+    con.execute("use hsguard")
+    for schema in ("raw", "marts"):
+        con.execute(f"create schema {schema}")
+    con.execute(
+        "create table raw.erp_products as select ? as sku, 'steel sink' as description", [SUGGEST_SKU]
+    )
+    plan_sql = (
+        "select 1 as rank, 'X' as candidate_code, 'X' as candidate_code_display, 1.0 as score, "
+        "0.9 as confidence, false as is_abstain, 'tariff' as source, null as ruling_id, "
+        "description as evidence, sku, 'SCHEME' as scheme from hsguard.raw.erp_products"
+    ).replace("SCHEME", scheme)
+    plan = [
+        {
+            "node": TARGET,
+            "relation": '"hsguard"."marts"."fct_product_candidates"',
+            "materialized": "table",
+            "sql": plan_sql,
+        }
+    ]
+    run_plan(con, plan)
+    con.close()
+    (cache_dir / f"{key}.json").write_text(__import__("json").dumps(plan))
+    return database
+
+
+def test_answer_scores_the_new_text_and_leaves_the_cached_file_unchanged(tmp_path):
+    from hsguard.suggest_cache import answer
+
+    database = _cached_build(tmp_path / "cache")
+    before = database.read_bytes()
+    rows = answer("wooden chair", "HTSUS", 5, None, tmp_path / "cache")
+    assert [(r["rank"], r["evidence"]) for r in rows] == [(1, "wooden chair")]
+    assert database.read_bytes() == before
+    con = duckdb.connect(str(database), read_only=True)
+    assert con.execute("select evidence from marts.fct_product_candidates").fetchall() == [("steel sink",)]
+    con.close()
+    assert answer("wooden chair", "CN", 5, None, tmp_path / "cache") is None  # no build for CN yet
+
+
+def test_answer_works_on_a_copy_while_another_process_holds_the_file(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from hsguard import suggest_cache
+
+    copies = []
+    real_copy = suggest_cache.scratch_copy
+    monkeypatch.setattr(suggest_cache, "scratch_copy", lambda path: copies.append(path) or real_copy(path))
+    database = _cached_build(tmp_path / "cache")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys; c = duckdb.connect({str(database)!r}); "
+            "print('held', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        rows = suggest_cache.answer("wooden chair", "HTSUS", 5, None, tmp_path / "cache")
+        assert [r["evidence"] for r in rows] == ["wooden chair"]
+        assert copies == [database]
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)

@@ -46,7 +46,7 @@ assessed as (
         products.sku,
         products.hts_code_raw,
         products.classified_date,
-        {{ dbt.datediff('products.classified_date', 'current_date', 'day') }} as age_days,
+        {{ dbt.datediff('products.classified_date', hsguard_run_date(), 'day') }} as age_days,
         changed_lines.code is not null
         and products.classified_date < current_edition.valid_from as predates_revision
 
