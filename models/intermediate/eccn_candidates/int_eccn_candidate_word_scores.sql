@@ -11,7 +11,15 @@
     "black and white cameras") is no sign of a controlled item. Parameters are compared
     afterwards, per description (int_eccn_candidate_scores). Sums of doubles are rounded to
     9 decimals: their last bits depend on the order DuckDB adds them in, and the ranking
-    must not. -#}
+    must not.
+
+    Speed (docs/ECCN_CANDIDATES.md, "Speed"): at 100k products there are ~2.4 million
+    candidate pairs of a description and a text, so the pairs are built on integer
+    numbers of the descriptions, texts and tokens (the strings come back for the kept
+    rows only); a pair's word matches are those on its rare words (which make it a
+    candidate) and those on the ~160 common words, looked up for the candidate pairs only;
+    each text word's BM25 weight is computed once (the texts are reference data); the 15
+    best texts are chosen on the sums, and the matched words listed for those alone. -#}
 
 {%- set kept = var('eccn_word_texts_kept', 15) -%}
 
@@ -21,14 +29,6 @@ query_terms as (
 
     select word_key, token, word, idf
     from {{ ref('int_eccn_candidate_query_terms') }}
-
-),
-
-query_weights as (
-
-    select word_key, round(sum(idf), 9) as query_idf
-    from query_terms
-    group by word_key
 
 ),
 
@@ -46,66 +46,191 @@ text_count as (
 
 ),
 
+{#- Each description's number and idf mass (every word, those no text uses included). -#}
+query_keys as (
+
+    select
+        word_key,
+        row_number() over (order by word_key) as word_number,
+        round(sum(idf), 9) as query_idf
+
+    from query_terms
+    group by word_key
+
+),
+
+{#- Numbered in text_id order, so that ordering by the number orders by text_id. -#}
+text_keys as (
+
+    select
+        text_id,
+        row_number() over (order by text_id) as text_number
+
+    from text_terms
+    group by text_id
+
+),
+
 {#- A text is a candidate of a description only if they share a word that is in at most
     2 % of the texts: pairs that share only common words ("parts", "equipment", "steel")
     never reach a useful confidence, and leaving them out keeps the join small (at 100k
     products it was most of the time). -#}
+text_tokens as (
+
+    select distinct
+        text_terms.token,
+        text_terms.document_frequency <= 0.02 * text_count.text_count as is_rare
+
+    from text_terms
+    cross join text_count
+
+),
+
+text_term_weights as (
+
+    select
+        text_keys.text_number,
+        text_terms.token,
+        text_tokens.is_rare,
+        text_terms.idf * text_terms.term_frequency * 2.2
+        / (text_terms.term_frequency + 1.2 * (0.25 + 0.75 * text_terms.text_length / text_terms.average_length))
+            as bm25_weight
+
+    from text_terms
+    inner join text_keys
+        on text_terms.text_id = text_keys.text_id
+    inner join text_tokens
+        on text_terms.token = text_tokens.token
+
+),
+
+{#- The description words some text uses (the others match nothing). -#}
+matchable_query_terms as (
+
+    select
+        query_keys.word_number,
+        query_terms.token,
+        text_tokens.is_rare,
+        query_terms.word,
+        query_terms.idf
+
+    from query_terms
+    inner join query_keys
+        on query_terms.word_key = query_keys.word_key
+    inner join text_tokens
+        on query_terms.token = text_tokens.token
+
+),
+
+rare_word_matches as (
+
+    select
+        matchable_query_terms.word_number,
+        text_term_weights.text_number,
+        matchable_query_terms.token,
+        matchable_query_terms.idf,
+        text_term_weights.bm25_weight
+
+    from matchable_query_terms
+    inner join text_term_weights
+        on matchable_query_terms.token = text_term_weights.token
+    where matchable_query_terms.is_rare
+
+),
+
 candidate_pairs as (
 
-    select distinct query_terms.word_key, text_terms.text_id
-    from query_terms
-    inner join text_terms
-        on query_terms.token = text_terms.token
-    cross join text_count
-    where text_terms.document_frequency <= 0.02 * text_count.text_count
+    select distinct word_number, text_number
+    from rare_word_matches
 
 ),
 
-pair_terms as (
+common_word_matches as (
 
-    select candidate_pairs.word_key, candidate_pairs.text_id, query_terms.token, query_terms.word, query_terms.idf
+    select
+        candidate_pairs.word_number,
+        candidate_pairs.text_number,
+        matchable_query_terms.token,
+        matchable_query_terms.idf,
+        text_term_weights.bm25_weight
+
     from candidate_pairs
-    inner join query_terms
-        on candidate_pairs.word_key = query_terms.word_key
+    inner join matchable_query_terms
+        on candidate_pairs.word_number = matchable_query_terms.word_number
+    inner join text_term_weights
+        on candidate_pairs.text_number = text_term_weights.text_number
+        and matchable_query_terms.token = text_term_weights.token
+    where not matchable_query_terms.is_rare
 
 ),
 
-term_matches as (
+{#- Every word a candidate pair shares, once. -#}
+pair_word_matches as (
 
-    select
-        query_terms.word_key,
-        text_terms.text_id,
-        round(sum(
-            text_terms.idf * text_terms.term_frequency * 2.2
-            / (text_terms.term_frequency + 1.2 * (0.25 + 0.75 * text_terms.text_length / text_terms.average_length))
-        ), 9) as bm25,
-        round(sum(query_terms.idf), 9) as matched_idf,
-        {{ dbt.listagg('query_terms.word', "', '", 'order by query_terms.idf desc, query_terms.word') }} as matched_words
-
-    from pair_terms as query_terms
-    inner join text_terms
-        on query_terms.text_id = text_terms.text_id
-        and query_terms.token = text_terms.token
-    group by query_terms.word_key, text_terms.text_id
+    select * from rare_word_matches
+    union all
+    select * from common_word_matches
 
 ),
 
-scored as (
+pair_scores as (
 
     select
-        term_matches.*,
-        term_matches.matched_idf / query_weights.query_idf as coverage,
-        1 - exp(-term_matches.matched_idf / 12.0) as evidence_strength
+        word_number,
+        text_number,
+        round(sum(bm25_weight), 9) as bm25,
+        round(sum(idf), 9) as matched_idf
 
-    from term_matches
-    inner join query_weights
-        on term_matches.word_key = query_weights.word_key
+    from pair_word_matches
+    group by word_number, text_number
+
+),
+
+kept_pairs as (
+
+    {{ top_n_per_group('pair_scores', ['word_number'], 'bm25 desc, text_number', kept, 'word_rank') }}
+
+),
+
+kept_pair_words as (
+
+    select
+        kept_pairs.word_number,
+        kept_pairs.text_number,
+        {{ hsguard.listagg_sorted('matchable_query_terms.word', "', '", ['-matchable_query_terms.idf', 'matchable_query_terms.word']) }}
+            as matched_words
+
+    from kept_pairs
+    inner join pair_word_matches
+        on kept_pairs.word_number = pair_word_matches.word_number
+        and kept_pairs.text_number = pair_word_matches.text_number
+    inner join matchable_query_terms
+        on pair_word_matches.word_number = matchable_query_terms.word_number
+        and pair_word_matches.token = matchable_query_terms.token
+    group by kept_pairs.word_number, kept_pairs.text_number
 
 ),
 
 final as (
 
-    {{ top_n_per_group('scored', ['word_key'], 'bm25 desc, text_id', kept, 'word_rank') }}
+    select
+        query_keys.word_key,
+        text_keys.text_id,
+        kept_pairs.bm25,
+        kept_pairs.matched_idf,
+        kept_pair_words.matched_words,
+        kept_pairs.matched_idf / query_keys.query_idf as coverage,
+        1 - exp(-kept_pairs.matched_idf / 12.0) as evidence_strength,
+        kept_pairs.word_rank
+
+    from kept_pairs
+    inner join kept_pair_words
+        on kept_pairs.word_number = kept_pair_words.word_number
+        and kept_pairs.text_number = kept_pair_words.text_number
+    inner join query_keys
+        on kept_pairs.word_number = query_keys.word_number
+    inner join text_keys
+        on kept_pairs.text_number = text_keys.text_number
 
 )
 
