@@ -68,6 +68,7 @@ def invoke_dbt(
     reuse: dict | None = None,
     log_to_python: bool = False,
     manifest=None,
+    relative_profile: bool = False,
 ):
     """Invoke ``dbt <command>`` against ``database``; returns dbt's result object.
 
@@ -83,10 +84,20 @@ def invoke_dbt(
     lines (not every statement at debug level: with share_type_testers, about 15 % less
     CPU for an unchanged rerun, docs/BENCHMARKS.md). ``manifest``: a parse of this
     invocation's project (an earlier ``parse`` result) for dbt to use instead of parsing
-    again."""
+    again. ``relative_profile``: the profile names ``database`` by its file name only, and
+    dbt runs in the file's directory (the process's working directory for the call, set
+    back afterwards). dbt keeps a saved parse only while the profile's connection details
+    are unchanged (they are in its parse hash); a nightly build has a directory of its
+    own, and a warehouse can be copied or moved, so its builds name their file this way:
+    the profile is the same for every build of every copy."""
     from dbt.cli.main import dbtRunner
 
-    os.environ["HSGUARD_DBT_PATH"] = str(database)
+    work_dir = work_dir.resolve()  # absolute: dbt may run in another directory
+    if partial_parse_file is not None:
+        partial_parse_file = partial_parse_file.resolve()
+    if relative_profile:
+        database = database.resolve()
+    os.environ["HSGUARD_DBT_PATH"] = database.name if relative_profile else str(database)
     os.environ[RUN_ID_ENV] = run_id or "manual"
     if reuse is None:
         os.environ.pop(REUSE_ENV, None)
@@ -113,6 +124,9 @@ def invoke_dbt(
         args = ["--log-level", "none", "--log-level-file", "info", *args]
         callbacks.append(DbtEventForwarder())
     share_type_testers()
+    previous_cwd = os.getcwd()
+    if relative_profile:
+        os.chdir(database.parent)
     try:
         kwargs = {"callbacks": callbacks} if callbacks else {}
         if manifest is not None:
@@ -122,6 +136,8 @@ def invoke_dbt(
     finally:
         os.environ.pop(REUSE_ENV, None)
         release_duckdb()
+        if relative_profile:
+            os.chdir(previous_cwd)
 
 
 def share_type_testers() -> None:
@@ -180,21 +196,6 @@ class DbtEventForwarder:
             progress.emit("nodes", done=self.done, total=max(self.total, self.done))
 
 
-def stable_profile_path(state_dir: Path, database: Path) -> Path:
-    """A path to ``database`` that is the same for every build of one warehouse: the
-    link ``STATE_DIR/build`` to the build's private directory, plus the file name. dbt
-    keeps its saved parse only while the profile's connection details are unchanged
-    (they are in its hash), and each build has its own directory; so the profile names
-    the build through this link. Replaced atomically; remove it with drop_profile_link."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    link = state_dir / "build"
-    fresh = state_dir / f"build.{os.getpid()}.link"
-    fresh.unlink(missing_ok=True)
-    fresh.symlink_to(database.parent.resolve(), target_is_directory=True)
-    os.replace(fresh, link)
-    return link / database.name
-
-
 def nightly_state_dir(database: Path) -> Path | None:
     """The dbt state folder of the warehouse whose nightly build ``database`` is (see
     hsguard.warehouse.WarehousePaths), or None when it is not in a build directory."""
@@ -203,11 +204,6 @@ def nightly_state_dir(database: Path) -> Path | None:
     if not database.parent.name.startswith(BUILD_PREFIX):
         return None
     return WarehousePaths(database.parent.parent / database.name).dbt_state_dir
-
-
-def drop_profile_link(state_dir: Path) -> None:
-    """Remove the link stable_profile_path() made (a copy of the folder stays valid)."""
-    (state_dir / "build").unlink(missing_ok=True)
 
 
 def release_duckdb() -> None:
@@ -281,7 +277,7 @@ def prepare_reuse(
     if built_with is None:
         return ReusePlan(settings, same_code=False)
     return ReusePlan(
-        settings | {"published": str(published), "in_place": copied}, same_code=built_with == code
+        settings | {"published": str(published.resolve()), "in_place": copied}, same_code=built_with == code
     )
 
 
@@ -345,36 +341,32 @@ def dbt_build(
     command = ["build", "--exclude", *REPORT_FEEDS]
     if plan.same_code:
         command += ["--exclude-resource-type", "unit_test"]
-    profile_path = stable_profile_path(state_dir, database) if state_dir is not None else database
     shortcut: Shortcut | None = None
 
     def invoke(args: list[str], manifest=None):
         return invoke_dbt(
             args,
-            profile_path,
+            database,
             work_dir,
             run_id=run_id,
             partial_parse_file=saved,
             reuse=plan.settings,
             log_to_python=True,
             manifest=manifest,
+            relative_profile=True,
         )
 
-    try:
-        prefixed = bool(os.environ.get("HSGUARD_SCHEMA_PREFIX"))
-        if plan.same_code and copied and published is not None and not prefixed:
-            shortcut = select_changed(database, published, invoke)
-        if shortcut is None:
-            result = invoke(command)
-        elif shortcut.selected:
-            result = invoke(
-                [*command, "--select", *shortcut.selected, "--indirect-selection", "empty"], shortcut.manifest
-            )
-        else:
-            result = None
-    finally:
-        if state_dir is not None:
-            drop_profile_link(state_dir)
+    prefixed = bool(os.environ.get("HSGUARD_SCHEMA_PREFIX"))
+    if plan.same_code and copied and published is not None and not prefixed:
+        shortcut = select_changed(database, published, invoke)
+    if shortcut is None:
+        result = invoke(command)
+    elif shortcut.selected:
+        result = invoke(
+            [*command, "--select", *shortcut.selected, "--indirect-selection", "empty"], shortcut.manifest
+        )
+    else:
+        result = None
     node_results, failures = checked_results(result, "dbt build") if result is not None else ([], [])
     if saved is not None:
         save_partial_parse(work_dir / "dbt_target" / PARTIAL_PARSE_FILE, saved)
@@ -573,15 +565,14 @@ def select_changed(database: Path, published: Path, invoke) -> Shortcut | None:
 def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict]:
     """``dbt build`` of the report feeds (models/reports: their tables, data tests and unit
     tests) on ``database``, once the run's flags, validation results and flag history are
-    in it; raise DbtBuildError on failure. In a nightly build it names the build file
-    through the same link as the transform's ``dbt build`` (stable_profile_path), so dbt
+    in it; raise DbtBuildError on failure. It names the build file as the transform's
+    ``dbt build`` does (invoke_dbt's ``relative_profile``), so in a nightly build dbt
     starts from the parse that build left in WORK_DIR (or, when no transform ran, takes the
     one saved beside the warehouse: saved_manifest); their unit tests are skipped when the published warehouse
     was built from the same code, as the transform's are. The feeds are stamped with
     ``run_id``, so none is reused from the published build. Returns one node_result() per
     node built or tested (the exposures, which dbt lists as no-ops, left out)."""
     state_dir = nightly_state_dir(database)
-    profile_path = stable_profile_path(state_dir, database) if state_dir is not None else database
     # a night with nothing new runs no transform (flows/unchanged.py): dbt takes the parse
     # the last successful build saved beside the warehouse (as it is when the project is
     # unchanged since: saved_manifest; else as the start of a partial parse)
@@ -594,19 +585,16 @@ def build_report_feeds(database: Path, work_dir: Path, run_id: str) -> list[dict
     if state_dir is not None and published_code_version(published) == code_version():
         # the feeds' unit tests read no data: on the published build's code they would pass again
         command += ["--exclude-resource-type", "unit_test"]
-    try:
-        result = invoke_dbt(
-            command,
-            profile_path,
-            work_dir,
-            run_id=run_id,
-            partial_parse_file=saved,
-            log_to_python=True,
-            manifest=manifest,
-        )
-    finally:
-        if state_dir is not None:
-            drop_profile_link(state_dir)
+    result = invoke_dbt(
+        command,
+        database,
+        work_dir,
+        run_id=run_id,
+        partial_parse_file=saved,
+        log_to_python=True,
+        manifest=manifest,
+        relative_profile=True,
+    )
     node_results, _ = checked_results(result, "dbt build of the report feeds")
     return [node_result(r) for r in node_results if str(r.node.resource_type) != "exposure"]
 

@@ -4,17 +4,12 @@ environment variable, so a new run re-parses only the files that stamp it."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from hsguard.dbt import (
-    PARTIAL_PARSE_FILE,
-    drop_profile_link,
-    invoke_dbt,
-    save_partial_parse,
-    stable_profile_path,
-)
+from hsguard.dbt import PARTIAL_PARSE_FILE, invoke_dbt, save_partial_parse
 from hsguard.paths import PROJECT_ROOT
 from hsguard.settings import apply_offline_defaults
 
@@ -33,16 +28,15 @@ RUN_ID_MODELS = {
 
 def parse(tmp_path: Path, name: str, run_id: str, saved: Path) -> str:
     """dbt parse as a nightly build does it: its own build directory, named in the profile
-    through the state folder's stable link (so the profile, part of dbt's parse hash,
-    is the same for every build)."""
+    by the file name only, from that directory (so the profile, part of dbt's parse hash,
+    is the same for every build, wherever the warehouse is)."""
     work = tmp_path / name
     build = work / "build"
     build.mkdir(parents=True)
-    database = stable_profile_path(saved.parent, build / "hsguard.duckdb")
-    try:
-        result = invoke_dbt(["parse"], database, work, run_id=run_id, partial_parse_file=saved)
-    finally:
-        drop_profile_link(saved.parent)
+    database = build / "hsguard.duckdb"
+    result = invoke_dbt(
+        ["parse"], database, work, run_id=run_id, partial_parse_file=saved, relative_profile=True
+    )
     assert result.success, result.exception
     save_partial_parse(work / "dbt_target" / PARTIAL_PARSE_FILE, saved)
     return (work / "dbt_logs" / "dbt.log").read_text(encoding="utf-8")
@@ -54,7 +48,10 @@ def test_second_run_reparses_only_the_files_that_stamp_the_run_id(tmp_path):
     first = parse(tmp_path, "first", "20261123T020000Z-aaaaaa", saved)
     assert "Starting full parse" in first
     assert saved.is_file()
-    second = parse(tmp_path, "second", "20261124T020000Z-bbbbbb", saved)
+    # the warehouse copied to another folder (its state folder with it), a new build there
+    moved = tmp_path / "elsewhere" / "state"
+    shutil.copytree(saved.parent, moved)
+    second = parse(tmp_path, "second", "20261124T020000Z-bbbbbb", moved / PARTIAL_PARSE_FILE)
     assert "profile has changed" not in second  # another build directory, the same profile
     assert {
         "models/intermediate/classification/int_flags_unioned.sql",
