@@ -17,6 +17,13 @@ def leave_one_out(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def suggest_cache_dir(tmp_path_factory):
+    """One suggest cache for the HTSUS top-5 tests: the first builds it, the next answer
+    from it (the cached path is what a user's every later call takes)."""
+    return tmp_path_factory.mktemp("suggest-cache")
+
+
+@pytest.fixture(scope="module")
 def htsus_declarable() -> set[str]:
     lines = parse_hts(REFERENCE_DIR / "us_hts" / "hts_2026_basic.csv", "2026")
     parents = set(lines["parent_code"].drop_nulls().to_list())
@@ -65,12 +72,12 @@ def test_calibration_table_and_report(leave_one_out):
     assert "57.5%" in text and "leave-one-out" in text and "| 6 |" in text
 
 
-def test_suggest_returns_five_ranked_declarable_candidates(htsus_declarable, tmp_path, monkeypatch):
-    monkeypatch.setenv("HSGUARD_SUGGEST_CACHE", str(tmp_path))
+def test_suggest_returns_five_ranked_declarable_candidates(htsus_declarable, suggest_cache_dir, monkeypatch):
+    monkeypatch.setenv("HSGUARD_SUGGEST_CACHE", str(suggest_cache_dir))
     text = "men's knitted pullover made of 100% cotton with long sleeves"
     rows = suggest(text, scheme="HTSUS", top=5)
     # the second call re-executes the cached product-dependent SQL: the same answer
-    assert len(list(tmp_path.glob("HTSUS-5-*.json"))) == 1
+    assert len(list(suggest_cache_dir.glob("HTSUS-5-*.json"))) == 1
     assert suggest(text, scheme="HTSUS", top=5) == rows
     assert [r["rank"] for r in rows] == [1, 2, 3, 4, 5]
     assert all(r["candidate_code"] in htsus_declarable for r in rows)
@@ -79,14 +86,14 @@ def test_suggest_returns_five_ranked_declarable_candidates(htsus_declarable, tmp
     assert all(r["evidence"] and r["source"] for r in rows)
 
 
-def test_cli_suggest_prints_ranked_candidates_with_evidence(cli_env, tmp_path):
+def test_cli_suggest_prints_ranked_candidates_with_evidence(cli_env, suggest_cache_dir):
     from tests.conftest import run_cli
 
-    env = {**cli_env, "HSGUARD_SUGGEST_CACHE": str(tmp_path)}
-    done = run_cli(env, "suggest", "stainless steel kitchen sink", "--top", "3")
+    env = {**cli_env, "HSGUARD_SUGGEST_CACHE": str(suggest_cache_dir)}
+    done = run_cli(env, "suggest", "stainless steel kitchen sink", "--top", "5")
     assert done.returncode == 0, done.stderr
-    ranked = [line for line in done.stdout.splitlines() if line[:2] in ("1.", "2.", "3.")]
-    assert [line[:2] for line in ranked] == ["1.", "2.", "3."]
+    ranked = [line for line in done.stdout.splitlines() if line[:2] in ("1.", "2.", "3.", "4.", "5.")]
+    assert [line[:2] for line in ranked] == ["1.", "2.", "3.", "4.", "5."]
     assert ranked[0].split()[1].startswith("73")  # articles of iron or steel
     assert "Tariff text HTSUS 73" in done.stdout and "confidence" in done.stdout
     assert "START sql" not in done.stdout  # dbt's progress stays out of the answer
