@@ -26,6 +26,35 @@
 
 with
 
+{# Inside the model a line, a heading and a subheading of a scheme are integer keys
+    (numbered in the order of scheme and code, so ordering by line_key within a scheme
+    is ordering by candidate_code): the large joins, groupings and window sorts below
+    carry integers instead of the code strings, which are joined back to the kept rows
+    at the end (the table is the same). -#}
+lines as (
+
+    select
+        row_number() over (order by scheme, candidate_code) as line_key,
+        dense_rank() over (order by scheme, heading_code) as heading_key,
+        dense_rank() over (order by scheme, substr(candidate_code, 1, 6)) as subheading_key,
+        dense_rank() over (order by scheme) as scheme_key,
+        scheme, heading_code, candidate_code, substr(candidate_code, 1, 6) as subheading_code
+    from {{ ref('int_candidate_tariff_lines') }}
+
+),
+
+headings as (
+
+    select distinct heading_key, scheme, heading_code from lines
+
+),
+
+subheadings as (
+
+    select distinct subheading_key, scheme, subheading_code from lines
+
+),
+
 query_terms as (
 
     select text_key, token, weight from {{ ref('int_candidate_query_terms') }}
@@ -35,9 +64,12 @@ query_terms as (
 selected_headings as (
 
     select
-        text_key, scheme, heading_code, heading_score, chapter_share, norm,
-        case when is_top_heading then 1 else 0 end as is_top_heading
-    from {{ ref('int_candidate_headings') }}
+        selected.text_key, headings.heading_key, selected.heading_score, selected.chapter_share, selected.norm,
+        case when selected.is_top_heading then 1 else 0 end as is_top_heading
+    from {{ ref('int_candidate_headings') }} as selected
+    inner join headings
+        on selected.scheme = headings.scheme
+        and selected.heading_code = headings.heading_code
 
 ),
 
@@ -61,19 +93,36 @@ neighbour_codes as (
 
 ),
 
-lines as (
+neighbour_lines as (
 
-    select scheme, heading_code, candidate_code
-    from {{ ref('int_candidate_tariff_lines') }}
+    -- the lines near examples are classified in
+    select neighbour_codes.text_key, lines.line_key
+    from neighbour_codes
+    inner join lines
+        on neighbour_codes.scheme = lines.scheme
+        and neighbour_codes.code = lines.candidate_code
+
+),
+
+neighbour_subheadings as (
+
+    select distinct neighbour_codes.text_key, subheadings.subheading_key
+    from neighbour_codes
+    inner join subheadings
+        on neighbour_codes.scheme = subheadings.scheme
+        and substr(neighbour_codes.code, 1, 6) = subheadings.subheading_code
 
 ),
 
 line_terms as (
 
     select
-        line_terms.scheme, line_terms.heading_code, line_terms.candidate_code, line_terms.token,
+        lines.line_key, lines.heading_key, line_terms.token,
         line_terms.is_negated, line_terms.is_foreign, scheme_vocabulary.idf
     from {{ ref('int_candidate_line_terms') }} as line_terms
+    inner join lines
+        on line_terms.scheme = lines.scheme
+        and line_terms.candidate_code = lines.candidate_code
     inner join scheme_vocabulary
         on line_terms.scheme = scheme_vocabulary.scheme
         and line_terms.token = scheme_vocabulary.token
@@ -82,20 +131,32 @@ line_terms as (
 
 path_totals as (
 
-    select scheme, candidate_code, round(sum(idf), 9) as path_idf
+    select line_key, round(sum(idf), 9) as path_idf
     from line_terms
     where not is_negated and not is_foreign
-    group by scheme, candidate_code
+    group by line_key
+
+),
+
+heading_query_terms as (
+
+    -- the description's words once per selected heading, grouped (one row per text_key
+    -- and token already: the grouping only keeps DuckDB from joining the words to every
+    -- line term of the scheme before the headings)
+    select selected_headings.text_key, selected_headings.heading_key, query_terms.token, min(query_terms.weight) as weight
+    from selected_headings
+    inner join query_terms
+        on selected_headings.text_key = query_terms.text_key
+    group by selected_headings.text_key, selected_headings.heading_key, query_terms.token
 
 ),
 
 path_hits as (
 
     select
-        selected_headings.text_key,
-        selected_headings.scheme,
-        line_terms.heading_code,
-        line_terms.candidate_code,
+        query_terms.text_key,
+        line_terms.heading_key,
+        line_terms.line_key,
         round(sum(
             query_terms.weight * line_terms.idf
             * case
@@ -105,14 +166,11 @@ path_hits as (
             end
         ), 9) as path_score,
         round(sum(case when line_terms.is_negated or line_terms.is_foreign then 0 else line_terms.idf end), 9) as path_matched_idf
-    from selected_headings
-    inner join query_terms
-        on selected_headings.text_key = query_terms.text_key
+    from heading_query_terms as query_terms
     inner join line_terms
-        on selected_headings.scheme = line_terms.scheme
-        and selected_headings.heading_code = line_terms.heading_code
+        on query_terms.heading_key = line_terms.heading_key
         and query_terms.token = line_terms.token
-    group by selected_headings.text_key, selected_headings.scheme, line_terms.heading_code, line_terms.candidate_code
+    group by query_terms.text_key, line_terms.heading_key, line_terms.line_key
 
 ),
 
@@ -125,24 +183,22 @@ path_hits as (
     subheading a near example is classified in), plus the lines of near examples. -#}
 least_specific_lines as (
 
-    select scheme, heading_code, candidate_code, rank_in_heading, rank_in_subheading
+    select heading_key, line_key, rank_in_heading, rank_in_subheading
     from (
         select
-            lines.scheme,
-            lines.heading_code,
-            lines.candidate_code,
+            lines.heading_key,
+            lines.line_key,
             row_number() over (
-                partition by lines.scheme, lines.heading_code
-                order by coalesce(path_totals.path_idf, 0), lines.candidate_code
+                partition by lines.heading_key
+                order by coalesce(path_totals.path_idf, 0), lines.line_key
             ) as rank_in_heading,
             row_number() over (
-                partition by lines.scheme, substr(lines.candidate_code, 1, 6)
-                order by coalesce(path_totals.path_idf, 0), lines.candidate_code
+                partition by lines.subheading_key
+                order by coalesce(path_totals.path_idf, 0), lines.line_key
             ) as rank_in_subheading
         from lines
         left join path_totals
-            on lines.scheme = path_totals.scheme
-            and lines.candidate_code = path_totals.candidate_code
+            on lines.line_key = path_totals.line_key
     ) as ranked_lines
     where rank_in_heading <= 2 or rank_in_subheading = 1
 
@@ -150,48 +206,39 @@ least_specific_lines as (
 
 best_paths as (
 
-    select text_key, scheme, heading_code, max(path_score) as best_path_score
+    select text_key, heading_key, max(path_score) as best_path_score
     from path_hits
-    group by text_key, scheme, heading_code
+    group by text_key, heading_key
 
 ),
 
 scored_lines as (
 
-    select text_key, scheme, candidate_code, max(is_tariff_line) as is_tariff_line
+    select text_key, line_key, max(is_tariff_line) as is_tariff_line
     from (
         -- lines matching at least half as well as the best line of their heading
-        select path_hits.text_key, path_hits.scheme, path_hits.candidate_code, 1 as is_tariff_line
+        select path_hits.text_key, path_hits.line_key, 1 as is_tariff_line
         from path_hits
         inner join best_paths
             on path_hits.text_key = best_paths.text_key
-            and path_hits.scheme = best_paths.scheme
-            and path_hits.heading_code = best_paths.heading_code
+            and path_hits.heading_key = best_paths.heading_key
         where path_hits.path_score >= {{ var('candidates_path_reach', 0.5) }} * best_paths.best_path_score
         union all
         -- the least specific lines of every heading looked at
-        select
-            selected_headings.text_key, selected_headings.scheme, least_specific_lines.candidate_code,
-            1 as is_tariff_line
+        select selected_headings.text_key, least_specific_lines.line_key, 1 as is_tariff_line
         from selected_headings
         inner join least_specific_lines
-            on selected_headings.scheme = least_specific_lines.scheme
-            and selected_headings.heading_code = least_specific_lines.heading_code
+            on selected_headings.heading_key = least_specific_lines.heading_key
         where least_specific_lines.rank_in_heading <= 2
         union all
         -- every line of a subheading a near example is classified in (all of them, so
         -- which example pointed there changes nothing in how they are ranked)
-        select
-            neighbour_subheadings.text_key, neighbour_subheadings.scheme, lines.candidate_code,
-            0 as is_tariff_line
-        from (
-            select distinct text_key, scheme, substr(code, 1, 6) as subheading_code from neighbour_codes
-        ) as neighbour_subheadings
+        select neighbour_subheadings.text_key, lines.line_key, 0 as is_tariff_line
+        from neighbour_subheadings
         inner join lines
-            on neighbour_subheadings.scheme = lines.scheme
-            and neighbour_subheadings.subheading_code = substr(lines.candidate_code, 1, 6)
+            on neighbour_subheadings.subheading_key = lines.subheading_key
     ) as sourced_lines
-    group by text_key, scheme, candidate_code
+    group by text_key, line_key
 
 ),
 
@@ -199,9 +246,9 @@ scored as (
 
     select
         scored_lines.text_key,
-        scored_lines.scheme,
-        lines.heading_code,
-        lines.candidate_code,
+        lines.scheme_key,
+        lines.subheading_key,
+        lines.line_key,
         selected_headings.is_top_heading,
         scored_lines.is_tariff_line,
         selected_headings.heading_score,
@@ -220,19 +267,15 @@ scored as (
 
     from scored_lines
     inner join lines
-        on scored_lines.scheme = lines.scheme
-        and scored_lines.candidate_code = lines.candidate_code
+        on scored_lines.line_key = lines.line_key
     inner join selected_headings
         on scored_lines.text_key = selected_headings.text_key
-        and scored_lines.scheme = selected_headings.scheme
-        and lines.heading_code = selected_headings.heading_code
+        and lines.heading_key = selected_headings.heading_key
     left join path_hits
         on scored_lines.text_key = path_hits.text_key
-        and scored_lines.scheme = path_hits.scheme
-        and scored_lines.candidate_code = path_hits.candidate_code
+        and scored_lines.line_key = path_hits.line_key
     left join path_totals
-        on lines.scheme = path_totals.scheme
-        and lines.candidate_code = path_totals.candidate_code
+        on lines.line_key = path_totals.line_key
 
 ),
 
@@ -251,14 +294,14 @@ ranked as (
     select
         scored.*,
         case when is_tariff_line = 1 then count(case when is_tariff_line = 1 then 1 end) over (
-                    partition by text_key, scheme, substr(candidate_code, 1, 6)
-                    order by tariff_score desc, unmatched_idf, candidate_code
+                    partition by text_key, subheading_key
+                    order by tariff_score desc, unmatched_idf, line_key
                     rows between unbounded preceding and current row
                 )
         end as tariff_rank_in_subheading,
         row_number() over (
-            partition by text_key, scheme, substr(candidate_code, 1, 6)
-            order by tariff_score desc, unmatched_idf, candidate_code
+            partition by text_key, subheading_key
+            order by tariff_score desc, unmatched_idf, line_key
         ) as rank_in_subheading
     from scored
 
@@ -275,16 +318,16 @@ subheading_ranked as (
         case when is_top_heading = 1 and is_tariff_line = 1 then count(
                     case when is_top_heading = 1 and is_tariff_line = 1 then 1 end
                 ) over (
-                    partition by text_key, scheme
-                    order by tariff_score desc, unmatched_idf, candidate_code
+                    partition by text_key, scheme_key
+                    order by tariff_score desc, unmatched_idf, line_key
                     rows between unbounded preceding and current row
                 )
         end as tariff_rank,
         case when is_top_heading = 1 and tariff_rank_in_subheading = 1 then count(
                     case when is_top_heading = 1 and tariff_rank_in_subheading = 1 then 1 end
                 ) over (
-                    partition by text_key, scheme
-                    order by tariff_score desc, unmatched_idf, candidate_code
+                    partition by text_key, scheme_key
+                    order by tariff_score desc, unmatched_idf, line_key
                     rows between unbounded preceding and current row
                 )
         end as subheading_rank
@@ -292,40 +335,40 @@ subheading_ranked as (
 
 ),
 
-neighbour_subheadings as (
+kept as (
 
-    select distinct text_key, scheme, substr(code, 1, 6) as subheading_code
-    from neighbour_codes
+    select ranked.*
+    from subheading_ranked as ranked
+    left join neighbour_subheadings
+        on ranked.text_key = neighbour_subheadings.text_key
+        and ranked.subheading_key = neighbour_subheadings.subheading_key
+    left join neighbour_lines
+        on ranked.text_key = neighbour_lines.text_key
+        and ranked.line_key = neighbour_lines.line_key
+    where ranked.tariff_rank <= {{ var('candidates_tariff_candidates', 12) }}
+        or ranked.subheading_rank <= {{ var('candidates_tariff_subheadings', 12) }}
+        or (neighbour_subheadings.subheading_key is not null and ranked.rank_in_subheading <= 2)
+        or neighbour_lines.line_key is not null
 
 ),
 
 final as (
 
     select
-        ranked.text_key,
-        ranked.scheme,
-        ranked.heading_code,
-        ranked.candidate_code,
-        ranked.heading_score,
-        ranked.path_score,
-        ranked.unmatched_idf,
-        ranked.tariff_score,
-        ranked.tariff_rank,
-        ranked.subheading_rank,
-        ranked.rank_in_subheading
-    from subheading_ranked as ranked
-    left join neighbour_subheadings
-        on ranked.text_key = neighbour_subheadings.text_key
-        and ranked.scheme = neighbour_subheadings.scheme
-        and substr(ranked.candidate_code, 1, 6) = neighbour_subheadings.subheading_code
-    left join neighbour_codes
-        on ranked.text_key = neighbour_codes.text_key
-        and ranked.scheme = neighbour_codes.scheme
-        and ranked.candidate_code = neighbour_codes.code
-    where ranked.tariff_rank <= {{ var('candidates_tariff_candidates', 12) }}
-        or ranked.subheading_rank <= {{ var('candidates_tariff_subheadings', 12) }}
-        or (neighbour_subheadings.subheading_code is not null and ranked.rank_in_subheading <= 2)
-        or neighbour_codes.code is not null
+        kept.text_key,
+        lines.scheme,
+        lines.heading_code,
+        lines.candidate_code,
+        kept.heading_score,
+        kept.path_score,
+        kept.unmatched_idf,
+        kept.tariff_score,
+        kept.tariff_rank,
+        kept.subheading_rank,
+        kept.rank_in_subheading
+    from kept
+    inner join lines
+        on kept.line_key = lines.line_key
 
 )
 

@@ -32,7 +32,29 @@ scores as (
 diversified as (
 
     -- a list of alternatives: each further line of a subheading already listed loses
-    -- var candidates_repeat_penalty per better line of the same subheading
+    -- var candidates_repeat_penalty per better line of the same subheading. Both rankings
+    -- run on narrow rows (the key and the scores); the other columns are joined to the
+    -- kept rows only
+    select
+        variant_key,
+        candidate_code,
+        tariff_score,
+        round(score - {{ var('candidates_repeat_penalty', 0.2) }} * (row_number() over (
+            partition by variant_key, substr(candidate_code, 1, 6)
+            order by score desc, tariff_score desc, candidate_code
+        ) - 1), 6) as score
+    from scores
+
+),
+
+ranked_keys as (
+
+    {{ top_n_per_group('diversified', ['variant_key'], 'score desc, tariff_score desc, candidate_code', var('candidates_top_k', 5), 'rank') }}
+
+),
+
+ranked as (
+
     select
         scores.variant_key,
         scores.text_key,
@@ -40,10 +62,7 @@ diversified as (
         scores.candidate_code,
         scores.heading_code,
         scores.score as evidence_score,
-        round(scores.score - {{ var('candidates_repeat_penalty', 0.2) }} * (row_number() over (
-            partition by scores.variant_key, substr(scores.candidate_code, 1, 6)
-            order by scores.score desc, scores.tariff_score desc, scores.candidate_code
-        ) - 1), 6) as score,
+        ranked_keys.score,
         scores.tariff_score,
         scores.heading_score,
         scores.ruling_score,
@@ -62,14 +81,12 @@ diversified as (
         scores.correlation_score,
         scores.correlation_from_code,
         scores.correlation_source,
-        scores.correlation_replacements
-    from scores
-
-),
-
-ranked as (
-
-    {{ top_n_per_group('diversified', ['variant_key'], 'score desc, tariff_score desc, candidate_code', var('candidates_top_k', 5), 'rank') }}
+        scores.correlation_replacements,
+        ranked_keys.rank
+    from ranked_keys
+    inner join scores
+        on ranked_keys.variant_key = scores.variant_key
+        and ranked_keys.candidate_code = scores.candidate_code
 
 ),
 
@@ -94,14 +111,29 @@ top_k as (
 ),
 
 -- the candidates are alternatives: below rank 1 the estimates are scaled down so that
--- the confidences of one list never add up to more than 1
-list_totals as (
+-- the confidences of one list never add up to more than 1. The other candidates'
+-- confidences are added in rank order, written out (a sum of doubles depends on its
+-- order; an ordered window sum cost more than the whole ranking)
+list_confidences as (
 
     select
-        top_k.*,
-        max(case when rank = 1 then raw_confidence end) over (partition by variant_key) as first_confidence,
-        sum(case when rank > 1 then raw_confidence else 0 end) over (partition by variant_key) as others_confidence
+        variant_key,
+        max(case when rank = 1 then raw_confidence end) as first_confidence,
+        0
+        {%- for k in range(2, var('candidates_top_k', 5) + 1) %}
+        + coalesce(max(case when rank = {{ k }} then raw_confidence end), 0)
+        {%- endfor %} as others_confidence
     from top_k
+    group by variant_key
+
+),
+
+list_totals as (
+
+    select top_k.*, list_confidences.first_confidence, list_confidences.others_confidence
+    from top_k
+    inner join list_confidences
+        on top_k.variant_key = list_confidences.variant_key
 
 ),
 
