@@ -33,7 +33,7 @@ from hsguard.loading import BUNDLED_RULINGS, load_reference
 from hsguard.reference import parse_atlas_rulings
 from hsguard.settings import apply_offline_defaults
 from hsguard.sources import ROW_NUMBER, read_contract_file
-from hsguard.suggest_cache import SUGGEST_QUERY, SUGGEST_SKU
+from hsguard.suggest_cache import SUGGEST_SKU
 from hsguard.warehouse import write_table
 
 #: Reference figures on the same kind of task (CBP CROSS rulings, HTSUS), for comparison.
@@ -423,7 +423,7 @@ def suggest(
         run_candidate_models(database, root, dbt_vars, with_tests=False, quiet=quiet, run_id="suggest")
         con = duckdb.connect(str(database))
         try:
-            rows = con.execute(SUGGEST_QUERY, [SUGGEST_SKU, scheme]).pl()
+            rows = suggest_cache.read_answer(con, scheme)
             con.execute("checkpoint")
         finally:
             con.close()
@@ -434,7 +434,7 @@ def suggest(
                 pass  # a cache that cannot be written only costs time next call
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    return rows.to_dicts()
+    return rows
 
 
 __all__ = [

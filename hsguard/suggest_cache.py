@@ -170,7 +170,8 @@ def run_plan(con: duckdb.DuckDBPyConnection, plan: list[dict]) -> None:
         con.execute(f"create or replace {kind} {step['relation']} as (\n{step['sql']}\n)")
 
 
-def _rows(con: duckdb.DuckDBPyConnection, scheme: str) -> list[dict]:
+def read_answer(con: duckdb.DuckDBPyConnection, scheme: str) -> list[dict]:
+    """The suggest product's candidates from a built (or re-executed) ``fct_product_candidates``."""
     cursor = con.execute(SUGGEST_QUERY, [SUGGEST_SKU, scheme])
     names = [column[0] for column in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -184,7 +185,7 @@ def _answer_on(con: duckdb.DuckDBPyConnection, text: str, scheme: str, plan: lis
     try:
         con.execute("update raw.erp_products set description = ? where sku = ?", [text, SUGGEST_SKU])
         run_plan(con, plan)
-        return _rows(con, scheme)
+        return read_answer(con, scheme)
     finally:
         con.execute("rollback")
 
@@ -199,22 +200,19 @@ def answer(text: str, scheme: str, top: int, warehouse: Path | None, cache_dir: 
         return None
     database_file, plan = cached
     con = duckdb.connect()
+    copy_root = None
     try:
         try:
             con.execute(f"attach '{database_file.as_posix()}' as {CATALOG}")  # noqa: S608 - our own path
         except duckdb.IOException:  # another process holds the file: work on a copy of it
-            root, copy = scratch_copy(database_file)
-            try:
-                con.execute(f"attach '{copy.as_posix()}' as {CATALOG}")  # noqa: S608 - our own path
-                con.execute(f"use {CATALOG}")
-                return _answer_on(con, text, scheme, plan)
-            finally:
-                con.close()
-                shutil.rmtree(root, ignore_errors=True)
+            copy_root, copy = scratch_copy(database_file)
+            con.execute(f"attach '{copy.as_posix()}' as {CATALOG}")  # noqa: S608 - our own path
         con.execute(f"use {CATALOG}")
         return _answer_on(con, text, scheme, plan)
     finally:
         con.close()
+        if copy_root is not None:
+            shutil.rmtree(copy_root, ignore_errors=True)
 
 
 def scratch_copy(database: Path) -> tuple[Path, Path]:
@@ -229,6 +227,7 @@ __all__ = [
     "SUGGEST_QUERY",
     "SUGGEST_SKU",
     "answer",
+    "read_answer",
     "cache_key",
     "default_cache_dir",
     "lookup",
