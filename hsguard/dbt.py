@@ -406,8 +406,9 @@ class Shortcut:
 
 
 #: What in a model's SQL reads the run id (env_var HSGUARD_RUN_ID, or macros/reports.sql's
-#: helpers that do): such a view is made again by every build.
-RUN_ID_READERS = ("env_var", "hsguard_run_id(", "this_run_rows(")
+#: helpers that do: the run id, the run's day, this run's rows): such a view is made again
+#: by every build, and a new run id makes dbt parse its file again.
+RUN_ID_READERS = ("env_var", "hsguard_run_id(", "hsguard_run_date(", "this_run_rows(")
 
 
 def select_changed(database: Path, published: Path, invoke) -> Shortcut | None:

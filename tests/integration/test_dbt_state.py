@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from hsguard.dbt import PARTIAL_PARSE_FILE, invoke_dbt, save_partial_parse
+from hsguard.dbt import PARTIAL_PARSE_FILE, RUN_ID_READERS, invoke_dbt, save_partial_parse
 from hsguard.paths import PROJECT_ROOT
 from hsguard.settings import apply_offline_defaults
 
 pytestmark = pytest.mark.integration
 
-#: What in a model's SQL reads the run id: env_var HSGUARD_RUN_ID itself, or the macros
-#: that do (macros/reports.sql: hsguard_run_id, hsguard_run_date, this_run_rows).
-RUN_ID_READERS = ('env_var("HSGUARD_RUN_ID"', "hsguard_run_id()", "hsguard_run_date()", "this_run_rows(")
 #: The model files that stamp the run id: the only ones a new run id makes dbt parse again.
 RUN_ID_MODELS = {
     str(path.relative_to(PROJECT_ROOT))

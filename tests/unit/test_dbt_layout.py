@@ -70,3 +70,32 @@ def test_only_staging_models_read_sources(manifest):
         if parent.startswith("source.") and not model["original_file_path"].startswith("models/staging/")
     ]
     assert readers == []
+
+
+def test_every_model_that_reads_the_run_id_is_known_to_read_it(manifest):
+    """hsguard.dbt.RUN_ID_READERS finds, in a model's own SQL, what reads the run id: a rerun
+    builds such a view again (else it would keep the last run's id or day). Every model
+    whose macros read HSGUARD_RUN_ID, directly or through other macros, must be found."""
+    from hsguard.dbt import RUN_ID_READERS
+
+    macros = manifest["macros"]
+    reads = {uid for uid, m in macros.items() if 'env_var("HSGUARD_RUN_ID"' in m["macro_sql"]}
+    while True:
+        more = {
+            uid for uid, m in macros.items() if uid not in reads and reads & set(m["depends_on"]["macros"])
+        }
+        if not more:
+            break
+        reads |= more
+    readers = [
+        n["name"]
+        for n in models(manifest)
+        if reads & set(n["depends_on"]["macros"]) or 'env_var("HSGUARD_RUN_ID"' in n["raw_code"]
+    ]
+    assert "int_flags_classification_stale" in readers and "rpt_reference_data" in readers
+    missed = [
+        n["name"]
+        for n in models(manifest)
+        if n["name"] in readers and not any(reader in n["raw_code"] for reader in RUN_ID_READERS)
+    ]
+    assert not missed, f"models reading the run id that RUN_ID_READERS does not find: {missed}"
