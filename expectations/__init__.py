@@ -1,1 +1,6 @@
 """Great Expectations suites for hsguard, defined as code (see suites.py)."""
+
+from hsguard.spark import ignore_pandas_support_warning
+
+# before anything imports great_expectations (which imports pyspark when it is installed)
+ignore_pandas_support_warning()

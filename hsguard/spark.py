@@ -128,6 +128,18 @@ def set_env(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
+def ignore_pandas_support_warning() -> None:
+    """Keep pyspark 4.3's "does not yet fully support pandas >= 3.0.0" FutureWarning off the
+    console, for the whole process. pyspark raises it when its Connect or testing modules
+    are imported: by the Spark start-up, and by every import of Great Expectations once
+    pyspark is installed (GX's pyspark compatibility module imports pyspark.sql.connect).
+    hsguard hands Spark no pandas frames (Parquet and Arrow), so the warning says nothing
+    about a run."""
+    warnings.filterwarnings(
+        "ignore", message=r".*does not yet fully support pandas >= 3", category=FutureWarning
+    )
+
+
 def session(catalog: str = "hive"):
     """The process's SparkSession (started on first use with profile_settings() and the
     catalogue ``catalog``: CATALOGS). Raises SparkUnavailable when Spark cannot run here."""
@@ -137,18 +149,14 @@ def session(catalog: str = "hive"):
     log_file = spark_log_file()
     settings = profile_settings() | CONSOLE_SETTINGS | {CATALOG_SETTING: catalog}
     settings[JAVA_OPTIONS] = java_options(settings.get(JAVA_OPTIONS, ""), log_file)
-    with warnings.catch_warnings():
-        # pyspark 4.3 warns (on importing pyspark.testing, as GX and the start-up do) that
-        # it does not fully support pandas 3; hsguard hands Spark no pandas frames (Arrow)
-        warnings.filterwarnings("ignore", message=".*pandas >= 3", category=FutureWarning)
-        from pyspark.sql import SparkSession
+    ignore_pandas_support_warning()
+    from pyspark.sql import SparkSession
 
-        start_context(settings, log_file)
-        builder = SparkSession.builder
-        for key, value in settings.items():
-            builder = builder.config(key, value)
-        spark = builder.getOrCreate()
-        import pyspark.testing.utils  # noqa: F401 - its import warns; here, not later in GX
+    start_context(settings, log_file)
+    builder = SparkSession.builder
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
     # after the start-up's warnings (in the log file): errors only, not a line per statement
     spark.sparkContext.setLogLevel("ERROR")
     quiet_query_errors()

@@ -91,3 +91,29 @@ def test_the_jvms_own_console_lines_go_to_the_log_file(monkeypatch, tmp_path):
     assert launched["stderr"] == str(log) and launched["mode"] == "ab"
     assert launched["settings"][spark.CATALOG_SETTING] == "in-memory"
     assert launched["gateway"] == "gateway"
+
+
+def test_importing_the_spark_flow_prints_no_pandas_warning(tmp_path):
+    """With pyspark installed, importing Great Expectations imports pyspark's Connect module,
+    which warns that pyspark does not fully support pandas 3; `hsguard run --engine spark`
+    printed it above its first line. FutureWarnings are errors here: the import must pass."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    if not spark.module_found("pyspark"):
+        pytest.skip("pyspark is not installed (make setup-spark)")
+    # a script file, not python -c: pyspark's Connect module exits a process whose main
+    # module has no file (it takes it for a doctest run)
+    script = tmp_path / "import_flows.py"
+    script.write_text("import flows.nightly_spark\nprint('imported')\n")
+    done = subprocess.run(
+        [sys.executable, "-W", "error::FutureWarning", str(script)],
+        cwd=spark.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and done.stdout.strip() == "imported", done.stderr[-3000:]
+    assert "FutureWarning" not in done.stderr, done.stderr[-3000:]
