@@ -4,7 +4,7 @@ The nightly flow asks before it builds anything. When the published warehouse wa
 from the same dbt code (the caller compares code versions), read every file tonight's
 ingest would read from the same path with the same bytes and the same ingest code, and
 its run started on the same UTC day (the clock is an input: CLASSIFICATION_STALE counts
-days to ``current_date``), then every raw table, model, data test and GX suite would come
+days to the UTC date of the run id), then every raw table, model, data test and GX suite would come
 out as published: the run does not load, build or validate again. It records tonight's
 check instead (flows/nightly.py: the run history, the flag history, the report feeds
 and the report) and publishes that. Anything this module cannot show to be the same
@@ -151,10 +151,9 @@ def unchanged_since_published(
         if kept is None or kept.previous_path != path:
             return None
     today = today or datetime.now(UTC)
-    # the day as DuckDB's current_date has it (the session's time zone: the machine's) and in UTC
-    if started_at is None or any(
-        started_at.astimezone(zone).date() != today.astimezone(zone).date() for zone in (UTC, None)
-    ):
+    # the day the models read is the UTC date of the run id (hsguard_run_date(),
+    # macros/reports.sql), not the machine's local date
+    if started_at is None or started_at.astimezone(UTC).date() != today.astimezone(UTC).date():
         return None
     return PublishedRun(
         run_id,
