@@ -83,6 +83,29 @@ def test_models_and_dbt_tests_hold_no_engine_specific_sql():
     )
 
 
+def unit_test_sql_fixtures() -> dict[str, str]:
+    """Name ("<file>: <unit test> <input>") -> SQL of every dbt unit-test fixture written as
+    SQL (`format: sql`): dbt runs it as it is on the target, so it must be portable too."""
+    import yaml
+
+    fixtures = {}
+    for path in sorted((PROJECT_ROOT / "models").rglob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for test in document.get("unit_tests") or []:
+            for part in [*(test.get("given") or []), test.get("expect") or {}]:
+                if part.get("format") == "sql":
+                    name = f"{path.relative_to(PROJECT_ROOT)}: {test['name']} {part.get('input', 'expect')}"
+                    fixtures[name] = part["rows"]
+    return fixtures
+
+
+def test_unit_test_fixtures_written_as_sql_are_portable():
+    fixtures = unit_test_sql_fixtures()
+    assert fixtures  # the ECCN word model's fixture of 102 texts is one
+    found = {name: hits for name, sql in fixtures.items() if (hits := engine_specific_sql(sql))}
+    assert found == {}, found
+
+
 @pytest.mark.parametrize(
     "sql",
     [
