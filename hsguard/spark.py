@@ -199,12 +199,17 @@ def spark_log_file() -> Path:
 
 def java_options(options: str, log_file: Path) -> str:
     """The driver's Java options of the profile plus hsguard's log4j2 configuration
-    (LOG4J2_PROPERTIES, writing to ``log_file``)."""
+    (LOG4J2_PROPERTIES, writing to ``log_file``) and the JVM's own warnings (unified
+    logging: the garbage collector's "Retried waiting for GCLocker too often", ...) on
+    standard error, which start_context sends to ``log_file``: by default the JVM writes
+    them to standard output, i.e. the console."""
 
     def quoted(value: str) -> str:
         return f'"{value}"' if any(c.isspace() for c in value) else value
 
     added = [
+        "-Xlog:disable",
+        "-Xlog:all=warning:stderr:uptime,level,tags",
         quoted(f"-Dlog4j2.configurationFile={LOG4J2_PROPERTIES}"),
         quoted(f"-Dhsguard.spark.log={log_file}"),
     ]

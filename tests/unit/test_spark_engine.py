@@ -42,10 +42,31 @@ def test_settings_come_from_the_profile_and_the_environment(monkeypatch, tmp_pat
 
 def test_spark_logs_to_the_run_log_through_the_profiles_java_options(tmp_path):
     options = spark.java_options("-Dderby.system.home=/wh", tmp_path / "my logs" / "run.log")
-    assert options.startswith("-Dderby.system.home=/wh -Dlog4j2.configurationFile=")
+    assert options.startswith("-Dderby.system.home=/wh -Xlog:disable -Xlog:all=warning:stderr")
+    assert " -Dlog4j2.configurationFile=" in options
     assert f'"-Dhsguard.spark.log={tmp_path / "my logs" / "run.log"}"' in options
     assert spark.LOG4J2_PROPERTIES.is_file()
     assert "${sys:hsguard.spark.log" in spark.LOG4J2_PROPERTIES.read_text(encoding="utf-8")
+
+
+def test_the_jvms_own_warnings_go_to_standard_error_not_the_console(tmp_path):
+    """The JVM writes its unified-logging warnings (the garbage collector's, on a 10k-product
+    build) to standard output unless told otherwise; start_context sends standard error to
+    the run's log. The options must start a JVM and leave its standard output empty."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("java") is None:
+        pytest.skip("no java on PATH")
+    xlog = [o for o in spark.java_options("", tmp_path / "run.log").split() if o.startswith("-Xlog")]
+    # gc=info: a line the JVM logs at every start, sent where the warnings go
+    done = subprocess.run(
+        ["java", *xlog, "-Xlog:gc=info:stderr", "-version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "" and "[gc]" in done.stderr, (done.stdout, done.stderr)
 
 
 def test_run_schemas_are_spark_identifiers():
