@@ -90,19 +90,45 @@ shown_line_tokens as (
 
 ),
 
+shown_heading_texts as (
+
+    -- a heading's text is the same on every line of the heading: tokenised once
+    select distinct heading_description from shown_texts
+
+),
+
 shown_heading_tokens as (
 
-    select distinct scheme, candidate_code, token
-    from ({{ tokenise('shown_texts', ['scheme', 'candidate_code'], 'heading_description') }}) as heading_tokens
+    select distinct shown_texts.scheme, shown_texts.candidate_code, heading_tokens.token
+    from shown_texts
+    inner join ({{ tokenise('shown_heading_texts', ['heading_description'], 'heading_description') }}) as heading_tokens
+        on shown_texts.heading_description = heading_tokens.heading_description
+
+),
+
+cited_terms as (
+
+    select terms.text_key, terms.token, terms.word
+    from {{ ref('int_candidate_query_terms') }} as terms
+    inner join (select distinct text_key from candidate_lines) as texts
+        on terms.text_key = texts.text_key
+
+),
+
+word_stems as (
+
+    -- each distinct word stemmed once
+    select word, {{ stem_word('word') }} as word_stem
+    from (select distinct word from cited_terms) as words
 
 ),
 
 query_terms as (
 
-    select terms.text_key, terms.token, terms.word, {{ stem_word('terms.word') }} as word_stem
-    from {{ ref('int_candidate_query_terms') }} as terms
-    inner join (select distinct text_key from candidate_lines) as texts
-        on terms.text_key = texts.text_key
+    select cited_terms.text_key, cited_terms.token, cited_terms.word, word_stems.word_stem
+    from cited_terms
+    left join word_stems
+        on cited_terms.word = word_stems.word
 
 ),
 

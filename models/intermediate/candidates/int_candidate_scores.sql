@@ -214,12 +214,6 @@ supports as (
 
 ),
 
-best_supports as (
-
-    {{ top_n_per_group('supports', ['variant_key', 'candidate_code', 'example_type'], 'support desc, example_id, example_code', 1, 'support_rank') }}
-
-),
-
 -- precedent prior: how many examples (rulings, peer products) are classified in the
 -- candidate's heading, the product itself and its own ruling left out
 heading_precedents as (
@@ -269,14 +263,23 @@ priors as (
 
 ),
 
--- several examples agree: noisy-or of their supports, 1 - prod(1 - support)
+-- per candidate and kind of example: several examples agree, noisy-or of their supports,
+-- 1 - prod(1 - support); and the best supporting example (the evidence shown), by support
+-- then example id and code (unique within a variant: an arg-min aggregate, no sort)
+{%- set best_first = [('supports.support', 'desc'), ('supports.example_id', 'asc'), ('supports.example_code', 'asc')] %}
 combined_supports as (
 
     select
         variant_key,
         candidate_code,
         example_type,
-        round(1 - exp(sum(ln(1 - least(support, 0.999)))), 6) as support
+        round(1 - exp(sum(ln(1 - least(support, 0.999)))), 6) as support,
+        {{ hsguard.first_ordered('example_id', best_first) }} as example_id,
+        {{ hsguard.first_ordered('example_code', best_first) }} as example_code,
+        {{ hsguard.first_ordered('example_text_key', best_first) }} as example_text_key,
+        {{ hsguard.first_ordered('similarity', best_first) }} as similarity,
+        {{ hsguard.first_ordered('members', best_first) }} as members,
+        {{ hsguard.first_ordered('is_own_group', best_first) }} as is_own_group
     from supports
     group by variant_key, candidate_code, example_type
 
@@ -294,12 +297,12 @@ final as (
         candidates.heading_score,
         candidates.path_score,
         candidates.unmatched_idf,
-        {{ var('candidates_weight_ruling', 1.0) }} * coalesce(ruling_support.support, 0) as ruling_score,
+        {{ var('candidates_weight_ruling', 1.0) }} * coalesce(rulings.support, 0) as ruling_score,
         rulings.example_id as ruling_id,
         rulings.example_code as ruling_code,
         rulings.example_text_key as ruling_text_key,
         rulings.similarity as ruling_similarity,
-        {{ var('candidates_weight_peer', 0.8) }} * coalesce(peer_support.support, 0) as peer_score,
+        {{ var('candidates_weight_peer', 0.8) }} * coalesce(peers.support, 0) as peer_score,
         peers.example_id as peer_sku,
         peers.example_code as peer_code,
         peers.example_text_key as peer_text_key,
@@ -315,33 +318,25 @@ final as (
 
         round(
             coalesce(candidates.tariff_score, 0)
-            + {{ var('candidates_weight_ruling', 1.0) }} * coalesce(ruling_support.support, 0)
-            + {{ var('candidates_weight_peer', 0.8) }} * coalesce(peer_support.support, 0)
+            + {{ var('candidates_weight_ruling', 1.0) }} * coalesce(rulings.support, 0)
+            + {{ var('candidates_weight_peer', 0.8) }} * coalesce(peers.support, 0)
             + {{ var('candidates_weight_prior', 0.3) }} * priors.precedents / (priors.precedents + 3.0)
             + coalesce(corrections.correlation_score, 0),
             6
         ) as score
 
     from candidates
-    left join best_supports as rulings
+    left join combined_supports as rulings
         on candidates.variant_key = rulings.variant_key
         and candidates.candidate_code = rulings.candidate_code
         and rulings.example_type = 'ruling'
-    left join best_supports as peers
+    left join combined_supports as peers
         on candidates.variant_key = peers.variant_key
         and candidates.candidate_code = peers.candidate_code
         and peers.example_type = 'peer'
     left join priors
         on candidates.variant_key = priors.variant_key
         and candidates.candidate_code = priors.candidate_code
-    left join combined_supports as ruling_support
-        on candidates.variant_key = ruling_support.variant_key
-        and candidates.candidate_code = ruling_support.candidate_code
-        and ruling_support.example_type = 'ruling'
-    left join combined_supports as peer_support
-        on candidates.variant_key = peer_support.variant_key
-        and candidates.candidate_code = peer_support.candidate_code
-        and peer_support.example_type = 'peer'
     left join corrections
         on candidates.variant_key = corrections.variant_key
         and candidates.candidate_code = corrections.candidate_code
