@@ -261,7 +261,7 @@ def transform_detail(built: dict) -> str:
 
 
 def validate_detail(validated: dict) -> str:
-    return f"{validated['expectations']} expectations on the marts, {validated['failed']} failed"
+    return f"{validated['mart_expectations']} expectations on the marts, {validated['mart_failed']} failed"
 
 
 def kept_lines(summary: dict, copied: bool) -> list[str]:

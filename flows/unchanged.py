@@ -21,6 +21,7 @@ from pathlib import Path
 
 from prefect import flow
 
+from expectations.suites import mart_suites
 from hsguard.dbt import REUSED_STATUS
 from hsguard.unchanged import PublishedRun
 from hsguard.warehouse import connect
@@ -58,9 +59,13 @@ def keep_published(
             "select count(*) filter (where node like 'model.%'), count(*) filter (where node like 'test.%') "
             "from audit.model_fingerprints where reused is not null"
         ).fetchone()
-        expectations, suites, failed = con.execute(
-            "select count(*), count(distinct suite), count(*) filter (where not success) "
-            "from audit.validation_results"
+        marts = [spec.name for spec in mart_suites([])]
+        expectations, suites, failed, mart_expectations, mart_failed = con.execute(
+            "select count(*), count(distinct suite), count(*) filter (where not success), "
+            "count(*) filter (where list_contains(?, suite)), "
+            "count(*) filter (where list_contains(?, suite) and not success) "
+            "from audit.validation_results",
+            [marts, marts],
         ).fetchone()
         failed_expectations = [
             f"{s}.{e}({c})"
@@ -107,6 +112,8 @@ def keep_published(
     }
     validated = {
         "expectations": expectations,
+        "mart_expectations": mart_expectations,
+        "mart_failed": mart_failed,
         "suites_reused": suites,
         "failed": failed,
         "failed_expectations": failed_expectations,

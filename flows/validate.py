@@ -36,8 +36,13 @@ def validate(build_file: str, work_dir: str, run_id: str) -> dict:
         print(f"  GX suite {outcome.suite}: {state}{reused}")
     ValidationFailed.raise_for(outcomes)
     failed = results.filter(~results["success"])
+    # the stage's console line counts the mart suites it ran (as on Spark); the table also
+    # holds the input and reference suites of the first stage
+    marts = results.filter(results["suite"].is_in([outcome.suite for outcome in outcomes]))
     return {
         "expectations": results.height,
+        "mart_expectations": marts.height,
+        "mart_failed": marts.filter(~marts["success"]).height,
         "suites_reused": results.filter(results["reused"])["suite"].n_unique(),
         "failed": failed.height,
         "failed_expectations": [
