@@ -15,7 +15,8 @@
     chosen on data: on the training fold of the evaluation (docs/ECCN_CANDIDATES.md).
     Product groups: a B, D or E entry written by reference to other entries
     (int_eccn_entry_references) reads like them when the description says it is of that
-    group (macro eccn_product_group_words: "test", "software", "technology", ...): it
+    group (macro eccn_product_group_words: "test", "software", "technology", ...; macro
+    eccn_product_group_phrases: "source code", "design data", ...): it
     takes the referenced entry's best text, score and confidence, and the evidence names
     the entry it came through ("via 5A002"). Every entry of a group the description
     names has its score (the ranking, not the confidence) multiplied by 1.25, as for a
@@ -25,7 +26,7 @@ with
 
 queries as (
 
-    select query_key, word_key
+    select query_key, word_key, description
     from {{ ref('int_eccn_candidate_queries') }}
 
 ),
@@ -225,14 +226,48 @@ group_tokens as (
 
 ),
 
-query_groups as (
+word_groups as (
 
-    select distinct queries.query_key, group_tokens.product_group
+    select queries.query_key, group_tokens.product_group
     from {{ ref('int_eccn_candidate_query_terms') }} as query_terms
     inner join group_tokens
         on query_terms.token = group_tokens.token
     inner join queries
         on query_terms.word_key = queries.word_key
+
+),
+
+{#- The phrases of macro eccn_product_group_phrases ("source code", "design data"), as
+    whole words of the description read as its words are (negations, pack sizes removed). -#}
+described_queries as (
+
+    select
+        query_key,
+        lower({{ affirmed_text(eccn_without_pack_sizes('description')) }}) as affirmed_description
+
+    from queries
+
+),
+
+phrase_groups as (
+
+    {%- set phrases = eccn_product_group_phrases() %}
+    {%- for product_group in phrases | map('first') | unique | list %}
+    select query_key, '{{ product_group }}' as product_group
+    from described_queries
+    where {{ hsguard.regex_search('affirmed_description', hsguard.regex_literal(
+        '(^|[^a-z])(' ~ (phrases | selectattr(0, 'equalto', product_group) | map(attribute=1) | join('|')) ~ ')s?([^a-z]|$)'
+    )) }}
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+query_groups as (
+
+    select query_key, product_group from word_groups
+    union
+    select query_key, product_group from phrase_groups
 
 ),
 
