@@ -20,7 +20,11 @@
     takes the referenced entry's best text, score and confidence, and the evidence names
     the entry it came through ("via 5A002"). Every entry of a group the description
     names has its score (the ranking, not the confidence) multiplied by 1.25, as for a
-    parameter met; fixed a priori, not tuned. -#}
+    parameter met; fixed a priori, not tuned.
+    Head noun: a text that matches the description's head noun (int_eccn_candidate_query_terms:
+    what the product is, "spacecraft bus | for a small satellite with star tracker") has
+    its score (the ranking, not the confidence) multiplied by 1.25, the same factor: the
+    entry for the bus ranks above the entry for a star tracker it carries. -#}
 
 with
 
@@ -33,7 +37,7 @@ queries as (
 
 word_scores as (
 
-    select word_key, text_id, bm25, matched_words, coverage, evidence_strength
+    select word_key, text_id, bm25, matched_words, matches_head_noun, coverage, evidence_strength
     from {{ ref('int_eccn_candidate_word_scores') }}
 
 ),
@@ -66,6 +70,7 @@ term_matches as (
         word_scores.text_id,
         word_scores.bm25,
         word_scores.matched_words,
+        word_scores.matches_head_noun,
         word_scores.coverage,
         word_scores.evidence_strength
 
@@ -141,6 +146,7 @@ scored as (
         * case when bounded_texts.text_id is not null and parameter_checks.text_id is null then 0.6 else 1.0 end
             as parameter_factor,
         term_matches.bm25,
+        term_matches.matches_head_noun,
         term_matches.coverage,
         term_matches.evidence_strength
 
@@ -158,7 +164,7 @@ with_texts as (
     select
         scored.*,
         texts.eccn,
-        scored.bm25 * scored.parameter_factor as score,
+        scored.bm25 * scored.parameter_factor * case when scored.matches_head_noun then 1.25 else 1.0 end as score,
         least(1.0, scored.coverage * scored.evidence_strength * scored.parameter_factor) as confidence
 
     from scored
