@@ -16,6 +16,7 @@ nothing is scored in Python.
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 import time
@@ -155,12 +156,15 @@ def choose_threshold(rank1: pl.DataFrame, max_flagged: float = MAX_EAR99_FLAGGED
     """Lowest confidence that flags at most ``max_flagged`` of the EAR99 goods given.
 
     ``rank1``: one row per item (expected_eccn, controlled_confidence = the best controlled
-    entry's confidence). Every distinct confidence is a candidate threshold; the chosen one
-    keeps the most controlled items flagged under the EAR99 constraint.
+    entry's confidence). Every distinct confidence, cut to 4 decimals, is a candidate
+    threshold (cut, not rounded: a candidate rounded up would not flag the item it was
+    taken from, 0.34497 -> 0.345); the chosen one keeps the most controlled items flagged
+    under the EAR99 constraint.
     """
     ear99 = rank1.filter(pl.col("expected_eccn") == "EAR99")["controlled_confidence"].fill_null(0.0).to_list()
     candidates = sorted(
-        {round(c, 4) for c in rank1["controlled_confidence"].fill_null(0.0).to_list()} | {1.0}
+        {math.floor(c * 10_000) / 10_000 for c in rank1["controlled_confidence"].fill_null(0.0).to_list()}
+        | {1.0}
     )
     for threshold in candidates:
         flagged = sum(1 for c in ear99 if c >= threshold)

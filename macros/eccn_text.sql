@@ -257,6 +257,30 @@
 {%- endmacro %}
 
 
+{#- Phrases by which a description says it is software (D) or technology (E), beside the
+    words above: the forms these take in the definitions of Annex I of Regulation (EU)
+    2021/821 ("Definitions of terms used in this Annex", as bundled): "Technology" takes
+    the form of 'technical data' ("blueprints, plans, diagrams, models, formulae,
+    algorithms, tables, engineering designs and specifications, manuals and instructions")
+    or 'technical assistance' ("instructions, skills, training, working knowledge and
+    consulting services"); "Development" is related to all phases prior to serial
+    production, such as ... "design data"; "Source code" may be turned by a programming
+    system into equipment executable form ("object code"). Only the forms that name
+    information and nothing else are used: "plans", "models", "tables", "specifications",
+    "manuals", "instructions", "skills", "training", "formulae" and "algorithms" are also
+    words of goods and their descriptions ("model 300", "rotary table", "manual valve",
+    "training simulator", "molecular formula", "AES algorithm", a "skill saw"). Matched as whole words in the
+    lower-cased description (negations and pack sizes removed, as for its words), a final
+    "s" allowed. -#}
+{% macro eccn_product_group_phrases() -%}
+    {{ return([
+        ('D', 'source code'), ('D', 'object code'),
+        ('E', 'design data'), ('E', 'engineering design'), ('E', 'blueprint'), ('E', 'diagram'),
+        ('E', 'working knowledge'), ('E', 'consulting service'),
+    ]) }}
+{%- endmacro %}
+
+
 {#- A pack size ("200 L drums", "25 kg bags", "500 ml bottles") says how the goods are
     packed, not what they are: packing containers presented with the goods follow the
     goods (GRI 5(b)), and a compliance analyst reading a datasheet passes over it. The

@@ -129,6 +129,19 @@ def test_threshold_is_the_lowest_that_keeps_ear99_flags_within_the_limit():
     assert choose_threshold(rank1, max_flagged=0.34) == 0.45
 
 
+def test_threshold_flags_the_item_it_is_taken_from():
+    # rounded, 0.34497 would give 0.345, which does not flag the item at 0.34497
+    rank1 = pl.DataFrame(
+        {
+            "expected_eccn": ["1A005", "EAR99", "EAR99"],
+            "controlled_confidence": [0.34497, 0.5, 0.1],
+        }
+    )
+    threshold = choose_threshold(rank1, max_flagged=0.5)
+    assert threshold == 0.3449
+    assert 0.34497 >= threshold
+
+
 def test_evaluation_scores_each_set_of_held_out_items_apart():
     from hsguard.eccn_candidates import format_evaluation, score
 

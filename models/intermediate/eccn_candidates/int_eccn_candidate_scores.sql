@@ -15,24 +15,29 @@
     chosen on data: on the training fold of the evaluation (docs/ECCN_CANDIDATES.md).
     Product groups: a B, D or E entry written by reference to other entries
     (int_eccn_entry_references) reads like them when the description says it is of that
-    group (macro eccn_product_group_words: "test", "software", "technology", ...): it
+    group (macro eccn_product_group_words: "test", "software", "technology", ...; macro
+    eccn_product_group_phrases: "source code", "design data", ...): it
     takes the referenced entry's best text, score and confidence, and the evidence names
     the entry it came through ("via 5A002"). Every entry of a group the description
     names has its score (the ranking, not the confidence) multiplied by 1.25, as for a
-    parameter met; fixed a priori, not tuned. -#}
+    parameter met; fixed a priori, not tuned.
+    Head noun: a text that matches the description's head noun (int_eccn_candidate_query_terms:
+    what the product is, "spacecraft bus | for a small satellite with star tracker") has
+    its score (the ranking, not the confidence) multiplied by 1.25, the same factor: the
+    entry for the bus ranks above the entry for a star tracker it carries. -#}
 
 with
 
 queries as (
 
-    select query_key, word_key
+    select query_key, word_key, description
     from {{ ref('int_eccn_candidate_queries') }}
 
 ),
 
 word_scores as (
 
-    select word_key, text_id, bm25, matched_words, coverage, evidence_strength
+    select word_key, text_id, bm25, matched_words, matches_head_noun, coverage, evidence_strength
     from {{ ref('int_eccn_candidate_word_scores') }}
 
 ),
@@ -65,6 +70,7 @@ term_matches as (
         word_scores.text_id,
         word_scores.bm25,
         word_scores.matched_words,
+        word_scores.matches_head_noun,
         word_scores.coverage,
         word_scores.evidence_strength
 
@@ -140,6 +146,7 @@ scored as (
         * case when bounded_texts.text_id is not null and parameter_checks.text_id is null then 0.6 else 1.0 end
             as parameter_factor,
         term_matches.bm25,
+        term_matches.matches_head_noun,
         term_matches.coverage,
         term_matches.evidence_strength
 
@@ -157,7 +164,7 @@ with_texts as (
     select
         scored.*,
         texts.eccn,
-        scored.bm25 * scored.parameter_factor as score,
+        scored.bm25 * scored.parameter_factor * case when scored.matches_head_noun then 1.25 else 1.0 end as score,
         least(1.0, scored.coverage * scored.evidence_strength * scored.parameter_factor) as confidence
 
     from scored
@@ -225,14 +232,48 @@ group_tokens as (
 
 ),
 
-query_groups as (
+word_groups as (
 
-    select distinct queries.query_key, group_tokens.product_group
+    select queries.query_key, group_tokens.product_group
     from {{ ref('int_eccn_candidate_query_terms') }} as query_terms
     inner join group_tokens
         on query_terms.token = group_tokens.token
     inner join queries
         on query_terms.word_key = queries.word_key
+
+),
+
+{#- The phrases of macro eccn_product_group_phrases ("source code", "design data"), as
+    whole words of the description read as its words are (negations, pack sizes removed). -#}
+described_queries as (
+
+    select
+        query_key,
+        lower({{ affirmed_text(eccn_without_pack_sizes('description')) }}) as affirmed_description
+
+    from queries
+
+),
+
+phrase_groups as (
+
+    {%- set phrases = eccn_product_group_phrases() %}
+    {%- for product_group in phrases | map('first') | unique | list %}
+    select query_key, '{{ product_group }}' as product_group
+    from described_queries
+    where {{ hsguard.regex_search('affirmed_description', hsguard.regex_literal(
+        '(^|[^a-z])(' ~ (phrases | selectattr(0, 'equalto', product_group) | map(attribute=1) | join('|')) ~ ')s?([^a-z]|$)'
+    )) }}
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+query_groups as (
+
+    select query_key, product_group from word_groups
+    union
+    select query_key, product_group from phrase_groups
 
 ),
 

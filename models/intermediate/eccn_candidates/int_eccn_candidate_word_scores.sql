@@ -27,7 +27,7 @@ with
 
 query_terms as (
 
-    select word_key, token, word, idf
+    select word_key, token, word, idf, is_head_noun
     from {{ ref('int_eccn_candidate_query_terms') }}
 
 ),
@@ -112,7 +112,8 @@ matchable_query_terms as (
         query_terms.token,
         text_tokens.is_rare,
         query_terms.word,
-        query_terms.idf
+        query_terms.idf,
+        query_terms.is_head_noun
 
     from query_terms
     inner join query_keys
@@ -198,7 +199,8 @@ kept_pair_words as (
         kept_pairs.word_number,
         kept_pairs.text_number,
         {{ hsguard.listagg_sorted('matchable_query_terms.word', "', '", ['-matchable_query_terms.idf', 'matchable_query_terms.word']) }}
-            as matched_words
+            as matched_words,
+        max(case when matchable_query_terms.is_head_noun then 1 else 0 end) = 1 as matches_head_noun
 
     from kept_pairs
     inner join pair_word_matches
@@ -219,6 +221,7 @@ final as (
         kept_pairs.bm25,
         kept_pairs.matched_idf,
         kept_pair_words.matched_words,
+        kept_pair_words.matches_head_noun,
         kept_pairs.matched_idf / query_keys.query_idf as coverage,
         1 - exp(-kept_pairs.matched_idf / 12.0) as evidence_strength,
         kept_pairs.word_rank

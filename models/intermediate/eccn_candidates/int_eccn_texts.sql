@@ -65,11 +65,90 @@ annex_texts as (
 
 ),
 
-final as (
+texts as (
 
     select * from ccl_texts
     union all
     select * from annex_texts
+
+),
+
+{#- A text that names one paragraph of another entry of its category and product group
+    is read with that paragraph's words: "Incorporating "focal plane arrays" specified in
+    6A002.a.3.f" (6A003.b.4.b) says nothing of the arrays itself. What the text excludes
+    or points elsewhere ("except ...", "other than ...", "see 6B002") is not read, as in
+    int_eccn_entry_references; a text naming several paragraphs (9A004.d names 18) is
+    read as written. The paragraph's own text is the CCL's where it has one, else the
+    Annex's. -#}
+referring_texts as (
+
+    select
+        text_id,
+        eccn,
+        {{ hsguard.regex_replace_all(
+            hsguard.regex_replace_all(
+                hsguard.regex_replace_all('own_text', '[(](except|other than)[^)]*[)]', ' ', 'i'),
+                '(other than|except|not specified|not controlled|not described)[^;:]*', ' ', 'i'
+            ),
+            '(^|[^a-z])see [^;:)]*', ' ', 'i'
+        ) }} as referring_text
+
+    from texts
+
+),
+
+mentions as (
+
+    select referring_texts.text_id, referring_texts.eccn, mention.code
+    from referring_texts
+    {{ hsguard.unnest_join(hsguard.regex_matches_list('referring_texts.referring_text', '[0-9][A-E][0-9]{3}(?:[.][a-z0-9]+)*'), 'mention', 'code') }}
+    where substr(mention.code, 1, 5) != referring_texts.eccn
+        and substr(mention.code, 1, 2) = substr(referring_texts.eccn, 1, 2)
+
+),
+
+single_references as (
+
+    select text_id, min(code) as referenced_paragraph
+    from mentions
+    group by text_id
+    having count(distinct code) = 1
+
+),
+
+paragraph_texts as (
+
+    select
+        eccn_paragraph,
+        own_text,
+        row_number() over (
+            partition by eccn_paragraph order by case when source = 'EU Annex I' then 1 else 0 end, text_id
+        ) as text_rank
+
+    from (
+        select source_paragraph as eccn_paragraph, source, own_text, text_id
+        from texts
+    ) as paragraphs
+
+),
+
+final as (
+
+    select
+        texts.text_id,
+        texts.eccn,
+        texts.eccn_paragraph,
+        texts.source_paragraph,
+        texts.source,
+        texts.own_text,
+        texts.path_text || coalesce(' ' || paragraph_texts.own_text, '') as path_text
+
+    from texts
+    left join single_references
+        on texts.text_id = single_references.text_id
+    left join paragraph_texts
+        on single_references.referenced_paragraph = paragraph_texts.eccn_paragraph
+        and paragraph_texts.text_rank = 1
 
 )
 
