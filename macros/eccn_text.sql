@@ -307,3 +307,21 @@
 {% macro spark__eccn_without_pack_sizes(column) -%}
     regexp_replace(coalesce({{ column }}, ''), '(?i){{ hsguard.eccn_pack_size_pattern() }}', ' ')
 {%- endmacro %}
+
+
+{#- How a CCL or Annex I text names an entry or one of its paragraphs ("5A002",
+    "3A001.b.2", "6A002.a.3.f"): read by int_eccn_entry_references and int_eccn_texts. -#}
+{% macro eccn_code_pattern() -%}
+    {{ return('[0-9][A-E][0-9]{3}(?:[.][a-z0-9]+)*') }}
+{%- endmacro %}
+
+
+{#- A text with what it excludes removed ("(except 3A069, 3A991 ...)", "other than those
+    specified in 7A002", "not controlled by ..."): the entries a text is written by
+    reference to are read from what is left (int_eccn_entry_references, int_eccn_texts). -#}
+{% macro eccn_text_without_exclusions(column) -%}
+    {{ hsguard.regex_replace_all(
+        hsguard.regex_replace_all(column, '[(](except|other than)[^)]*[)]', ' ', 'i'),
+        '(other than|except|not specified|not controlled|not described)[^;:]*', ' ', 'i'
+    ) }}
+{%- endmacro %}

@@ -22,7 +22,7 @@
     paragraph an exclusion names ("except 3B001.a.4") does not remove its entry. Used by
     int_eccn_candidate_scores. -#}
 
-{%- set code_pattern = '[0-9][A-E][0-9]{3}(?:[.][a-z0-9]+)*' -%}
+{%- set code_pattern = eccn_code_pattern() -%}
 {%- set range_pattern = '[0-9][A-E][0-9]{3} to [0-9][A-E][0-9]{3}' -%}
 {%- set group_pattern = '(?:^|[^A-Za-z0-9])[0-9][A-E](?:[^A-Za-z0-9]|$)' -%}
 
@@ -40,10 +40,7 @@ texts as (
     select
         eccn,
         own_text,
-        {{ hsguard.regex_replace_all(
-            hsguard.regex_replace_all('own_text', '[(](except|other than)[^)]*[)]', ' ', 'i'),
-            '(other than|except|not specified|not controlled|not described)[^;:]*', ' ', 'i'
-        ) }} as referring_text
+        {{ eccn_text_without_exclusions('own_text') }} as referring_text
 
     from {{ ref('int_eccn_texts') }}
     where substr(eccn, 2, 1) in ('B', 'D', 'E')

@@ -85,13 +85,8 @@ referring_texts as (
     select
         text_id,
         eccn,
-        {{ hsguard.regex_replace_all(
-            hsguard.regex_replace_all(
-                hsguard.regex_replace_all('own_text', '[(](except|other than)[^)]*[)]', ' ', 'i'),
-                '(other than|except|not specified|not controlled|not described)[^;:]*', ' ', 'i'
-            ),
-            '(^|[^a-z])see [^;:)]*', ' ', 'i'
-        ) }} as referring_text
+        {{ hsguard.regex_replace_all(eccn_text_without_exclusions('own_text'), '(^|[^a-z])see [^;:)]*', ' ', 'i') }}
+            as referring_text
 
     from texts
 
@@ -101,7 +96,7 @@ mentions as (
 
     select referring_texts.text_id, referring_texts.eccn, mention.code
     from referring_texts
-    {{ hsguard.unnest_join(hsguard.regex_matches_list('referring_texts.referring_text', '[0-9][A-E][0-9]{3}(?:[.][a-z0-9]+)*'), 'mention', 'code') }}
+    {{ hsguard.unnest_join(hsguard.regex_matches_list('referring_texts.referring_text', eccn_code_pattern()), 'mention', 'code') }}
     where substr(mention.code, 1, 5) != referring_texts.eccn
         and substr(mention.code, 1, 2) = substr(referring_texts.eccn, 1, 2)
 
