@@ -166,9 +166,12 @@ def session(catalog: str = "hive"):
 def start_context(settings: dict[str, str], log_file: Path) -> None:
     """Start the JVM and the SparkContext with ``settings``, unless one runs already.
 
-    The JVM's standard error goes to ``log_file`` (appended), not the console: the JVM
-    writes ``WARNING: Using incubator modules: jdk.incubator.vector`` there itself (Spark's
-    launcher always adds that module), before any logging configuration is read.
+    The JVM's standard output and standard error go to ``log_file`` (appended), not the
+    console: the JVM writes ``WARNING: Using incubator modules: jdk.incubator.vector`` to
+    standard error itself (Spark's launcher always adds that module), before any logging
+    configuration is read, and writes some warnings to standard output whatever the
+    logging options say (HotSpot's "CodeCache is full. Compiler has been disabled" and its
+    code cache statistics, seen with ``-XX:TieredStopAtLevel=1`` on the sample).
     pyspark's ``launch_gateway`` takes the ``Popen`` arguments for that (its
     ``popen_kwargs``, documented for capturing the JVM's output); the SparkContext is then
     given that gateway, and the session builder joins the running context."""
@@ -181,8 +184,8 @@ def start_context(settings: dict[str, str], log_file: Path) -> None:
     for key, value in settings.items():
         conf.set(key, value)
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_file, "ab") as stderr:  # the child keeps its own descriptor
-        gateway = launch_gateway(conf, popen_kwargs={"stderr": stderr})
+    with open(log_file, "ab") as log:  # the child keeps its own descriptors
+        gateway = launch_gateway(conf, popen_kwargs={"stdout": log, "stderr": log})
     SparkContext(conf=conf, gateway=gateway)
 
 

@@ -103,6 +103,7 @@ def test_the_jvms_own_console_lines_go_to_the_log_file(monkeypatch, tmp_path):
     def launch_gateway(conf, popen_kwargs):
         launched["settings"] = dict(conf.getAll())
         launched["stderr"] = popen_kwargs["stderr"].name
+        launched["stdout"] = popen_kwargs["stdout"].name
         launched["mode"] = popen_kwargs["stderr"].mode
         return "gateway"
 
@@ -117,6 +118,7 @@ def test_the_jvms_own_console_lines_go_to_the_log_file(monkeypatch, tmp_path):
     log = tmp_path / "logs" / "run.log"
     spark.start_context({spark.CATALOG_SETTING: "in-memory", "spark.master": "local[2]"}, log)
     assert launched["stderr"] == str(log) and launched["mode"] == "ab"
+    assert launched["stdout"] == str(log)  # HotSpot's code cache warnings are written there
     assert launched["settings"][spark.CATALOG_SETTING] == "in-memory"
     assert launched["gateway"] == "gateway"
 
