@@ -416,25 +416,14 @@ inherited_from as (
 
 ),
 
-group_covered as (
+coverage_factors as (
 
     select
-        entries.query_key, entries.eccn, entries.eccn_paragraph, entries.via_eccn, entries.text_id, entries.source,
-        entries.source_paragraph, entries.own_text, entries.matched_words, entries.dimensions_met,
-        entries.dimensions_missed, entries.parameter_evidence, entries.bm25,
+        entries.*,
         case
-            when group_idf.group_idf is null or query_idf.query_idf - group_idf.group_idf <= 0 then entries.coverage
-            else least(1.0, entries.coverage * query_idf.query_idf / (query_idf.query_idf - group_idf.group_idf))
-        end as coverage,
-        entries.evidence_strength, entries.parameter_factor, entries.score,
-        case
-            when group_idf.group_idf is null or query_idf.query_idf - group_idf.group_idf <= 0 then entries.confidence
-            else least(
-                1.0,
-                entries.coverage * query_idf.query_idf / (query_idf.query_idf - group_idf.group_idf)
-                * entries.evidence_strength * entries.parameter_factor
-            )
-        end as confidence
+            when group_idf.group_idf is null or query_idf.query_idf <= group_idf.group_idf then 1.0
+            else query_idf.query_idf / (query_idf.query_idf - group_idf.group_idf)
+        end as coverage_factor
 
     from entries
     inner join query_idf
@@ -442,6 +431,19 @@ group_covered as (
     left join group_idf
         on entries.query_key = group_idf.query_key
         and substr(entries.eccn, 2, 1) = group_idf.product_group
+
+),
+
+group_covered as (
+
+    select
+        query_key, eccn, eccn_paragraph, via_eccn, text_id, source, source_paragraph, own_text, matched_words,
+        dimensions_met, dimensions_missed, parameter_evidence, bm25,
+        least(1.0, coverage * coverage_factor) as coverage,
+        evidence_strength, parameter_factor, score,
+        least(1.0, coverage * coverage_factor * evidence_strength * parameter_factor) as confidence
+
+    from coverage_factors
 
 ),
 
