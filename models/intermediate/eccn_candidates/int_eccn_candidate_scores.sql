@@ -416,14 +416,25 @@ inherited_from as (
 
 ),
 
-coverage_factors as (
+group_covered as (
 
     select
-        entries.*,
+        entries.query_key, entries.eccn, entries.eccn_paragraph, entries.via_eccn, entries.text_id, entries.source,
+        entries.source_paragraph, entries.own_text, entries.matched_words, entries.dimensions_met,
+        entries.dimensions_missed, entries.parameter_evidence, entries.bm25,
         case
-            when group_idf.group_idf is null or query_idf.query_idf <= group_idf.group_idf then 1.0
-            else query_idf.query_idf / (query_idf.query_idf - group_idf.group_idf)
-        end as coverage_factor
+            when group_idf.group_idf is null or query_idf.query_idf - group_idf.group_idf <= 0 then entries.coverage
+            else least(1.0, entries.coverage * query_idf.query_idf / (query_idf.query_idf - group_idf.group_idf))
+        end as coverage,
+        entries.evidence_strength, entries.parameter_factor, entries.score,
+        case
+            when group_idf.group_idf is null or query_idf.query_idf - group_idf.group_idf <= 0 then entries.confidence
+            else least(
+                1.0,
+                entries.coverage * query_idf.query_idf / (query_idf.query_idf - group_idf.group_idf)
+                * entries.evidence_strength * entries.parameter_factor
+            )
+        end as confidence
 
     from entries
     inner join query_idf
@@ -431,19 +442,6 @@ coverage_factors as (
     left join group_idf
         on entries.query_key = group_idf.query_key
         and substr(entries.eccn, 2, 1) = group_idf.product_group
-
-),
-
-group_covered as (
-
-    select
-        query_key, eccn, eccn_paragraph, via_eccn, text_id, source, source_paragraph, own_text, matched_words,
-        dimensions_met, dimensions_missed, parameter_evidence, bm25,
-        least(1.0, coverage * coverage_factor) as coverage,
-        evidence_strength, parameter_factor, score,
-        least(1.0, coverage * coverage_factor * evidence_strength * parameter_factor) as confidence
-
-    from coverage_factors
 
 ),
 
