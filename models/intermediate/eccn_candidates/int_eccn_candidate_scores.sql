@@ -20,14 +20,7 @@
     takes the referenced entry's best text, score and confidence, and the evidence names
     the entry it came through ("via 5A002"). Every entry of a group the description
     names has its score (the ranking, not the confidence) multiplied by 1.25, as for a
-    parameter met; fixed a priori, not tuned. Since 2026-12-02 (second round): the entry
-    whose match such an entry inherits has its score multiplied by 0.8 (the factor
-    inverted: the description is software or technology for that item, the inheriting
-    entry says what it is), and for every entry of a group the description names, the
-    words naming the group ("software", "know-how", "manuals", ...) are left out of the
-    description's idf mass when the coverage (and so the confidence) is computed: the
-    group explains them. (A text that itself uses such a word, 1D002 "software", keeps
-    that word's idf in its matched mass: its coverage is then slightly overstated.)
+    parameter met; fixed a priori, not tuned.
     Head noun: a text that matches the description's head noun (int_eccn_candidate_query_terms:
     what the product is, "spacecraft bus | for a small satellite with star tracker") has
     its score (the ranking, not the confidence) multiplied by 1.25, the same factor: the
@@ -360,52 +353,6 @@ entries as (
 
 ),
 
-{#- The idf mass of the words by which a description names a group (the group words and
-    the words of the group's phrases, stemmed as the description is): they say what kind
-    of item it is (software, technology), which the entry's group explains, not what the
-    item is for, which its text must explain; for an entry of that group they count
-    neither for nor against the word coverage. -#}
-group_naming_tokens as (
-
-    select product_group, token from group_tokens
-    {%- for product_group, phrase in eccn_product_group_phrases() %}
-    {%- for word in (phrase.replace('-', ' ').split(' ') + ([phrase.replace('-', '').replace(' ', '')] if '-' in phrase else [])) %}
-    union all
-    select '{{ product_group }}' as product_group, {{ hsguard.stem_word("'" ~ word ~ "'", derivations=true) }} as token
-    {%- endfor %}
-    {%- endfor %}
-
-),
-
-query_idf as (
-
-    select queries.query_key, sum(query_terms.idf) as query_idf
-    from queries
-    inner join {{ ref('int_eccn_candidate_query_terms') }} as query_terms
-        on queries.word_key = query_terms.word_key
-    group by queries.query_key
-
-),
-
-group_idf as (
-
-    select
-        query_groups.query_key,
-        query_groups.product_group,
-        sum(query_terms.idf) as group_idf
-
-    from query_groups
-    inner join queries
-        on query_groups.query_key = queries.query_key
-    inner join {{ ref('int_eccn_candidate_query_terms') }} as query_terms
-        on queries.word_key = query_terms.word_key
-    inner join (select distinct product_group, token from group_naming_tokens) as naming
-        on query_groups.product_group = naming.product_group
-        and query_terms.token = naming.token
-    group by query_groups.query_key, query_groups.product_group
-
-),
-
 {#- The entries whose match an entry of a group the description names inherits: the
     description says it is software (technology, test equipment) for such an item, so the
     item's own entry says what it serves, and the entry naming it what it is. -#}
@@ -413,35 +360,6 @@ inherited_from as (
 
     select distinct query_key, via_eccn as eccn
     from inherited_best
-
-),
-
-group_covered as (
-
-    select
-        entries.query_key, entries.eccn, entries.eccn_paragraph, entries.via_eccn, entries.text_id, entries.source,
-        entries.source_paragraph, entries.own_text, entries.matched_words, entries.dimensions_met,
-        entries.dimensions_missed, entries.parameter_evidence, entries.bm25,
-        case
-            when group_idf.group_idf is null or query_idf.query_idf - group_idf.group_idf <= 0 then entries.coverage
-            else least(1.0, entries.coverage * query_idf.query_idf / (query_idf.query_idf - group_idf.group_idf))
-        end as coverage,
-        entries.evidence_strength, entries.parameter_factor, entries.score,
-        case
-            when group_idf.group_idf is null or query_idf.query_idf - group_idf.group_idf <= 0 then entries.confidence
-            else least(
-                1.0,
-                entries.coverage * query_idf.query_idf / (query_idf.query_idf - group_idf.group_idf)
-                * entries.evidence_strength * entries.parameter_factor
-            )
-        end as confidence
-
-    from entries
-    inner join query_idf
-        on entries.query_key = query_idf.query_key
-    left join group_idf
-        on entries.query_key = group_idf.query_key
-        and substr(entries.eccn, 2, 1) = group_idf.product_group
 
 ),
 
@@ -454,7 +372,7 @@ group_weighted as (
         * case when query_groups.product_group is null and inherited_from.eccn is not null then 0.8 else 1.0 end
             as ranked_score
 
-    from group_covered as entries
+    from entries
     left join query_groups
         on entries.query_key = query_groups.query_key
         and substr(entries.eccn, 2, 1) = query_groups.product_group
