@@ -271,12 +271,23 @@
     words of goods and their descriptions ("model 300", "rotary table", "manual valve",
     "training simulator", "molecular formula", "AES algorithm", a "skill saw"). Matched as whole words in the
     lower-cased description (negations and pack sizes removed, as for its words), a final
-    "s" allowed. -#}
+    "s" allowed.
+    Since 2026-12-02 (second round) also the forms of the EAR's own definition of
+    "technology" (15 CFR 772.1, N.B.: "blueprints, drawings, photographs, plans, diagrams,
+    models, formulae, tables, engineering designs and specifications, computer-aided design
+    files, manuals or documentation, ...") that name information only: "drawings" (the
+    plural: "wire drawing" is a process of goods), "computer-aided design files",
+    "documentation" and "manuals" (the plural as written in both definitions: the
+    singular is the goods word of a "manual valve"); and "know-how", which no definition
+    uses but which is the licensing trade's word for unpatented technology (a "process
+    know-how package"). -#}
 {% macro eccn_product_group_phrases() -%}
     {{ return([
         ('D', 'source code'), ('D', 'object code'),
         ('E', 'design data'), ('E', 'engineering design'), ('E', 'blueprint'), ('E', 'diagram'),
         ('E', 'working knowledge'), ('E', 'consulting service'),
+        ('E', 'drawings'), ('E', 'computer-aided design file'), ('E', 'documentation'), ('E', 'manuals'),
+        ('E', 'know-how'), ('E', 'know how'),
     ]) }}
 {%- endmacro %}
 

@@ -353,13 +353,34 @@ entries as (
 
 ),
 
+{#- The entries whose match an entry of a group the description names inherits (an own
+    entry and the inherited rows read through it share query_key and the matched entry):
+    the description says it is software (technology, test equipment) for such an item,
+    so the item's own entry says what it serves, and the entry naming it what it is. -#}
+read_through as (
+
+    select
+        *,
+        max(case when via_eccn is not null then 1 else 0 end)
+            over (partition by query_key, coalesce(via_eccn, eccn)) as is_read_through
+
+    from entries
+
+),
+
 group_weighted as (
 
     select
         entries.*,
-        entries.score * case when query_groups.product_group is not null then 1.25 else 1.0 end as ranked_score
+        entries.score
+        * case when query_groups.product_group is not null then 1.25 else 1.0 end
+        * case
+            when query_groups.product_group is null and entries.via_eccn is null and entries.is_read_through = 1
+                then 0.8
+            else 1.0
+        end as ranked_score
 
-    from entries
+    from read_through as entries
     left join query_groups
         on entries.query_key = query_groups.query_key
         and substr(entries.eccn, 2, 1) = query_groups.product_group
