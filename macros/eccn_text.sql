@@ -78,7 +78,7 @@
     {%- set words_max = 'less \\((?:better|lower)\\) than|less than|lower than|below|not exceeding|not more than|up to and including|up to|maximum|max\\.?|under|equal to or less than|<=|≤|<' -%}
     {#- 1,000,000 (thousands), 8,5 (the EU's decimal comma), 2.7 -#}
     {%- set number = '[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+,[0-9]{1,2}|[0-9]+(?:\\.[0-9]+)?' -%}
-    {{- "(?i:(" ~ words_min ~ "|" ~ words_max ~ ") ?)?(" ~ number ~ ")(?: ?× ?10 ?([0-9]{1,2}))?(?:(?: ?[-–] ?| to )(" ~ number ~ "))? ?-?(" ~ units | join('|') ~ ")(?: ?\\((?:[A-Za-z]{1,3}|[0-9][0-9.,]* ?[A-Za-z]{1,10})\\))?(?:(?i:,? (or (?:more|greater|higher|less|lower))))?(?:[^A-Za-z0-9]|$)" -}}
+    {{- "(?i:(" ~ words_min ~ "|" ~ words_max ~ ") ?)?(" ~ number ~ ")(?: ?× ?10 ?([0-9]{1,2}))?(?:(?: ?[-–] ?| to )(" ~ number ~ "))? ?-?(" ~ units | join('|') ~ ")(?: ?\\([A-Za-z]{1,3}\\))?(?:(?: ?\\([0-9][0-9.,]* ?[A-Za-z]{1,10}\\))?(?i:,? (or (?:more|greater|higher|less|lower))))?(?:[^A-Za-z0-9]|$)" -}}
 {%- endmacro %}
 
 {#- A number as written -> text DuckDB casts: "8,5" (decimal comma) -> 8.5, "1,000" -> 1000. -#}
