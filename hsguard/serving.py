@@ -3,8 +3,9 @@ stop that works.
 
 Prefect's own ``flow.serve()`` installs a SIGTERM handler that waits for its event
 loop from inside that loop, and Ctrl-C during a run left the runner starting the next
-scheduled one. Here SIGINT and SIGTERM only set a stop request; then no new run starts,
-a run in progress gets SIGTERM (Prefect's engine turns it into an exception: the
+scheduled one. Here SIGINT and SIGTERM only set a stop request; then no new run starts
+(one the runner had just picked up finds the stop request in its process and ends before
+it builds anything), a run in progress gets SIGTERM (Prefect's engine turns it into an exception: the
 nightly flow removes its private build and exits) and is killed if it has not exited
 within STOP_SECONDS, and the runner is stopped (its runs marked in Prefect). Either way the
 published warehouse and report stay as they were: a build is private until its atomic
@@ -21,7 +22,9 @@ import asyncio
 import inspect
 import logging
 import os
+import shutil
 import signal
+import tempfile
 import time
 from functools import wraps
 from pathlib import Path
@@ -36,6 +39,11 @@ STOP_SECONDS = 6.0
 
 #: "1" in a served flow run's environment: show its Prefect and dbt lines (serve --verbose).
 VERBOSE_ENV = "HSGUARD_SERVE_VERBOSE"
+
+#: A served flow run's environment names a file that exists once a stop was requested: a run
+#: whose process the runner started while the stop was under way (it had picked the scheduled
+#: run up just before) finds it there and ends at once, without building or publishing.
+STOP_FILE_ENV = "HSGUARD_SERVE_STOP_FILE"
 
 logger = logging.getLogger("hsguard.serve")
 
@@ -60,6 +68,9 @@ def served_nightly(*args, **kwargs) -> dict:
 
     bound = inspect.signature(nightly.fn).bind(*args, **kwargs)
     bound.apply_defaults()
+    if stop_requested():
+        typer.echo("hsguard serve: stopping; this scheduled run was not started")
+        return {"not_started": "hsguard serve was stopping"}
     verbose = os.environ.get(VERBOSE_ENV) == "1"
     quiet_console(verbose)
     log = open_run_log(Path(bound.arguments["reports"]))
@@ -84,6 +95,26 @@ served_nightly.__module__, served_nightly.__qualname__ = __name__, "served_night
 served_nightly.__name__ = "served_nightly"
 #: The nightly flow (its name, parameters, tasks) with served_nightly's console.
 SERVED_NIGHTLY = Flow(served_nightly, name=nightly.name, log_prints=True, description=nightly.description)
+
+
+def stop_requested() -> bool:
+    """Whether the serve that started this flow run has been asked to stop (STOP_FILE_ENV)."""
+    marker = os.environ.get(STOP_FILE_ENV)
+    return bool(marker) and Path(marker).exists()
+
+
+def stop_late_children(seconds: float) -> None:
+    """End the flow-run processes multiprocessing still knows of (one the runner started
+    after the last sweep of ``stop_children``): without this Python's exit would wait for
+    them to finish."""
+    import multiprocessing
+
+    for process in multiprocessing.active_children():
+        process.terminate()
+        process.join(seconds)
+        if process.is_alive():
+            process.kill()
+            process.join(seconds)
 
 
 def child_pids(exclude: set[int]) -> list[int]:
@@ -191,12 +222,17 @@ def serve_nightly(cron: str, timezone: str, parameters: dict, exclude_pids: set[
     received: list[str] = []
     loop_box: list[asyncio.AbstractEventLoop] = []
     stop = asyncio.Event()
+    marker_dir = Path(tempfile.mkdtemp(prefix="hsguard-serve-"))
+    stop_marker = marker_dir / "stop-requested"
+    os.environ[STOP_FILE_ENV] = str(stop_marker)  # what the flow-run processes inherit
 
     def request_stop(signum, _frame=None) -> None:
         name = signal.Signals(signum).name
         if received:  # a second signal: stop now
             stop_children(exclude_pids, 0)
             os._exit(130)
+        # first, so that a flow run the runner starts from now on finds it and ends at once
+        stop_marker.touch()
         received.append(name)
         if loop_box:
             loop_box[0].call_soon_threadsafe(stop.set)
@@ -235,4 +271,6 @@ def serve_nightly(cron: str, timezone: str, parameters: dict, exclude_pids: set[
     finally:
         signal.signal(signal.SIGINT, previous)
         stop_children(exclude_pids, 2.0)
+        stop_late_children(2.0)
+        shutil.rmtree(marker_dir, ignore_errors=True)
     return received[0] if received else "runner ended"
