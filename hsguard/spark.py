@@ -128,6 +128,33 @@ def set_env(name: str, value: str | None) -> None:
         os.environ[name] = value
 
 
+def import_gx_pyspark_shim_safely() -> None:
+    """Import Great Expectations' pyspark shim so that pyspark cannot end the process.
+
+    With pyspark installed (the Spark extra), ``import pyspark.sql.connect`` ends a process
+    whose ``__main__`` has neither a file nor a spec, taking it for a doctest run: it prints
+    "Skipping doctests: No module named 'grpc'" and exits 0 (pyspark/sql/connect/utils.py).
+    Great Expectations imports it, so ``python -c "import flows.nightly"`` (or a
+    pytest-xdist worker) stopped silently, with exit code 0, when it imported GX. Here GX's
+    shim is imported once with ``sys.ps1`` set (what that check accepts as an interactive
+    session): GX records pyspark's connect classes as missing and nothing imports them
+    again. A program run from a file (the ``hsguard`` command, a script) is not affected
+    and imports nothing here."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None or hasattr(main, "__file__"):
+        return
+    had_ps1 = hasattr(sys, "ps1")
+    if not had_ps1:
+        sys.ps1 = ""
+    try:
+        import great_expectations.compatibility.pyspark  # noqa: F401
+    finally:
+        if not had_ps1:
+            del sys.ps1
+
+
 def ignore_pandas_support_warning() -> None:
     """Keep pyspark 4.3's "does not yet fully support pandas >= 3.0.0" FutureWarning off the
     console, for the whole process. pyspark raises it when its Connect or testing modules

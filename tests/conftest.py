@@ -16,28 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from hsguard.spark import import_gx_pyspark_shim_safely
 
-def _import_gx_spark_compat_in_a_worker() -> None:
-    """pyspark (installed for the Spark lane) takes a process whose ``__main__`` has no
-    file and no spec for a doctest run and exits on ``import pyspark.sql.connect``
-    (pyspark/sql/connect/utils.py); pytest-xdist's workers are such processes, and Great
-    Expectations imports it. Import GX's pyspark shim once with ``sys.ps1`` set (what
-    that check accepts as an interactive session): GX records the connect classes as
-    missing and nothing imports them again."""
-    main = sys.modules.get("__main__")
-    if main is None or getattr(main, "__spec__", None) is not None or hasattr(main, "__file__"):
-        return
-    had_ps1 = hasattr(sys, "ps1")
-    if not had_ps1:
-        sys.ps1 = ""
-    try:
-        import great_expectations.compatibility.pyspark  # noqa: F401
-    finally:
-        if not had_ps1:
-            del sys.ps1
-
-
-_import_gx_spark_compat_in_a_worker()
+# pytest-xdist's workers are processes whose __main__ has no file and no spec: pyspark would
+# end them when Great Expectations imports it (hsguard.spark.import_gx_pyspark_shim_safely)
+import_gx_pyspark_shim_safely()
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"

@@ -147,3 +147,26 @@ def test_importing_the_spark_flow_prints_no_pandas_warning(tmp_path):
     )
     assert done.returncode == 0 and done.stdout.strip() == "imported", done.stderr[-3000:]
     assert "FutureWarning" not in done.stderr, done.stderr[-3000:]
+
+
+def test_importing_the_flows_with_python_c_goes_on(tmp_path):
+    """`python -c "import flows.nightly"` (a process whose main module has no file) used to
+    end silently with exit code 0 once pyspark was installed: pyspark's Connect module, which
+    Great Expectations imports, took it for a doctest run and called sys.exit(0)."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    if not spark.module_found("pyspark"):
+        pytest.skip("pyspark is not installed (make setup-spark)")
+    for module in ("flows.nightly", "flows.nightly_spark"):
+        done = subprocess.run(
+            [sys.executable, "-c", f"import {module}; print('imported')"],
+            cwd=spark.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0 and done.stdout.strip() == "imported", (module, done.stderr[-3000:])
+        assert "Skipping doctests" not in done.stderr, module
