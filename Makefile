@@ -40,8 +40,9 @@ run: setup
 # DuckDB take turns), so two files at once fill both cores. tests/conftest.py makes
 # the shared sample build once for both workers, and one Prefect server for both. The Spark lane
 # (tests/integration/test_spark_parity.py, marker `spark`) is not part of it: with it the
-# suite took 19 min 50 s on a clean clone of this 2-core machine (the lane's parity 430 s,
-# and the JVM slows every other file), over the 15-min budget; `make test-spark` runs it.
+# suite took 15 min 50 s on a clean clone of this 2-core machine (2026-12-02; the lane's
+# parity 341 s, and the JVM slows every other file), over the 15-min budget; without it
+# 10 min 35 s to 11 min 23 s. `make test-spark` runs the lane (docs/SPARK.md).
 test: setup setup-spark lint-sql
 	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not spark"
 
