@@ -174,10 +174,15 @@ rare_definitions as (
 
 definitions_read as (
 
-    select distinct annex_definitions.definition_key, annex_definitions.definition
+    select
+        annex_definitions.definition_key,
+        min(annex_definitions.definition) as definition,
+        min(annex_definitions.term) as term
+
     from annex_definitions
     inner join rare_definitions
         on annex_definitions.definition_key = rare_definitions.definition_key
+    group by annex_definitions.definition_key
 
 ),
 
@@ -186,7 +191,9 @@ entry_definitions as (
     select
         entry_definitions_written.eccn,
         {{ hsguard.listagg_sorted('definitions_read.definition', "' '", ['definitions_read.definition_key']) }}
-            as definition_text
+            as definition_text,
+        {{ hsguard.listagg_sorted("'\"' || definitions_read.term || '\"'", "', '", ['definitions_read.definition_key']) }}
+            as defined_terms
 
     from entry_definitions_written
     inner join definitions_read
@@ -221,7 +228,8 @@ final as (
         texts.source,
         texts.own_text,
         texts.path_text || coalesce(' ' || paragraph_texts.own_text, '') as path_text,
-        entry_definitions.definition_text
+        entry_definitions.definition_text,
+        entry_definitions.defined_terms
 
     from texts
     left join entry_definitions
