@@ -62,7 +62,7 @@ def main() -> None:
             work,
             {},
             select="+int_products_classified stg_ccl__eccns "
-            "stg_ccl_text__paragraphs stg_eu__annex_i_paragraphs",
+            "stg_ccl_text__paragraphs stg_eu__annex_i_paragraphs stg_eu__annex_i_definitions",
         )
         print(f"upstream models (not timed) in {upstream:.1f} s")
         seconds = run_models(database, work, {}, select=ECCN_MODELS, exclude=NOT_TIMED_HERE)

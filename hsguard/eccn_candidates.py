@@ -36,7 +36,12 @@ from hsguard.warehouse import write_table
 
 EVALUATION_FILE = PROJECT_ROOT / "data" / "evaluation" / "eccn_descriptions.csv"
 #: The raw reference tables the ECCN candidate models read.
-REFERENCE_TABLES = ("ref_ccl_eccns", "ref_ccl_paragraph_texts", "ref_eu_annex_i_paragraphs")
+REFERENCE_TABLES = (
+    "ref_ccl_eccns",
+    "ref_ccl_paragraph_texts",
+    "ref_eu_annex_i_paragraphs",
+    "ref_eu_annex_i_definitions",
+)
 SUGGEST_SKU = "__SUGGEST_ECCN__"
 #: ECCN_TEXT_REVIEW may flag at most this share of the training fold's EAR99 goods.
 MAX_EAR99_FLAGGED = 0.05

@@ -1,7 +1,7 @@
 """Parsers for the export-control *texts* the ECCN candidate models match descriptions against.
 
-Two bundled files, one pure function each (no Prefect, no database), every code a string,
-``_row_number`` the 1-based position of the paragraph in its source:
+Two bundled files, one pure function per table (no Prefect, no database), every code a
+string, ``_row_number`` the 1-based position of the paragraph in its source:
 
 * :func:`parse_ccl_paragraphs` -- the Commerce Control List (``ccl.json``, EAR Part 774
   Supp. 1): one row per ECCN heading (all 633 entries, 600-series and 9x515 included) and
@@ -13,6 +13,10 @@ Two bundled files, one pure function each (no Prefect, no database), every code 
 * :func:`parse_eu_annex_i_paragraphs` -- the EU dual-use list (Regulation (EU) 2021/821
   Annex I, verbatim): one row per numbered paragraph, its notes and technical notes
   included ("N.B." cross-references are dropped: they name other entries, not goods).
+* :func:`parse_eu_annex_i_definitions` -- the same Annex's "Definitions of terms used in
+  this Annex": one row per defined term in "double quotation marks" and its definition's
+  first sentence ("Spacecraft" means a craft designed to operate in ... space in the form
+  of a "satellite", "space probe", or "space vehicle").
 
 ``path_text`` is the paragraph read in its context: the entry heading and the text of every
 ancestor paragraph, then the paragraph's own text (a sub-paragraph such as "More than
@@ -190,3 +194,56 @@ def parse_eu_annex_i_paragraphs(path: Path) -> pl.DataFrame:
             paragraphs.append((None if code == eccn else code, text, bool(_NOTE.match(text))))
         rows += _rows_with_paths(eccn, paragraphs, len(rows) + 1)
     return pl.DataFrame(rows, schema=PARAGRAPH_SCHEMA)
+
+
+DEFINITION_SCHEMA: dict[str, Any] = {
+    "term": pl.Utf8,
+    "definition": pl.Utf8,
+    "_row_number": pl.Int64,
+}
+
+#: A definition line: the term in double quotation marks, then the categories (and any
+#: qualifier) in brackets: '"Bias" (gyro) (7) means ...'.
+_DEFINITION_LINE = re.compile(r'^"([^"]+)"\s*((?:\([^)]*\)\s*)*)(.*)$')
+#: The end of a definition's first sentence: a full stop after a letter, a bracket or a
+#: quotation mark, then a space or the end ("0,25 seconds." ends, "ISO 230-2:2014 or" not).
+_SENTENCE_END = re.compile(r'(?<=[A-Za-z)"\'])\.(?:\s|$)')
+_QUOTED = re.compile(r'"([^"]+)"')
+#: Lines of the definitions that are no definition of their own.
+_CROSS_REFERENCE = re.compile(r"^see\b|\s-\s*see\b|^is equivalent to\b", re.I)
+
+
+def parse_eu_annex_i_definitions(path: Path) -> pl.DataFrame:
+    """EU Annex I "Definitions of terms used in this Annex" -> one row per defined term.
+
+    ``term`` as the Annex writes it between double quotation marks ("Spacecraft"),
+    ``definition`` the first sentence of its definition, the categories in brackets left
+    out ('means a craft designed to operate in, persist in or transit through space in the
+    form of a "satellite", "space probe", or "space vehicle"'). N.B. lines, technical notes
+    and the items of a list that follows a definition are not read; a line that only points
+    to another term ('"APP" (4) is equivalent to "Adjusted Peak Performance"', '"Spread
+    spectrum" radar (6) - see ...') is no definition. A term defined twice ("Bias" of an
+    accelerometer and of a gyro) has two rows; so has a term with the short form the Annex
+    gives it in brackets ("Unmanned Aerial Vehicle" and "UAV", one definition).
+    """
+    docs = json.loads(Path(path).read_text(encoding="utf-8-sig")).get("docs") or []
+    texts = [
+        str(doc.get("verbatim_text") or "") for doc in docs if doc.get("doc_type") == "definitions_annex"
+    ]
+    if len(texts) != 1:
+        raise ValueError(f"{Path(path).name}: expected one 'definitions_annex' document, found {len(texts)}")
+    rows: list[dict[str, Any]] = []
+    for number, line in enumerate(texts[0].splitlines(), start=1):
+        match = _DEFINITION_LINE.match(line.strip())
+        if not match:
+            continue
+        rest = _squash(match.group(3)).lstrip(" ,")
+        if not rest or _CROSS_REFERENCE.search(rest):
+            continue
+        end = _SENTENCE_END.search(rest)
+        definition = rest[: end.start()] if end else rest
+        # the term and the short form the Annex gives it in brackets ('"Unmanned Aerial
+        # Vehicle" ("UAV") (9) means ...'): both are written in the entries
+        for term in [match.group(1), *_QUOTED.findall(match.group(2))]:
+            rows.append({"term": _squash(term), "definition": definition, "_row_number": number})
+    return pl.DataFrame(rows, schema=DEFINITION_SCHEMA)

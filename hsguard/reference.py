@@ -478,6 +478,13 @@ REFERENCE_FILES: tuple[ReferenceFile, ...] = (
         "2025-11-15",
     ),
     ReferenceFile(
+        "export_control/eu/annex_i_2021-821_consolidated_2025-11-15.json",
+        "ref_eu_annex_i_definitions",
+        _texts("parse_eu_annex_i_definitions"),
+        "EU dual-use list definitions of terms (ECCN candidates)",
+        "2025-11-15",
+    ),
+    ReferenceFile(
         "screening/consolidated_screening_list_2026-07-31.json",
         "ref_screening_entries",
         _export("parse_screening_list"),

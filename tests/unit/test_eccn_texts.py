@@ -8,7 +8,12 @@ import polars as pl
 import pytest
 
 from hsguard.eccn_candidates import choose_threshold
-from hsguard.eccn_texts import PARAGRAPH_SCHEMA, parse_ccl_paragraphs, parse_eu_annex_i_paragraphs
+from hsguard.eccn_texts import (
+    PARAGRAPH_SCHEMA,
+    parse_ccl_paragraphs,
+    parse_eu_annex_i_definitions,
+    parse_eu_annex_i_paragraphs,
+)
 from hsguard.export_control_reference import parse_ccl_paragraphs as load_ccl_paragraphs
 from hsguard.export_control_reference import parse_ccl_requirement_scopes
 from hsguard.paths import REFERENCE_DIR
@@ -106,6 +111,43 @@ def test_annex_paragraphs_keep_notes_drop_cross_references_and_exclusions():
     assert (
         not frame.filter(pl.col("paragraph") == "6A003.b")["own_text"].str.contains("does not control").any()
     )
+
+
+def test_annex_definitions_first_sentence_short_forms_and_no_cross_references():
+    frame = parse_eu_annex_i_definitions(ANNEX)
+    definitions = {}
+    for term, definition in frame.select("term", "definition").iter_rows():
+        definitions.setdefault(term, []).append(definition)
+    assert definitions["Spacecraft"] == [
+        "means a craft designed to operate in, persist in or transit through space in the form of a "
+        '"satellite", "space probe", or "space vehicle"'
+    ]
+    # categories in brackets left out; the definition's first sentence only
+    assert definitions["Aircraft"] == [
+        "means a fixed wing, swivel wing, rotary wing (helicopter), tilt rotor or tilt-wing airborne vehicle"
+    ]
+    # the short form in brackets is a term of the same definition (same line)
+    uav = frame.filter(pl.col("term").is_in(["Unmanned Aerial Vehicle", "UAV"]))
+    assert uav.height == 2 and uav["_row_number"].n_unique() == 1
+    assert uav["definition"][0].startswith("means any aircraft capable of initiating flight")
+    # a term defined twice keeps both; a line that only points elsewhere is no definition
+    assert len(definitions["Bias"]) == 2
+    assert definitions["Spread spectrum"] == [
+        "means the technique whereby energy in a relatively narrow-band communication channel is spread "
+        "over a much wider energy spectrum"
+    ]
+    assert "APP" not in definitions
+    # a decimal comma is no sentence end
+    assert definitions["CW laser"] == [
+        'means a "laser" that produces a nominally constant output energy for greater than 0,25 seconds'
+    ]
+
+
+def test_annex_without_definitions_is_refused(tmp_path):
+    path = tmp_path / "annex.json"
+    path.write_text(json.dumps({"entries": [], "docs": []}), encoding="utf-8")
+    with pytest.raises(ValueError, match="definitions_annex"):
+        parse_eu_annex_i_definitions(path)
 
 
 def test_malformed_annex_entry_is_refused(tmp_path):

@@ -44,7 +44,7 @@ word_scores as (
 
 texts as (
 
-    select text_id, eccn, eccn_paragraph, source_paragraph, source, own_text
+    select text_id, eccn, eccn_paragraph, source_paragraph, source, own_text, defined_terms
     from {{ ref('int_eccn_texts') }}
 
 ),
@@ -198,6 +198,7 @@ own_entries as (
         texts.source,
         texts.source_paragraph,
         texts.own_text,
+        texts.defined_terms,
         best_text_per_entry.matched_words,
         best_text_per_entry.dimensions_met,
         best_text_per_entry.dimensions_missed,
@@ -288,6 +289,7 @@ inherited_entries as (
         own_entries.source,
         own_entries.source_paragraph,
         own_entries.own_text,
+        own_entries.defined_terms,
         own_entries.matched_words,
         own_entries.dimensions_met,
         own_entries.dimensions_missed,
@@ -336,7 +338,8 @@ inherited_ranked as (
 inherited_best as (
 
     select
-        query_key, eccn, eccn_paragraph, via_eccn, text_id, source, source_paragraph, own_text, matched_words,
+        query_key, eccn, eccn_paragraph, via_eccn, text_id, source, source_paragraph, own_text, defined_terms,
+        matched_words,
         dimensions_met, dimensions_missed, parameter_evidence, bm25, coverage, evidence_strength,
         parameter_factor, score, confidence
 
@@ -411,6 +414,7 @@ final as (
         source,
         source_paragraph,
         own_text,
+        defined_terms,
         matched_words,
         dimensions_met,
         dimensions_missed,

@@ -73,6 +73,7 @@ controlled as (
                 || case when top_entries.source = 'EU Annex I' then ' (EU Annex I ' || top_entries.source_paragraph || ')' else ' (' || top_entries.source || ')' end
         end
         || ': "' || left(top_entries.own_text, 200) || case when length(top_entries.own_text) > 200 then '…' else '' end || '"'
+        || coalesce('. The terms its heading writes, read with their EU Annex I definitions: ' || top_entries.defined_terms, '')
         || coalesce('. Parameters: ' || top_entries.parameter_evidence, '')
         || '. Word coverage ' || cast(round(100 * top_entries.coverage) as integer) || ' %.' as evidence,
         top_entries.source

@@ -1,7 +1,8 @@
 {{ config(materialized='reusable_table') }}
 
 {#- The stemmed words (macro tokenise, the HS candidates' tokeniser) of every text's
-    path (its heading and ancestors, then its own words), with what BM25 needs: the
+    path (its heading and ancestors, then its own words) and of the Annex I definitions
+    of the terms its entry's heading writes, with what BM25 needs: the
     term's frequency in the text, the text's length in words, and the term's inverse
     document frequency over all texts (macro idf). -#}
 
@@ -9,20 +10,39 @@ with
 
 texts as (
 
-    select text_id, path_text
+    select text_id, path_text, definition_text
     from {{ ref('int_eccn_texts') }}
+
+),
+
+{#- The definitions are read for their words; the text's length (BM25's normalisation)
+    is its own path's, so that reading a definition never makes a text's own words count
+    for less. -#}
+text_parts as (
+
+    select text_id, 'path' as text_part, path_text as part_text
+    from texts
+    union all
+    select text_id, 'definition' as text_part, definition_text as part_text
+    from texts
+    where definition_text is not null
 
 ),
 
 tokens as (
 
-    {{ tokenise('texts', ['text_id'], 'path_text', derivations=true) }}
+    {{ tokenise('text_parts', ['text_id', 'text_part'], 'part_text', derivations=true) }}
 
 ),
 
 term_frequencies as (
 
-    select text_id, token, count(*) as term_frequency
+    select
+        text_id,
+        token,
+        count(*) as term_frequency,
+        max(case when text_part = 'path' then 1 else 0 end) as is_in_path
+
     from tokens
     group by text_id, token
 
@@ -32,6 +52,7 @@ text_lengths as (
 
     select text_id, count(*) as text_length
     from tokens
+    where text_part = 'path'
     group by text_id
 
 ),
@@ -45,7 +66,12 @@ collection as (
 
 document_frequencies as (
 
-    select token, count(*) as document_frequency
+    select
+        token,
+        case
+            when sum(is_in_path) > 0 then sum(is_in_path) else count(*)
+        end as document_frequency
+
     from term_frequencies
     group by token
 

@@ -33,6 +33,13 @@ annex_paragraphs as (
 
 ),
 
+annex_definitions as (
+
+    select definition_key, term, definition
+    from {{ ref('stg_eu__annex_i_definitions') }}
+
+),
+
 ccl_texts as (
 
     select
@@ -111,6 +118,90 @@ single_references as (
 
 ),
 
+{#- An entry whose heading writes a term the Annex defines, between quotation marks as
+    both lists write their defined terms ("“Spacecraft” and related commodities" (9A515),
+    "\"UAVs\"" (9A012); a plural "s" or "es" read as the term), is read with the term's
+    definition, in every text of the entry: "Spacecraft" means a craft ... "in the form of
+    a "satellite", "space probe", or "space vehicle"", the words a description of a
+    satellite uses. The heading says what the entry's goods are (a paragraph's terms are
+    mostly its parameters: "specific modulus", "peak power"); the CCL's or the Annex's
+    heading of the same number. One level (the definition's own defined terms are not read
+    in turn). A term that more than 2 % of the entries' headings write ("production",
+    "technology", "software", "development", "use", "missiles") is read as the texts use
+    it: its definition would be the same extra words for a whole product group (the 2 %
+    is the word scores' limit of a rare word; the product-group terms are step 5's, macro
+    eccn_product_group_words). The definition is kept in its own column: it is wording,
+    never a threshold (the parameters are read from path_text only). -#}
+heading_quotes as (
+
+    select distinct
+        texts.eccn,
+        trim(lower({{ hsguard.regex_replace_all('quoted.quote', '[“”"]', '') }}), ' ,.;:') as quoted_term
+
+    from texts
+    {{ hsguard.unnest_join(hsguard.regex_matches_list('texts.own_text', '[“"][^“”"]+[”"]'), 'quoted', 'quote') }}
+    where texts.source_paragraph = texts.eccn
+
+),
+
+entry_definitions_written as (
+
+    select distinct heading_quotes.eccn, annex_definitions.definition_key
+    from heading_quotes
+    inner join annex_definitions
+        on heading_quotes.quoted_term in (
+            annex_definitions.term, annex_definitions.term || 's', annex_definitions.term || 'es'
+        )
+
+),
+
+entry_count as (
+
+    select count(*) as entry_count
+    from ccl_entries
+
+),
+
+rare_definitions as (
+
+    select entry_definitions_written.definition_key
+    from entry_definitions_written
+    cross join entry_count
+    group by entry_definitions_written.definition_key, entry_count.entry_count
+    having count(*) <= 0.02 * entry_count.entry_count
+
+),
+
+definitions_read as (
+
+    select
+        annex_definitions.definition_key,
+        min(annex_definitions.definition) as definition,
+        min(annex_definitions.term) as term
+
+    from annex_definitions
+    inner join rare_definitions
+        on annex_definitions.definition_key = rare_definitions.definition_key
+    group by annex_definitions.definition_key
+
+),
+
+entry_definitions as (
+
+    select
+        entry_definitions_written.eccn,
+        {{ hsguard.listagg_sorted('definitions_read.definition', "' '", ['definitions_read.definition_key']) }}
+            as definition_text,
+        {{ hsguard.listagg_sorted("'\"' || definitions_read.term || '\"'", "', '", ['definitions_read.definition_key']) }}
+            as defined_terms
+
+    from entry_definitions_written
+    inner join definitions_read
+        on entry_definitions_written.definition_key = definitions_read.definition_key
+    group by entry_definitions_written.eccn
+
+),
+
 paragraph_texts as (
 
     select
@@ -136,9 +227,13 @@ final as (
         texts.source_paragraph,
         texts.source,
         texts.own_text,
-        texts.path_text || coalesce(' ' || paragraph_texts.own_text, '') as path_text
+        texts.path_text || coalesce(' ' || paragraph_texts.own_text, '') as path_text,
+        entry_definitions.definition_text,
+        entry_definitions.defined_terms
 
     from texts
+    left join entry_definitions
+        on texts.eccn = entry_definitions.eccn
     left join single_references
         on texts.text_id = single_references.text_id
     left join paragraph_texts
