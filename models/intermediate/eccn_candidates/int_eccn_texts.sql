@@ -136,7 +136,9 @@ heading_quotes as (
 
     select distinct
         texts.eccn,
-        trim(lower({{ hsguard.regex_replace_all('quoted.quote', '[“”"]', '') }}), ' ,.;:') as quoted_term
+        lower({{ hsguard.regex_replace_all(
+            hsguard.regex_replace_all('quoted.quote', '[“”"]', ''), '^[ ,.;:]+|[ ,.;:]+$', ''
+        ) }}) as quoted_term
 
     from texts
     {{ hsguard.unnest_join(hsguard.regex_matches_list('texts.own_text', '[“"][^“”"]+[”"]'), 'quoted', 'quote') }}
