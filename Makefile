@@ -43,12 +43,14 @@ run: setup
 # bundled sample) is part of it and starts first: on a clean clone of this 2-core machine,
 # otherwise idle (2026-12-02), set-up, Spark extra, lint and pytest with the lane took
 # 13 min 26 s (the lane's parity 268 s), within the 15-min budget; 10 min 9 s without it.
+SUITE := $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
+
 test: setup setup-spark lint-sql
-	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
+	$(SUITE)
 
 # Every test but the Spark lane (a quicker check while working on DuckDB-only code).
 test-duckdb: setup setup-spark lint-sql
-	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not spark"
+	$(SUITE) -m "not spark"
 
 # The Spark lane alone: hsguard parity on the bundled sample, from the suite's shared sample
 # build: seeds and models built on a local Spark, every mart compared with DuckDB's. The
