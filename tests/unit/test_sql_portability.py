@@ -35,7 +35,7 @@ ENGINE_SPECIFIC = [
     ("starts_with (hsguard.text_starts_with)", r"\bstarts_with\s*\("),
     ("arg_max / arg_min (hsguard.value_at_max)", r"\barg_(max|min)\s*\("),
     ("damerau_levenshtein (hsguard.damerau_levenshtein)", r"\bdamerau_levenshtein\s*\("),
-    ("two-argument trim / ltrim / rtrim (Spark: characters first)", r"\b[lr]?trim\s*\([^()]*(\([^()]*\))?[^()]*,"),
+    ("two-argument [lr]trim (Spark: characters first)", r"\b[lr]?trim\s*\([^()]*(\([^()]*\))?[^()]*,"),
     ("an ordered first() (hsguard.first_ordered)", r"\bfirst\s*\([^()]*\border\s+by\b"),
     ("array_to_string, json_transform, ...", r"\b(array_to_string|json_transform|try_strptime)\s*\("),
     ("a backslash in a string literal (Spark unescapes it: hsguard.regex_literal)", r"'[^'\n]*\\[^'\n]*'"),
